@@ -1,0 +1,63 @@
+"""create_app(settings): the aiohttp application with everything it needs, started and stopped in one place."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from bot.adapter import ForumAdapter
+from bot.delivery import DeliveryWorker
+from bot.handler import ForumBot
+from bot.routes import add_routes
+from bot.runtime import RUNTIME, Runtime
+from bot.scheduler import Ticker
+from bot.settings import Settings
+from domain.clock import Clock, SystemClock
+from storage.db import make_engine, make_session_factory
+from storage.migrate import upgrade_async
+from storage.unit_of_work import UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+
+def create_app(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    migrate: bool = False,
+    background: bool = True,
+) -> web.Application:
+    """Build the app. With `background=False` neither the ticker nor the delivery loop runs (tests drive them)."""
+    app = web.Application(client_max_size=settings.max_request_bytes)
+    add_routes(app)
+
+    async def lifespan(app: web.Application) -> AsyncIterator[None]:
+        if migrate:
+            await upgrade_async(settings.database_url)
+        engine = make_engine(settings.database_url)
+        the_clock = clock or SystemClock()
+        uow = UnitOfWorkFactory(make_session_factory(engine))
+        adapter = ForumAdapter(settings)
+        delivery = DeliveryWorker(settings=settings, uow=uow, adapter=adapter, clock=the_clock)
+        bot = ForumBot(settings=settings, uow=uow, clock=the_clock, delivery=delivery)
+        runtime = Runtime(
+            settings=settings, clock=the_clock, engine=engine, uow=uow, adapter=adapter, bot=bot, delivery=delivery
+        )
+        app[RUNTIME] = runtime
+        ticker = Ticker(runtime)
+        if background:
+            await delivery.start()
+            ticker.start()
+        log.info("forumbot started: mode=%s auth=%s", settings.mode.value, settings.auth_enabled)
+        try:
+            yield
+        finally:
+            ticker.stop()
+            await delivery.stop()
+            await engine.dispose()
+            log.info("forumbot stopped")
+
+    app.cleanup_ctx.append(lifespan)
+    return app

@@ -1,0 +1,101 @@
+"""HTTP surface: POST /api/messages in front of the adapter, GET /healthz and /readyz.
+
+Our own handler instead of `CloudAdapter.process`: that one answers 500 to a missing content type, bad JSON
+or a malformed token, parses the body before authenticating, and double-serialises invoke bodies.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from aiohttp import web
+from botbuilder.schema import Activity
+from sqlalchemy import text
+
+from bot.runtime import RUNTIME
+
+log = logging.getLogger(__name__)
+
+MAX_JSON_DEPTH = 64
+
+
+def _problem(status: int, reason: str) -> web.Response:
+    return web.json_response({"error": reason}, status=status)
+
+
+def _too_deep(value: object, depth: int = 0) -> bool:
+    if depth > MAX_JSON_DEPTH:
+        return True
+    if isinstance(value, dict):
+        return any(_too_deep(v, depth + 1) for v in value.values())
+    if isinstance(value, list):
+        return any(_too_deep(v, depth + 1) for v in value)
+    return False
+
+
+def _parse_activity(raw: bytes) -> Activity | None:
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    if not isinstance(body, dict) or not isinstance(body.get("type"), str) or _too_deep(body):
+        return None
+    try:
+        activity = Activity().deserialize(body)
+    except Exception:  # msrest raises a variety of errors on malformed shapes
+        return None
+    if activity.conversation is None or not activity.conversation.id or not activity.service_url:
+        return None
+    return activity
+
+
+async def messages(request: web.Request) -> web.StreamResponse:
+    runtime = request.app[RUNTIME]
+    settings = runtime.settings
+    if "application/json" not in request.headers.get("Content-Type", "").lower():
+        return _problem(415, "content type must be application/json")
+    if request.content_length is not None and request.content_length > settings.max_request_bytes:
+        return _problem(413, "request too large")
+    auth_header = request.headers.get("Authorization", "")
+    if settings.auth_enabled and not auth_header.startswith("Bearer "):
+        return _problem(401, "missing bearer token")
+    try:
+        raw = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        return _problem(413, "request too large")
+    activity = _parse_activity(raw)
+    if activity is None:
+        return _problem(400, "not a valid activity")
+    try:
+        auth = await runtime.adapter.bot_framework_authentication.authenticate_request(activity, auth_header)
+    except Exception as error:  # PermissionError, jwt errors, key lookup failures: all mean "not authenticated"
+        log.warning("rejected activity %s: %s", activity.id, type(error).__name__)
+        return _problem(401, "not authenticated")
+    response = await runtime.adapter.process_activity(auth, activity, runtime.bot.on_turn)
+    if response is None:
+        return web.Response(status=201)
+    if response.body is None:
+        return web.Response(status=response.status or 200)
+    return web.json_response(response.body, status=response.status or 200)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    runtime = request.app[RUNTIME]
+    try:
+        async with runtime.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except Exception as error:  # any database failure means not ready
+        log.warning("readiness check failed: %s", type(error).__name__)
+        return web.json_response({"status": "database unavailable"}, status=503)
+    return web.json_response({"status": "ready"})
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_post("/api/messages", messages)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)

@@ -1,0 +1,150 @@
+"""One typed Settings object, from the environment and .env, validated at start-up."""
+
+from __future__ import annotations
+
+import enum
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SERVICE_HOSTS = (
+    "smba.trafficmanager.net",
+    "smba.infra.gcc.teams.microsoft.com",
+    "smba.infra.gov.teams.microsoft.us",
+    "smba.infra.dod.teams.microsoft.us",
+)
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+class Mode(enum.StrEnum):
+    LOCAL = "local"
+    PRODUCTION = "production"
+
+
+class AppType(enum.StrEnum):
+    SINGLE_TENANT = "SingleTenant"
+    MULTI_TENANT = "MultiTenant"
+    USER_ASSIGNED_MSI = "UserAssignedMSI"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="FORUMBOT_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+    )
+
+    mode: Mode = Mode.LOCAL
+    host: str = "127.0.0.1"
+    port: int = Field(default=3978, ge=1, le=65535)
+    database_url: str = "sqlite+aiosqlite:///forumbot.db"
+
+    app_id: str = Field(default="", validation_alias=AliasChoices("FORUMBOT_APP_ID", "MicrosoftAppId", "app_id"))
+    app_password: SecretStr = Field(
+        default=SecretStr(""),
+        validation_alias=AliasChoices("FORUMBOT_APP_PASSWORD", "MicrosoftAppPassword", "app_password"),
+    )
+    app_type: AppType = Field(
+        default=AppType.SINGLE_TENANT,
+        validation_alias=AliasChoices("FORUMBOT_APP_TYPE", "MicrosoftAppType", "app_type"),
+    )
+    app_tenant_id: str = Field(
+        default="",
+        validation_alias=AliasChoices("FORUMBOT_APP_TENANT_ID", "MicrosoftAppTenantId", "app_tenant_id"),
+    )
+
+    allowed_tenants: list[str] = Field(default_factory=list)
+    allowed_service_hosts: list[str] = Field(default_factory=lambda: list(DEFAULT_SERVICE_HOSTS))
+    default_language: str = "sv"
+    default_timezone: str = "Europe/Stockholm"
+    manifest_app_id: str = "6f1d7b52-3c7e-4d8a-9a43-5f0e2b7c9d10"
+    public_base_url: str = "https://forumbot.example.se"
+
+    max_request_bytes: int = Field(default=256 * 1024, ge=1024)
+    tick_seconds: int = Field(default=30, ge=1, le=600)
+    delivery_batch: int = Field(default=20, ge=1, le=500)
+    delivery_max_attempts: int = Field(default=8, ge=1, le=100)
+    delivery_lease_seconds: int = Field(default=120, ge=5)
+    delivery_timeout_seconds: float = Field(default=20.0, gt=0)
+    retry_base_seconds: float = Field(default=1.0, gt=0)
+    retry_max_seconds: float = Field(default=600.0, gt=0)
+    rate_per_conversation_per_second: float = Field(default=7.0, gt=0)
+    rate_per_conversation_per_hour: int = Field(default=1800, ge=1)
+    rate_global_per_second: float = Field(default=30.0, gt=0)
+    log_level: str = "INFO"
+
+    @field_validator("allowed_tenants", "allowed_service_hosts", mode="before")
+    @classmethod
+    def _split_csv(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("default_language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        if value not in ("sv", "en"):
+            raise ValueError("default_language must be 'sv' or 'en'")
+        return value
+
+    @model_validator(mode="after")
+    def _check_mode(self) -> Settings:
+        if self.mode is Mode.LOCAL:
+            if self.host not in LOOPBACK_HOSTS - {"localhost"}:
+                raise ValueError(
+                    "local mode runs without authentication and may only bind to 127.0.0.1 or ::1 "
+                    f"(FORUMBOT_HOST is {self.host!r})"
+                )
+            return self
+        missing = []
+        if not self.app_id:
+            missing.append("FORUMBOT_APP_ID (MicrosoftAppId)")
+        if self.app_type is not AppType.USER_ASSIGNED_MSI and not self.app_password.get_secret_value():
+            missing.append("FORUMBOT_APP_PASSWORD (MicrosoftAppPassword)")
+        if self.app_type is not AppType.MULTI_TENANT and not self.app_tenant_id:
+            missing.append("FORUMBOT_APP_TENANT_ID (MicrosoftAppTenantId)")
+        if not self.allowed_tenants:
+            missing.append("FORUMBOT_ALLOWED_TENANTS")
+        if missing:
+            raise ValueError("production mode needs " + ", ".join(missing))
+        if any(h in LOOPBACK_HOSTS for h in self.allowed_service_hosts):
+            raise ValueError("loopback service URLs are only allowed in local mode")
+        return self
+
+    @property
+    def auth_enabled(self) -> bool:
+        return bool(self.app_id)
+
+    @property
+    def bot_id(self) -> str:
+        return self.app_id
+
+    def service_url_allowed(self, url: str) -> bool:
+        """https and an allow-listed host; loopback (http too) only in local mode."""
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            return False
+        host = (parts.hostname or "").lower()
+        if self.mode is Mode.LOCAL and host in LOOPBACK_HOSTS and parts.scheme in ("http", "https"):
+            return True
+        return parts.scheme == "https" and host in {h.lower() for h in self.allowed_service_hosts}
+
+    def tenant_allowed(self, tenant_id: str | None) -> bool:
+        if not self.allowed_tenants:
+            return self.mode is Mode.LOCAL
+        return tenant_id is not None and tenant_id in self.allowed_tenants
+
+    def botframework_config(self) -> SimpleNamespace:
+        """The UPPERCASE object botbuilder's ConfigurationBotFrameworkAuthentication reads."""
+        return SimpleNamespace(
+            APP_ID=self.app_id,
+            APP_PASSWORD=self.app_password.get_secret_value(),
+            APP_TYPE=self.app_type.value,
+            APP_TENANTID=self.app_tenant_id,
+            PORT=self.port,
+        )

@@ -1,0 +1,174 @@
+"""Forum entities and value objects (pure data, no behaviour beyond invariants)."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+
+class Frequency(enum.StrEnum):
+    WEEKLY = "weekly"
+    EVERY_N_WEEKS = "every_n_weeks"
+    MONTHLY = "monthly"
+
+
+class RoleKind(enum.StrEnum):
+    """A function in an organisation (funktion): the participant or the deputy (ersättare)."""
+
+    PARTICIPANT = "participant"
+    DEPUTY = "deputy"
+
+
+class ConversationType(enum.StrEnum):
+    PERSONAL = "personal"
+    GROUP_CHAT = "groupChat"
+    CHANNEL = "channel"
+
+
+@dataclass(frozen=True)
+class Offset:
+    """A point in time relative to a meeting: `days_before` the meeting day at local `at`."""
+
+    days_before: int
+    at: time
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """An inclusive range of local dates (a break such as summer or jul)."""
+
+    first: date
+    last: date
+
+    def contains(self, day: date) -> bool:
+        return self.first <= day <= self.last
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When a forum meets and when collection opens, reminds and closes (local wall time)."""
+
+    frequency: Frequency = Frequency.WEEKLY
+    weekday: int = 3  # Monday = 0; Thursday by default
+    time: time = time(9, 0)
+    timezone: str = "Europe/Stockholm"
+    interval_weeks: int = 1
+    monthly_ordinal: int = 1  # 1..4, or -1 for the last such weekday of the month
+    start_date: date | None = None  # first possible meeting day; None = from today
+    opens: Offset = Offset(days_before=3, at=time(8, 0))
+    reminder: Offset = Offset(days_before=1, at=time(12, 0))
+    deadline: Offset = Offset(days_before=1, at=time(16, 0))
+    skip_public_holidays: bool = True
+    breaks: tuple[DateRange, ...] = ()
+
+
+@dataclass(frozen=True)
+class AgendaSection:
+    """A section of the forum's fixed agenda (dagordningspunkt)."""
+
+    id: str
+    title: str
+    position: int
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """A participating actor (aktör, organisation)."""
+
+    id: str
+    name: str
+    position: int
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone known to Forumbot, identified by their Teams user id (29:…)."""
+
+    id: str
+    display_name: str
+    aad_object_id: str | None = None
+    language: str | None = None
+    away_until: date | None = None
+
+    def is_away_on(self, day: date) -> bool:
+        return self.away_until is not None and day <= self.away_until
+
+
+@dataclass(frozen=True)
+class Role:
+    """A function in an organisation (funktion), held by a person or vacant."""
+
+    id: str
+    organisation_id: str
+    kind: RoleKind
+    holder_id: str | None
+
+
+@dataclass(frozen=True)
+class Membership:
+    """A person participating in a forum on behalf of an organisation (deltagare)."""
+
+    person_id: str
+    organisation_id: str | None
+
+
+@dataclass(frozen=True)
+class Forum:
+    """A standing forum (samverkansforum) bound to one Teams channel or group chat."""
+
+    id: str
+    name: str
+    tenant_id: str
+    conversation_id: str
+    chair_id: str
+    schedule: Schedule
+    sections: tuple[AgendaSection, ...] = ()
+    organisations: tuple[Organisation, ...] = ()
+    roles: tuple[Role, ...] = ()
+    memberships: tuple[Membership, ...] = ()
+    created_at: datetime | None = None
+
+    def role(self, organisation_id: str, kind: RoleKind) -> Role | None:
+        for role in self.roles:
+            if role.organisation_id == organisation_id and role.kind is kind:
+                return role
+        return None
+
+    def organisation(self, organisation_id: str) -> Organisation | None:
+        return next((o for o in self.organisations if o.id == organisation_id), None)
+
+    def organisations_held_by(self, person_id: str) -> tuple[Organisation, ...]:
+        """Organisations for which the person holds the participant or deputy role."""
+        held = {r.organisation_id for r in self.roles if r.holder_id == person_id}
+        return tuple(o for o in self.organisations if o.id in held)
+
+    def membership(self, person_id: str) -> Membership | None:
+        return next((m for m in self.memberships if m.person_id == person_id), None)
+
+
+DEFAULT_SECTION_KEYS: tuple[str, ...] = (
+    "follow_up",
+    "events",
+    "places",
+    "upcoming",
+    "trends",
+    "other",
+)
+
+
+@dataclass(frozen=True)
+class MeetingSlot:
+    """One occurrence of a schedule before overrides are applied."""
+
+    local_date: date
+    starts_at: datetime  # aware, UTC
+
+
+@dataclass
+class OutboundMessage:
+    """What the delivery path needs to send one proactive message (rendered by dialogs)."""
+
+    activity: dict[str, object]
+    language: str = "sv"
+    extra: dict[str, object] = field(default_factory=dict)

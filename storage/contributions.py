@@ -1,0 +1,117 @@
+"""Contributions (one per organisation and meeting) and every version submitted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.forums import new_id
+from storage.orm import ContributionRow, ContributionVersionRow
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    contribution_id: str
+    meeting_id: str
+    organisation_id: str
+    version: int
+    sections: tuple[tuple[str, str, str], ...]  # (section_id, title, text)
+    nothing_new: bool
+    attending: bool
+    submitted_by: str
+    submitted_by_name: str
+    submitted_at: datetime
+    after_deadline: bool
+
+
+class ContributionRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add_version(
+        self,
+        *,
+        meeting_id: str,
+        organisation_id: str,
+        sections: list[tuple[str, str, str]],
+        nothing_new: bool,
+        attending: bool,
+        submitted_by: str,
+        submitted_by_name: str,
+        after_deadline: bool,
+        now: datetime,
+    ) -> StoredVersion:
+        row = await self._session.scalar(
+            select(ContributionRow).where(
+                ContributionRow.meeting_id == meeting_id, ContributionRow.organisation_id == organisation_id
+            )
+        )
+        if row is None:
+            row = ContributionRow(
+                id=new_id(), meeting_id=meeting_id, organisation_id=organisation_id, current_version=0,
+                updated_at=now,
+            )
+            self._session.add(row)
+            await self._session.flush()
+        row.current_version += 1
+        row.updated_at = now
+        version = ContributionVersionRow(
+            id=new_id(),
+            contribution_id=row.id,
+            version=row.current_version,
+            sections=[{"section_id": s, "title": t, "text": x} for s, t, x in sections],
+            nothing_new=nothing_new,
+            attending=attending,
+            submitted_by=submitted_by,
+            submitted_by_name=submitted_by_name,
+            submitted_at=now,
+            after_deadline=after_deadline,
+        )
+        self._session.add(version)
+        await self._session.flush()
+        return _to_version(version, row)
+
+    async def latest_for_meeting(self, meeting_id: str) -> list[StoredVersion]:
+        """The counting (latest) version of every organisation's contribution to the meeting."""
+        stmt = (
+            select(ContributionVersionRow, ContributionRow)
+            .join(ContributionRow, ContributionVersionRow.contribution_id == ContributionRow.id)
+            .where(
+                ContributionRow.meeting_id == meeting_id,
+                ContributionVersionRow.version == ContributionRow.current_version,
+            )
+        )
+        return [_to_version(v, c) for v, c in (await self._session.execute(stmt)).tuples()]
+
+    async def latest(self, meeting_id: str, organisation_id: str) -> StoredVersion | None:
+        return next(
+            (v for v in await self.latest_for_meeting(meeting_id) if v.organisation_id == organisation_id), None
+        )
+
+    async def history(self, meeting_id: str, organisation_id: str) -> list[StoredVersion]:
+        stmt = (
+            select(ContributionVersionRow, ContributionRow)
+            .join(ContributionRow, ContributionVersionRow.contribution_id == ContributionRow.id)
+            .where(ContributionRow.meeting_id == meeting_id, ContributionRow.organisation_id == organisation_id)
+            .order_by(ContributionVersionRow.version)
+        )
+        return [_to_version(v, c) for v, c in (await self._session.execute(stmt)).tuples()]
+
+
+def _to_version(v: ContributionVersionRow, c: ContributionRow) -> StoredVersion:
+    return StoredVersion(
+        contribution_id=c.id,
+        meeting_id=c.meeting_id,
+        organisation_id=c.organisation_id,
+        version=v.version,
+        sections=tuple((s["section_id"], s["title"], s["text"]) for s in v.sections),
+        nothing_new=v.nothing_new,
+        attending=v.attending,
+        submitted_by=v.submitted_by,
+        submitted_by_name=v.submitted_by_name,
+        submitted_at=v.submitted_at,
+        after_deadline=v.after_deadline,
+    )

@@ -1,0 +1,231 @@
+"""Forum aggregate: the forum with its agenda, organisations, roles and memberships."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.model import (
+    AgendaSection,
+    Forum,
+    Membership,
+    Organisation,
+    Role,
+    RoleKind,
+    Schedule,
+)
+from storage.orm import AgendaSectionRow, ForumRow, MembershipRow, OrganisationRow, RoleRow
+from storage.schedule_codec import schedule_from_json, schedule_to_json
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+class ForumRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def by_conversation(self, conversation_id: str) -> Forum | None:
+        row = await self._session.scalar(select(ForumRow).where(ForumRow.conversation_id == conversation_id))
+        return await self._load(row) if row else None
+
+    async def get(self, forum_id: str) -> Forum | None:
+        row = await self._session.get(ForumRow, forum_id)
+        return await self._load(row) if row else None
+
+    async def all(self) -> list[Forum]:
+        rows = await self._session.scalars(select(ForumRow).order_by(ForumRow.created_at))
+        return [await self._load(row) for row in rows]
+
+    async def for_person(self, person_id: str) -> list[Forum]:
+        ids = await self._session.scalars(
+            select(MembershipRow.forum_id).where(MembershipRow.person_id == person_id)
+        )
+        chaired = await self._session.scalars(select(ForumRow.id).where(ForumRow.chair_id == person_id))
+        forum_ids = sorted(set(ids) | set(chaired))
+        forums = [await self.get(fid) for fid in forum_ids]
+        return [f for f in forums if f is not None]
+
+    async def _load(self, row: ForumRow) -> Forum:
+        sections = await self._session.scalars(
+            select(AgendaSectionRow)
+            .where(AgendaSectionRow.forum_id == row.id, AgendaSectionRow.removed_at.is_(None))
+            .order_by(AgendaSectionRow.position)
+        )
+        orgs = list(
+            await self._session.scalars(
+                select(OrganisationRow)
+                .where(OrganisationRow.forum_id == row.id, OrganisationRow.removed_at.is_(None))
+                .order_by(OrganisationRow.position)
+            )
+        )
+        org_ids = [o.id for o in orgs]
+        roles = (
+            await self._session.scalars(select(RoleRow).where(RoleRow.organisation_id.in_(org_ids)))
+            if org_ids
+            else []
+        )
+        members = await self._session.scalars(
+            select(MembershipRow).where(MembershipRow.forum_id == row.id).order_by(MembershipRow.joined_at)
+        )
+        return Forum(
+            id=row.id,
+            name=row.name,
+            tenant_id=row.tenant_id,
+            conversation_id=row.conversation_id,
+            chair_id=row.chair_id,
+            schedule=schedule_from_json(row.schedule),
+            sections=tuple(AgendaSection(s.id, s.title, s.position) for s in sections),
+            organisations=tuple(Organisation(o.id, o.name, o.position) for o in orgs),
+            roles=tuple(Role(r.id, r.organisation_id, RoleKind(r.kind), r.holder_id) for r in roles),
+            memberships=tuple(Membership(m.person_id, m.organisation_id) for m in members),
+            created_at=row.created_at,
+        )
+
+    async def create(
+        self,
+        *,
+        name: str,
+        tenant_id: str,
+        conversation_id: str,
+        chair_id: str,
+        schedule: Schedule,
+        now: datetime,
+    ) -> str:
+        forum_id = new_id()
+        self._session.add(
+            ForumRow(
+                id=forum_id,
+                name=name,
+                tenant_id=tenant_id,
+                conversation_id=conversation_id,
+                chair_id=chair_id,
+                schedule=schedule_to_json(schedule),
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        await self._session.flush()
+        return forum_id
+
+    async def update_settings(self, forum_id: str, *, name: str, schedule: Schedule, now: datetime) -> None:
+        row = await self._session.get_one(ForumRow, forum_id)
+        row.name = name
+        row.schedule = schedule_to_json(schedule)
+        row.updated_at = now
+
+    async def set_chair(self, forum_id: str, chair_id: str, now: datetime) -> None:
+        row = await self._session.get_one(ForumRow, forum_id)
+        row.chair_id = chair_id
+        row.updated_at = now
+
+    async def replace_sections(
+        self, forum_id: str, sections: Sequence[tuple[str | None, str]], now: datetime
+    ) -> None:
+        """Set the agenda to `sections` in order: (existing id or None for new, title). Others are removed."""
+        await self._replace_ordered(AgendaSectionRow, forum_id, sections, now)
+
+    async def replace_organisations(
+        self, forum_id: str, organisations: Sequence[tuple[str | None, str]], now: datetime
+    ) -> None:
+        """Set the organisations in order; a removed organisation's roles are vacated and members unlinked."""
+        kept = await self._replace_ordered(OrganisationRow, forum_id, organisations, now)
+        removed = await self._session.scalars(
+            select(OrganisationRow.id).where(
+                OrganisationRow.forum_id == forum_id, OrganisationRow.id.not_in(kept)
+            )
+        )
+        removed_ids = list(removed)
+        if removed_ids:
+            # Roles stay as records (history and later actions refer to them); only the holders leave.
+            for role in await self._session.scalars(
+                select(RoleRow).where(RoleRow.organisation_id.in_(removed_ids))
+            ):
+                role.holder_id = None
+                role.updated_at = now
+            for m in await self._session.scalars(
+                select(MembershipRow).where(MembershipRow.organisation_id.in_(removed_ids))
+            ):
+                m.organisation_id = None
+        for org_id in kept:
+            await self._ensure_roles(org_id, now)
+
+    async def _replace_ordered(
+        self,
+        model: type[AgendaSectionRow] | type[OrganisationRow],
+        forum_id: str,
+        items: Sequence[tuple[str | None, str]],
+        now: datetime,
+    ) -> list[str]:
+        label = "title" if model is AgendaSectionRow else "name"
+        rows = await self._session.scalars(
+            select(model).where(model.forum_id == forum_id, model.removed_at.is_(None))
+        )
+        existing: dict[str, AgendaSectionRow | OrganisationRow] = {r.id: r for r in rows}
+        kept: list[str] = []
+        for position, (item_id, text) in enumerate(items, start=1):
+            row = existing.pop(item_id, None) if item_id else None
+            if row is None:
+                row = model(id=new_id(), forum_id=forum_id, position=position, **{label: text})
+                self._session.add(row)
+            setattr(row, label, text)
+            row.position = position
+            kept.append(row.id)
+        for row in existing.values():
+            row.removed_at = now
+        await self._session.flush()
+        return kept
+
+    async def _ensure_roles(self, organisation_id: str, now: datetime) -> None:
+        present = set(
+            await self._session.scalars(select(RoleRow.kind).where(RoleRow.organisation_id == organisation_id))
+        )
+        for kind in RoleKind:
+            if kind.value not in present:
+                self._session.add(
+                    RoleRow(id=new_id(), organisation_id=organisation_id, kind=kind.value, holder_id=None,
+                            updated_at=now)
+                )
+        await self._session.flush()
+
+    async def set_role_holder(
+        self, organisation_id: str, kind: RoleKind, holder_id: str | None, now: datetime
+    ) -> None:
+        await self._ensure_roles(organisation_id, now)
+        row = await self._session.scalar(
+            select(RoleRow).where(RoleRow.organisation_id == organisation_id, RoleRow.kind == kind.value)
+        )
+        assert row is not None
+        row.holder_id = holder_id
+        row.updated_at = now
+
+    async def vacate_roles_of(self, forum_id: str, person_id: str, now: datetime) -> None:
+        org_ids = select(OrganisationRow.id).where(OrganisationRow.forum_id == forum_id)
+        for row in await self._session.scalars(
+            select(RoleRow).where(RoleRow.organisation_id.in_(org_ids), RoleRow.holder_id == person_id)
+        ):
+            row.holder_id = None
+            row.updated_at = now
+
+    async def set_membership(
+        self, forum_id: str, person_id: str, organisation_id: str | None, now: datetime
+    ) -> None:
+        row = await self._session.get(MembershipRow, (forum_id, person_id))
+        if row is None:
+            self._session.add(
+                MembershipRow(forum_id=forum_id, person_id=person_id, organisation_id=organisation_id,
+                              joined_at=now)
+            )
+        else:
+            row.organisation_id = organisation_id
+        await self._session.flush()
+
+    async def remove_membership(self, forum_id: str, person_id: str) -> None:
+        await self._session.execute(
+            delete(MembershipRow).where(MembershipRow.forum_id == forum_id, MembershipRow.person_id == person_id)
+        )

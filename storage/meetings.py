@@ -1,0 +1,94 @@
+"""Meetings: occurrences of a forum's schedule, materialised with a unique (forum, original date)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.forums import new_id
+from storage.orm import MeetingRow
+
+
+@dataclass(frozen=True)
+class StoredMeeting:
+    id: str
+    forum_id: str
+    original_date: date
+    local_date: date
+    starts_at: datetime
+    status: str
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == "cancelled"
+
+
+def _to_meeting(row: MeetingRow) -> StoredMeeting:
+    return StoredMeeting(row.id, row.forum_id, row.original_date, row.local_date, row.starts_at, row.status)
+
+
+class MeetingRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def ensure(self, forum_id: str, original_date: date, starts_at: datetime, now: datetime) -> StoredMeeting:
+        """Materialise the occurrence if it is not stored yet (idempotent across instances)."""
+        dialect = self._session.bind.dialect.name if self._session.bind else "sqlite"
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        await self._session.execute(
+            insert(MeetingRow)
+            .values(
+                id=new_id(),
+                forum_id=forum_id,
+                original_date=original_date,
+                local_date=original_date,
+                starts_at=starts_at,
+                status="scheduled",
+                updated_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["forum_id", "original_date"])
+        )
+        row = await self._session.scalar(
+            select(MeetingRow).where(MeetingRow.forum_id == forum_id, MeetingRow.original_date == original_date)
+        )
+        assert row is not None
+        return _to_meeting(row)
+
+    async def get(self, meeting_id: str) -> StoredMeeting | None:
+        row = await self._session.get(MeetingRow, meeting_id)
+        return _to_meeting(row) if row else None
+
+    async def for_forum(self, forum_id: str) -> list[StoredMeeting]:
+        rows = await self._session.scalars(
+            select(MeetingRow).where(MeetingRow.forum_id == forum_id).order_by(MeetingRow.original_date)
+        )
+        return [_to_meeting(r) for r in rows]
+
+    async def on_local_date(self, forum_id: str, local_date: date) -> StoredMeeting | None:
+        row = await self._session.scalar(
+            select(MeetingRow).where(
+                MeetingRow.forum_id == forum_id,
+                (MeetingRow.local_date == local_date) | (MeetingRow.original_date == local_date),
+            )
+        )
+        return _to_meeting(row) if row else None
+
+    async def set_status(self, meeting_id: str, status: str, actor_id: str | None, now: datetime) -> None:
+        row = await self._session.get_one(MeetingRow, meeting_id)
+        row.status = status
+        row.changed_by = actor_id
+        row.updated_at = now
+
+    async def move(
+        self, meeting_id: str, local_date: date, starts_at: datetime, actor_id: str | None, now: datetime
+    ) -> None:
+        row = await self._session.get_one(MeetingRow, meeting_id)
+        row.local_date = local_date
+        row.starts_at = starts_at
+        row.status = "scheduled"
+        row.changed_by = actor_id
+        row.updated_at = now

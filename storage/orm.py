@@ -1,0 +1,254 @@
+"""SQLAlchemy 2 rows. No behaviour: repositories map these to domain objects."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.ext.asyncio import AsyncAttrs
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from storage.types import UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(AsyncAttrs, DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class ForumRow(Base):
+    __tablename__ = "forums"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    tenant_id: Mapped[str] = mapped_column(String(64))
+    conversation_id: Mapped[str] = mapped_column(String(400), unique=True)
+    chair_id: Mapped[str] = mapped_column(String(200))
+    schedule: Mapped[dict[str, object]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AgendaSectionRow(Base):
+    __tablename__ = "agenda_sections"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    forum_id: Mapped[str] = mapped_column(ForeignKey("forums.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class OrganisationRow(Base):
+    __tablename__ = "organisations"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    forum_id: Mapped[str] = mapped_column(ForeignKey("forums.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class RoleRow(Base):
+    """A function in an organisation; actions will be owned by roles, not people."""
+
+    __tablename__ = "roles"
+    __table_args__ = (UniqueConstraint("organisation_id", "kind", name="uq_roles_org_kind"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    holder_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PersonRow(Base):
+    __tablename__ = "people"
+
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)  # Teams user id 29:…
+    aad_object_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    tenant_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    away_until: Mapped[date | None] = mapped_column(Date(), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class MembershipRow(Base):
+    __tablename__ = "memberships"
+
+    forum_id: Mapped[str] = mapped_column(ForeignKey("forums.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    organisation_id: Mapped[str | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL"), nullable=True
+    )
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ConversationRow(Base):
+    """A stored conversation reference: JSON plus the columns we query and check."""
+
+    __tablename__ = "conversations"
+
+    id: Mapped[str] = mapped_column(String(400), primary_key=True)  # Teams conversation id
+    tenant_id: Mapped[str] = mapped_column(String(64))
+    type: Mapped[str] = mapped_column(String(20))
+    service_url: Mapped[str] = mapped_column(String(400))
+    reference: Mapped[dict[str, object]] = mapped_column(JSON)
+    bot_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    user_id: Mapped[str | None] = mapped_column(String(200), nullable=True, index=True)
+    aad_object_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    team_id: Mapped[str | None] = mapped_column(String(400), nullable=True)
+    channel_id: Mapped[str | None] = mapped_column(String(400), nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    inactive_reason: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    welcomed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class MeetingRow(Base):
+    """One occurrence of a forum's schedule, materialised when first needed."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (UniqueConstraint("forum_id", "original_date", name="uq_meetings_forum_date"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    forum_id: Mapped[str] = mapped_column(ForeignKey("forums.id", ondelete="CASCADE"))
+    original_date: Mapped[date] = mapped_column(Date())
+    local_date: Mapped[date] = mapped_column(Date())
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(20), default="scheduled")  # scheduled | cancelled
+    changed_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ContributionRow(Base):
+    """One organisation's lägesbild for one meeting; versions hold the content."""
+
+    __tablename__ = "contributions"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "organisation_id", name="uq_contributions_meeting_org"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    current_version: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ContributionVersionRow(Base):
+    __tablename__ = "contribution_versions"
+    __table_args__ = (
+        UniqueConstraint("contribution_id", "version", name="uq_contribution_versions_version"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    contribution_id: Mapped[str] = mapped_column(ForeignKey("contributions.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    sections: Mapped[list[dict[str, str]]] = mapped_column(JSON)  # [{section_id, title, text}]
+    nothing_new: Mapped[bool] = mapped_column(Boolean, default=False)
+    attending: Mapped[bool] = mapped_column(Boolean, default=True)
+    submitted_by: Mapped[str] = mapped_column(String(200))
+    submitted_by_name: Mapped[str] = mapped_column(String(200))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    after_deadline: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class SummaryRow(Base):
+    """The compiled lägesbild of a meeting once posted (the record of what went out)."""
+
+    __tablename__ = "summaries"
+
+    meeting_id: Mapped[str] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True
+    )
+    compiled_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    parts: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class OutboxRow(Base):
+    """One proactive message. Unique key: what, about which subject, to whom, for which local day, which slot."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint(
+            "kind", "subject_id", "recipient_id", "occurrence_local_date", "slot", name="uq_outbox_once"
+        ),
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    subject_id: Mapped[str] = mapped_column(String(400))
+    recipient_id: Mapped[str] = mapped_column(String(400))
+    occurrence_local_date: Mapped[str] = mapped_column(String(10))
+    slot: Mapped[str] = mapped_column(String(40))
+    conversation_id: Mapped[str | None] = mapped_column(String(400), nullable=True)
+    person_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    via_conversation_id: Mapped[str | None] = mapped_column(String(400), nullable=True)
+    operation: Mapped[str] = mapped_column(String(10), default="send")  # send | update
+    update_of_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    payload: Mapped[dict[str, object]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    sent_activity_id: Mapped[str | None] = mapped_column(String(400), nullable=True)
+    sent_conversation_id: Mapped[str | None] = mapped_column(String(400), nullable=True)
+    last_status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    last_error: Mapped[str | None] = mapped_column(String(400), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class AuditRow(Base):
+    """Append-only trail: who did what to which record. Never message text or matched values."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    forum_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
+    action: Mapped[str] = mapped_column(String(60))
+    subject_type: Mapped[str] = mapped_column(String(40))
+    subject_id: Mapped[str] = mapped_column(String(400))
+    detail: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+
+
+__all__ = [
+    "AgendaSectionRow",
+    "AuditRow",
+    "Base",
+    "ContributionRow",
+    "ContributionVersionRow",
+    "ConversationRow",
+    "ForumRow",
+    "MeetingRow",
+    "MembershipRow",
+    "OrganisationRow",
+    "OutboxRow",
+    "PersonRow",
+    "RoleRow",
+    "SummaryRow",
+]

@@ -1,0 +1,66 @@
+"""One AsyncSession per use case: roll back unless committed."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.audit import AuditRepository
+from storage.contributions import ContributionRepository
+from storage.conversations import ConversationRepository
+from storage.forums import ForumRepository
+from storage.meetings import MeetingRepository
+from storage.outbox import OutboxRepository
+from storage.people import PersonRepository
+
+
+class SqlAlchemyUnitOfWork:
+    """`async with uow:` opens a session; `await uow.commit()` makes the change; anything else rolls back."""
+
+    session: AsyncSession
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self._session_factory = session_factory
+        self.committed = False
+
+    async def __aenter__(self) -> SqlAlchemyUnitOfWork:
+        self.session = self._session_factory()
+        self.committed = False
+        self.forums = ForumRepository(self.session)
+        self.people = PersonRepository(self.session)
+        self.conversations = ConversationRepository(self.session)
+        self.meetings = MeetingRepository(self.session)
+        self.contributions = ContributionRepository(self.session)
+        self.outbox = OutboxRepository(self.session)
+        self.audit = AuditRepository(self.session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if not self.committed:
+                await self.session.rollback()
+        finally:
+            await self.session.close()
+
+    async def commit(self) -> None:
+        await self.session.commit()
+        self.committed = True
+
+    async def flush(self) -> None:
+        await self.session.flush()
+
+
+class UnitOfWorkFactory:
+    """Builds a fresh unit of work per use-case call."""
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self.session_factory = session_factory
+
+    def __call__(self) -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(self.session_factory)
