@@ -9,6 +9,8 @@ from aiohttp import web
 
 from bot.adapter import ForumAdapter
 from bot.delivery import DeliveryWorker
+from bot.export_routes import add_export_routes
+from bot.exports import ExportSigner
 from bot.handler import ForumBot
 from bot.routes import add_routes
 from bot.runtime import RUNTIME, Runtime
@@ -32,6 +34,8 @@ def create_app(
     """Build the app. With `background=False` neither the ticker nor the delivery loop runs (tests drive them)."""
     app = web.Application(client_max_size=settings.max_request_bytes)
     add_routes(app)
+    signer = ExportSigner(settings.signing_key.get_secret_value().encode() or None)
+    add_export_routes(app, signer)
 
     async def lifespan(app: web.Application) -> AsyncIterator[None]:
         if migrate:
@@ -41,7 +45,7 @@ def create_app(
         uow = UnitOfWorkFactory(make_session_factory(engine))
         adapter = ForumAdapter(settings)
         delivery = DeliveryWorker(settings=settings, uow=uow, adapter=adapter, clock=the_clock)
-        bot = ForumBot(settings=settings, uow=uow, clock=the_clock, delivery=delivery)
+        bot = ForumBot(settings=settings, uow=uow, clock=the_clock, delivery=delivery, signer=signer)
         runtime = Runtime(
             settings=settings, clock=the_clock, engine=engine, uow=uow, adapter=adapter, bot=bot, delivery=delivery
         )

@@ -2,28 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ConversationReference
 
-
-@dataclass(frozen=True)
-class Origin:
-    """Where an activity came from, read once per turn."""
-
-    tenant_id: str | None
-    conversation_id: str
-    conversation_type: str  # personal | groupChat | channel
-    service_url: str
-    user_id: str | None
-    user_name: str | None
-    aad_object_id: str | None
-    bot_id: str | None
-    team_id: str | None
-    channel_id: str | None
-    locale: str | None
+from bot.services.turn import Origin
 
 
 def tenant_of(activity: Activity) -> str | None:

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import json
 import logging
+from http import HTTPStatus
 
 from aiohttp import web
+from botbuilder.core.serializer_helper import serializer_helper
 from botbuilder.schema import Activity
+from msrest.serialization import Model
 from sqlalchemy import text
 
 from bot.runtime import RUNTIME
@@ -50,10 +53,37 @@ def _parse_activity(raw: bytes) -> Activity | None:
     return activity
 
 
+def _invoke_body(status: int, body: object) -> object:
+    """A JSON-ready invoke body. botbuilder sometimes leaves an msrest model here, and its own adaptive-card
+    error responses carry an `Exception` as value, which msrest cannot serialise (ActivityHandler 4.17.1)."""
+    if isinstance(body, Model):
+        value = getattr(body, "value", None)
+        if isinstance(value, Exception):
+            code, message = ([*value.args, "", ""])[:2]
+            return {
+                "statusCode": int(getattr(body, "status_code", None) or status),
+                "type": getattr(body, "type", None) or "application/vnd.microsoft.error",
+                "value": {"code": str(code), "message": str(message)},
+            }
+        body = serializer_helper(body)
+    try:
+        json.dumps(body)
+    except (TypeError, ValueError):
+        log.error("invoke response body is not JSON-serialisable: %s", type(body).__name__)
+        return {
+            "statusCode": status,
+            "type": "application/vnd.microsoft.error",
+            "value": {"code": "InternalError", "message": "the bot could not answer"},
+        }
+    return body
+
+
 async def messages(request: web.Request) -> web.StreamResponse:
     runtime = request.app[RUNTIME]
     settings = runtime.settings
-    if "application/json" not in request.headers.get("Content-Type", "").lower():
+    # request.content_type is the parsed media type ("application/octet-stream" when the header is missing),
+    # so "text/plain; x=application/json" does not slip through a substring test.
+    if request.content_type.lower() != "application/json":
         return _problem(415, "content type must be application/json")
     if request.content_length is not None and request.content_length > settings.max_request_bytes:
         return _problem(413, "request too large")
@@ -64,20 +94,30 @@ async def messages(request: web.Request) -> web.StreamResponse:
         raw = await request.read()
     except web.HTTPRequestEntityTooLarge:
         return _problem(413, "request too large")
+    except Exception as error:  # truncated or badly encoded body (aiohttp payload errors)
+        log.warning("could not read request body: %s", type(error).__name__)
+        return _problem(400, "unreadable body")
+    if len(raw) > settings.max_request_bytes:  # also when the app's client_max_size is larger
+        return _problem(413, "request too large")
     activity = _parse_activity(raw)
     if activity is None:
         return _problem(400, "not a valid activity")
     try:
         auth = await runtime.adapter.bot_framework_authentication.authenticate_request(activity, auth_header)
-    except Exception as error:  # PermissionError, jwt errors, key lookup failures: all mean "not authenticated"
+    except Exception as error:  # PermissionError, jwt errors, key lookups: all mean "not authenticated"
         log.warning("rejected activity %s: %s", activity.id, type(error).__name__)
         return _problem(401, "not authenticated")
-    response = await runtime.adapter.process_activity(auth, activity, runtime.bot.on_turn)
+    try:
+        response = await runtime.adapter.process_activity(auth, activity, runtime.bot.on_turn)
+    except Exception:  # turn errors go to on_turn_error; this is whatever escaped it. Logged, never echoed.
+        log.exception("activity %s (%s) failed outside the turn error handler", activity.id, activity.type)
+        return _problem(500, "internal error")
     if response is None:
         return web.Response(status=201)
+    status = int(response.status or HTTPStatus.OK)
     if response.body is None:
-        return web.Response(status=response.status or 200)
-    return web.json_response(response.body, status=response.status or 200)
+        return web.Response(status=status)
+    return web.json_response(_invoke_body(status, response.body), status=status)
 
 
 async def healthz(request: web.Request) -> web.Response:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import enum
+import json
 from types import SimpleNamespace
+from typing import Annotated
 from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_SERVICE_HOSTS = (
     "smba.trafficmanager.net",
@@ -43,7 +45,9 @@ class Settings(BaseSettings):
     port: int = Field(default=3978, ge=1, le=65535)
     database_url: str = "sqlite+aiosqlite:///forumbot.db"
 
-    app_id: str = Field(default="", validation_alias=AliasChoices("FORUMBOT_APP_ID", "MicrosoftAppId", "app_id"))
+    app_id: str = Field(
+        default="", validation_alias=AliasChoices("FORUMBOT_APP_ID", "MicrosoftAppId", "app_id")
+    )
     app_password: SecretStr = Field(
         default=SecretStr(""),
         validation_alias=AliasChoices("FORUMBOT_APP_PASSWORD", "MicrosoftAppPassword", "app_password"),
@@ -57,13 +61,17 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("FORUMBOT_APP_TENANT_ID", "MicrosoftAppTenantId", "app_tenant_id"),
     )
 
-    allowed_tenants: list[str] = Field(default_factory=list)
-    allowed_service_hosts: list[str] = Field(default_factory=lambda: list(DEFAULT_SERVICE_HOSTS))
+    # NoDecode: the env source would otherwise insist on JSON and reject "a,b" before _split_csv sees it.
+    allowed_tenants: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    allowed_service_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: list(DEFAULT_SERVICE_HOSTS)
+    )
     default_language: str = "sv"
     default_timezone: str = "Europe/Stockholm"
     manifest_app_id: str = "6f1d7b52-3c7e-4d8a-9a43-5f0e2b7c9d10"
     public_base_url: str = "https://forumbot.example.se"
 
+    signing_key: SecretStr = Field(default=SecretStr(""))  # for export links; random per process when empty
     max_request_bytes: int = Field(default=256 * 1024, ge=1024)
     tick_seconds: int = Field(default=30, ge=1, le=600)
     delivery_batch: int = Field(default=20, ge=1, le=500)
@@ -81,6 +89,8 @@ class Settings(BaseSettings):
     @classmethod
     def _split_csv(cls, value: object) -> object:
         if isinstance(value, str):
+            if value.strip().startswith("["):
+                return json.loads(value)
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
@@ -99,7 +109,22 @@ class Settings(BaseSettings):
                     "local mode runs without authentication and may only bind to 127.0.0.1 or ::1 "
                     f"(FORUMBOT_HOST is {self.host!r})"
                 )
+            # With an app id, local mode authenticates like production: fail here with a clear message
+            # instead of botbuilder's "Property 'APP_PASSWORD' is expected in configuration object".
+            missing = self._missing_credentials() if self.app_id else []
+            if missing:
+                raise ValueError("an app id needs " + ", ".join(missing))
             return self
+        missing = self._missing_credentials()
+        if not self.allowed_tenants:
+            missing.append("FORUMBOT_ALLOWED_TENANTS")
+        if missing:
+            raise ValueError("production mode needs " + ", ".join(missing))
+        if any(h.lower() in LOOPBACK_HOSTS for h in self.allowed_service_hosts):
+            raise ValueError("loopback service URLs are only allowed in local mode")
+        return self
+
+    def _missing_credentials(self) -> list[str]:
         missing = []
         if not self.app_id:
             missing.append("FORUMBOT_APP_ID (MicrosoftAppId)")
@@ -107,13 +132,7 @@ class Settings(BaseSettings):
             missing.append("FORUMBOT_APP_PASSWORD (MicrosoftAppPassword)")
         if self.app_type is not AppType.MULTI_TENANT and not self.app_tenant_id:
             missing.append("FORUMBOT_APP_TENANT_ID (MicrosoftAppTenantId)")
-        if not self.allowed_tenants:
-            missing.append("FORUMBOT_ALLOWED_TENANTS")
-        if missing:
-            raise ValueError("production mode needs " + ", ".join(missing))
-        if any(h in LOOPBACK_HOSTS for h in self.allowed_service_hosts):
-            raise ValueError("loopback service URLs are only allowed in local mode")
-        return self
+        return missing
 
     @property
     def auth_enabled(self) -> bool:
@@ -144,7 +163,9 @@ class Settings(BaseSettings):
         return SimpleNamespace(
             APP_ID=self.app_id,
             APP_PASSWORD=self.app_password.get_secret_value(),
-            APP_TYPE=self.app_type.value,
+            # botbuilder only allows an empty app id (authentication off) with MultiTenant; SingleTenant and
+            # UserAssignedMSI raise "Property 'APP_ID' is expected" when the adapter is built.
+            APP_TYPE=self.app_type.value if self.app_id else AppType.MULTI_TENANT.value,
             APP_TENANTID=self.app_tenant_id,
             PORT=self.port,
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time
 
 
@@ -45,20 +45,26 @@ class DateRange:
         return self.first <= day <= self.last
 
 
+_OPENS = Offset(days_before=3, at=time(8, 0))
+_REMINDER = Offset(days_before=1, at=time(12, 0))
+_DEADLINE = Offset(days_before=1, at=time(16, 0))
+_MEETING_TIME = time(9, 0)
+
+
 @dataclass(frozen=True)
 class Schedule:
     """When a forum meets and when collection opens, reminds and closes (local wall time)."""
 
     frequency: Frequency = Frequency.WEEKLY
     weekday: int = 3  # Monday = 0; Thursday by default
-    time: time = time(9, 0)
+    time: time = _MEETING_TIME
     timezone: str = "Europe/Stockholm"
     interval_weeks: int = 1
     monthly_ordinal: int = 1  # 1..4, or -1 for the last such weekday of the month
     start_date: date | None = None  # first possible meeting day; None = from today
-    opens: Offset = Offset(days_before=3, at=time(8, 0))
-    reminder: Offset = Offset(days_before=1, at=time(12, 0))
-    deadline: Offset = Offset(days_before=1, at=time(16, 0))
+    opens: Offset = _OPENS
+    reminder: Offset = _REMINDER
+    deadline: Offset = _DEADLINE
     skip_public_holidays: bool = True
     breaks: tuple[DateRange, ...] = ()
 
@@ -155,20 +161,3 @@ DEFAULT_SECTION_KEYS: tuple[str, ...] = (
     "trends",
     "other",
 )
-
-
-@dataclass(frozen=True)
-class MeetingSlot:
-    """One occurrence of a schedule before overrides are applied."""
-
-    local_date: date
-    starts_at: datetime  # aware, UTC
-
-
-@dataclass
-class OutboundMessage:
-    """What the delivery path needs to send one proactive message (rendered by dialogs)."""
-
-    activity: dict[str, object]
-    language: str = "sv"
-    extra: dict[str, object] = field(default_factory=dict)

@@ -10,7 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.forums import new_id
-from storage.orm import MeetingRow
+from storage.orm import MeetingRow, SummaryRow
 
 
 @dataclass(frozen=True)
@@ -92,3 +92,37 @@ class MeetingRepository:
         row.status = "scheduled"
         row.changed_by = actor_id
         row.updated_at = now
+
+
+class SummaryRepository:
+    """Whether a meeting's summary has been posted, and its revision (each late addition bumps it)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def revision(self, meeting_id: str) -> int | None:
+        row = await self._session.get(SummaryRow, meeting_id)
+        return row.revision if row else None
+
+    async def parts(self, meeting_id: str) -> int:
+        row = await self._session.get(SummaryRow, meeting_id)
+        return row.parts if row else 0
+
+    async def record(self, meeting_id: str, parts: int, now: datetime) -> bool:
+        """Mark the summary as posted. False if it already was (another tick or instance got there first)."""
+        dialect = self._session.bind.dialect.name if self._session.bind else "sqlite"
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        result = await self._session.execute(
+            insert(SummaryRow)
+            .values(meeting_id=meeting_id, compiled_at=now, revision=1, parts=parts)
+            .on_conflict_do_nothing(index_elements=["meeting_id"])
+            .returning(SummaryRow.meeting_id)
+        )
+        return result.scalar_one_or_none() is not None
+
+    async def bump(self, meeting_id: str, parts: int, now: datetime) -> int:
+        row = await self._session.get_one(SummaryRow, meeting_id, with_for_update=True)
+        row.revision += 1
+        row.parts = max(row.parts, parts)
+        row.compiled_at = now
+        return row.revision

@@ -1,18 +1,37 @@
-"""The outbox: every proactive message is a row, inserted idempotently in the caller's transaction."""
+"""The outbox: every proactive message is a row, inserted idempotently in the caller's transaction.
+
+Status flow (security-and-reliability.md §4.2):
+``pending → sending(lease_until) → sent | retry(next_attempt_at) | dead(reason)``, plus ``cancelled``
+for rows whose conversation is gone. An expired lease returns the row to ``retry``. ``last_error`` only ever
+holds short codes (``"429 Throttled"``, ``"service_url_not_allowed"``), never message text.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 
 from storage.orm import OutboxRow
 
 UNIQUE_KEY = ("kind", "subject_id", "recipient_id", "occurrence_local_date", "slot")
 NO_DATE = "-"
+
+PENDING = "pending"
+SENDING = "sending"
+RETRY = "retry"
+SENT = "sent"
+DEAD = "dead"
+CANCELLED = "cancelled"
+QUEUED = (PENDING, RETRY)
+FINAL = (SENT, DEAD, CANCELLED)
+MAX_ERROR_LENGTH = 120
 
 
 @dataclass
@@ -36,6 +55,75 @@ class NewMessage:
     operation: str = "send"
     update_of_id: int | None = None
     extra: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ClaimedMessage:
+    """A row this worker holds (status 'sending' until lease_until): everything needed to send it."""
+
+    id: int
+    kind: str
+    subject_id: str
+    recipient_id: str
+    occurrence_local_date: str
+    slot: str
+    conversation_id: str | None
+    person_id: str | None
+    via_conversation_id: str | None
+    operation: str  # send | update
+    update_of_id: int | None
+    payload: dict[str, Any]
+    attempts: int  # attempts made before this one
+    lease_until: datetime
+    created_at: datetime
+    last_status_code: int | None
+    last_error: str | None
+
+
+@dataclass(frozen=True)
+class UpdateTarget:
+    """The row an 'update' message edits: its status and, once sent, its Teams activity and conversation."""
+
+    row_id: int
+    status: str
+    activity_id: str | None
+    conversation_id: str | None
+
+    @property
+    def ready(self) -> bool:
+        return self.status == SENT and bool(self.activity_id) and bool(self.conversation_id)
+
+
+def short_error(text: str) -> str:
+    """last_error holds a short code; never let anything long (or multi-line) in."""
+    return " ".join(text.split())[:MAX_ERROR_LENGTH]
+
+
+def _claimed(row: OutboxRow) -> ClaimedMessage:
+    assert row.lease_until is not None
+    return ClaimedMessage(
+        id=row.id,
+        kind=row.kind,
+        subject_id=row.subject_id,
+        recipient_id=row.recipient_id,
+        occurrence_local_date=row.occurrence_local_date,
+        slot=row.slot,
+        conversation_id=row.conversation_id,
+        person_id=row.person_id,
+        via_conversation_id=row.via_conversation_id,
+        operation=row.operation,
+        update_of_id=row.update_of_id,
+        payload=dict(row.payload),
+        attempts=row.attempts,
+        lease_until=row.lease_until,
+        created_at=row.created_at,
+        last_status_code=row.last_status_code,
+        last_error=row.last_error,
+    )
+
+
+def _rowcount(result: object) -> int:
+    return int(result.rowcount) if isinstance(result, CursorResult) else 0
 
 
 class OutboxRepository:
@@ -90,5 +178,244 @@ class OutboxRepository:
         )
 
     async def by_kind(self, kind: str) -> list[OutboxRow]:
-        rows = await self._session.scalars(select(OutboxRow).where(OutboxRow.kind == kind).order_by(OutboxRow.id))
+        rows = await self._session.scalars(
+            select(OutboxRow).where(OutboxRow.kind == kind).order_by(OutboxRow.id)
+        )
         return list(rows)
+
+    async def get(self, row_id: int) -> OutboxRow | None:
+        return await self._session.get(OutboxRow, row_id, populate_existing=True)
+
+    # ------------------------------------------------------------------ the worker's side
+
+    def _dialect(self) -> str:
+        return self._session.bind.dialect.name if self._session.bind else "sqlite"
+
+    async def claim_due(self, now: datetime, limit: int, lease_seconds: float) -> list[ClaimedMessage]:
+        """Take up to `limit` due rows (pending/retry, next_attempt_at <= now) in id order: status 'sending'.
+
+        PostgreSQL locks the candidates with FOR UPDATE SKIP LOCKED, so concurrent workers get disjoint rows.
+        SQLite has no row locks: each row is taken by a conditional UPDATE with a rowcount check (one process
+        only, security-and-reliability.md §4.6). The caller must commit before sending.
+        """
+        if limit <= 0:
+            return []
+        lease_until = now + timedelta(seconds=lease_seconds)
+        due = (
+            select(OutboxRow.id)
+            .where(OutboxRow.status.in_(QUEUED), OutboxRow.next_attempt_at <= now)
+            .order_by(OutboxRow.id)
+            .limit(limit)
+        )
+        taken: list[int] = []
+        if self._dialect() == "postgresql":
+            ids = list(await self._session.scalars(due.with_for_update(skip_locked=True)))
+            if ids:
+                await self._session.execute(
+                    update(OutboxRow)
+                    .where(OutboxRow.id.in_(ids), OutboxRow.status.in_(QUEUED))
+                    .values(status=SENDING, lease_until=lease_until, updated_at=now)
+                    .execution_options(synchronize_session=False)
+                )
+                taken = ids
+        else:
+            for row_id in list(await self._session.scalars(due)):
+                result = await self._session.execute(
+                    update(OutboxRow)
+                    .where(OutboxRow.id == row_id, OutboxRow.status.in_(QUEUED))
+                    .values(status=SENDING, lease_until=lease_until, updated_at=now)
+                    .execution_options(synchronize_session=False)
+                )
+                if _rowcount(result) == 1:
+                    taken.append(row_id)
+        if not taken:
+            return []
+        rows = await self._session.scalars(
+            select(OutboxRow)
+            .where(OutboxRow.id.in_(taken))
+            .order_by(OutboxRow.id)
+            .execution_options(populate_existing=True)
+        )
+        return [_claimed(row) for row in rows]
+
+    async def release_expired_leases(self, now: datetime, *, max_attempts: int | None = None) -> int:
+        """'sending' rows whose lease has run out (a crashed or stopped worker) go back to 'retry', due now.
+
+        The lost attempt counts (it may have reached Teams); with `max_attempts`, a row that has used them all
+        goes to 'dead' instead, so a message that kills the worker cannot loop forever. Returns rows changed.
+        """
+        expired = [OutboxRow.status == SENDING, OutboxRow.lease_until < now]
+        changed = 0
+        if max_attempts is not None:
+            result = await self._session.execute(
+                update(OutboxRow)
+                .where(*expired, OutboxRow.attempts + 1 >= max_attempts)
+                .values(
+                    status=DEAD,
+                    attempts=OutboxRow.attempts + 1,
+                    lease_until=None,
+                    last_error="lease_expired",
+                    updated_at=now,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            changed += _rowcount(result)
+        result = await self._session.execute(
+            update(OutboxRow)
+            .where(*expired)
+            .values(
+                status=RETRY,
+                attempts=OutboxRow.attempts + 1,
+                lease_until=None,
+                next_attempt_at=now,
+                last_error="lease_expired",
+                updated_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return changed + _rowcount(result)
+
+    async def _set(self, row_id: int, where: Sequence[ColumnElement[bool]], **values: Any) -> bool:
+        result = await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == row_id, *where)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        return _rowcount(result) == 1
+
+    async def mark_sent(
+        self, row_id: int, activity_id: str | None, conversation_id: str | None, status_code: int | None,
+        now: datetime,
+    ) -> bool:
+        """Teams accepted it: store the activity id and the conversation it went to (for later updates).
+
+        Recorded even if the lease was lost meanwhile (what Teams has is the truth); never twice.
+        """
+        return await self._set(
+            row_id,
+            [OutboxRow.status != SENT],
+            status=SENT,
+            attempts=OutboxRow.attempts + 1,
+            lease_until=None,
+            sent_activity_id=activity_id,
+            sent_conversation_id=conversation_id,
+            last_status_code=status_code,
+            last_error=None,
+            sent_at=now,
+            updated_at=now,
+        )
+
+    async def mark_retry(
+        self, row_id: int, next_attempt_at: datetime, status_code: int | None, error: str, now: datetime
+    ) -> bool:
+        """A transient failure: one more attempt used, due again at next_attempt_at."""
+        return await self._set(
+            row_id,
+            [OutboxRow.status == SENDING],
+            status=RETRY,
+            attempts=OutboxRow.attempts + 1,
+            lease_until=None,
+            next_attempt_at=next_attempt_at,
+            last_status_code=status_code,
+            last_error=short_error(error),
+            updated_at=now,
+        )
+
+    async def mark_dead(
+        self, row_id: int, reason: str, status_code: int | None, now: datetime, *, attempted: bool = True
+    ) -> bool:
+        """A permanent failure (or a refusal by us: pass attempted=False when no request left)."""
+        values: dict[str, Any] = {
+            "status": DEAD,
+            "lease_until": None,
+            "last_status_code": status_code,
+            "last_error": short_error(reason),
+            "updated_at": now,
+        }
+        if attempted:
+            values["attempts"] = OutboxRow.attempts + 1
+        return await self._set(row_id, [OutboxRow.status.in_((SENDING, *QUEUED))], **values)
+
+    async def mark_cancelled(self, row_id: int, reason: str, now: datetime) -> bool:
+        """Not sent and never will be (its conversation is gone); no attempt was made."""
+        return await self._set(
+            row_id,
+            [OutboxRow.status.in_((SENDING, *QUEUED))],
+            status=CANCELLED,
+            lease_until=None,
+            last_error=short_error(reason),
+            updated_at=now,
+        )
+
+    async def release(self, row_ids: Sequence[int], now: datetime, *, until: datetime | None = None) -> int:
+        """Give claimed rows back unsent (shutdown, global pause, rate limit): no attempt counted."""
+        if not row_ids:
+            return 0
+        result = await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id.in_(list(row_ids)), OutboxRow.status == SENDING)
+            .values(status=RETRY, lease_until=None, next_attempt_at=until or now, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return _rowcount(result)
+
+    async def cancel_for_conversation(
+        self, conversation_id: str, reason: str, now: datetime, *, person_id: str | None = None
+    ) -> int:
+        """Queued rows (pending/retry) to a conversation that is gone → 'cancelled'.
+
+        With person_id, that person's queued 1:1 rows (person_id set, no conversation) go too: they would
+        reach the same dead chat. Rows held by a worker ('sending') are left to it. Returns the count.
+        """
+        target: ColumnElement[bool] = OutboxRow.conversation_id == conversation_id
+        if person_id is not None:
+            target = or_(target, OutboxRow.person_id == person_id)
+        result = await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.status.in_(QUEUED), target)
+            .values(status=CANCELLED, lease_until=None, last_error=short_error(reason), updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return _rowcount(result)
+
+    async def resolve_update_target(self, update_of_id: int) -> UpdateTarget | None:
+        """The row an 'update' edits: sent_activity_id + sent_conversation_id (None until it is sent)."""
+        row = await self._session.get(OutboxRow, update_of_id, populate_existing=True)
+        if row is None:
+            return None
+        return UpdateTarget(
+            row_id=row.id,
+            status=row.status,
+            activity_id=row.sent_activity_id,
+            conversation_id=row.sent_conversation_id,
+        )
+
+    async def next_due_at(self) -> datetime | None:
+        """When the worker next has something to do: the earliest queued row or expiring lease."""
+        queued = await self._session.scalar(
+            select(func.min(OutboxRow.next_attempt_at)).where(OutboxRow.status.in_(QUEUED))
+        )
+        leased = await self._session.scalar(
+            select(func.min(OutboxRow.lease_until)).where(OutboxRow.status == SENDING)
+        )
+        candidates = [t for t in (queued, leased) if t is not None]
+        return min(candidates) if candidates else None
+
+    async def dead_letters(self, *, include_cancelled: bool = False, limit: int = 200) -> list[OutboxRow]:
+        """Rows that will never be delivered, newest first (for admins)."""
+        statuses = (DEAD, CANCELLED) if include_cancelled else (DEAD,)
+        rows = await self._session.scalars(
+            select(OutboxRow)
+            .where(OutboxRow.status.in_(statuses))
+            .order_by(OutboxRow.updated_at.desc(), OutboxRow.id.desc())
+            .limit(limit)
+        )
+        return list(rows)
+
+    async def counts(self) -> dict[str, int]:
+        """Rows per status (health and admin views)."""
+        result = await self._session.execute(
+            select(OutboxRow.status, func.count()).group_by(OutboxRow.status)
+        )
+        return {str(status): int(n) for status, n in result.all()}

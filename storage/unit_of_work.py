@@ -10,7 +10,7 @@ from storage.audit import AuditRepository
 from storage.contributions import ContributionRepository
 from storage.conversations import ConversationRepository
 from storage.forums import ForumRepository
-from storage.meetings import MeetingRepository
+from storage.meetings import MeetingRepository, SummaryRepository
 from storage.outbox import OutboxRepository
 from storage.people import PersonRepository
 
@@ -32,6 +32,7 @@ class SqlAlchemyUnitOfWork:
         self.conversations = ConversationRepository(self.session)
         self.meetings = MeetingRepository(self.session)
         self.contributions = ContributionRepository(self.session)
+        self.summaries = SummaryRepository(self.session)
         self.outbox = OutboxRepository(self.session)
         self.audit = AuditRepository(self.session)
         return self

@@ -1,7 +1,7 @@
 """Text catalogs: every user-facing string, Swedish by default, English when the user's locale is English.
 
 Each language is a folder of TOML files (one per concern, e.g. `setup.toml`); their tables merge into one
-dotted key space. `t("contribution.saved", name=...)` formats a key with `str.format` placeholders.
+dotted key space. `t("help.title")` formats a key with `str.format` placeholders.
 """
 
 from __future__ import annotations

@@ -1,0 +1,660 @@
+"""The one delivery path for proactive messages: claim outbox rows, send them to Teams, record what happened.
+
+security-and-reliability.md §4: at-least-once with our own de-duplication. A row is claimed (status 'sending' with a
+lease) and committed *before* the call to Teams; the outcome is recorded in a new transaction afterwards. A crash in
+between leaves a 'sending' row whose lease expires and is retried (the only duplicate window).
+
+Sending (teams-platform.md §5.3):
+
+* ``conversation_id`` rows: the stored reference, ``adapter.continue_conversation``;
+* ``person_id`` rows: the person's stored 1:1 chat, or a new one made with ``adapter.create_conversation`` through
+  ``via_conversation_id`` (a team or group chat the person shares with the bot); the new reference is stored;
+* ``operation='update'``: a PUT of the activity that the row ``update_of_id`` sent.
+
+The service URL is checked against the allow-list immediately before every call (R3.4). Failures are classified as
+in §4.3 (see ``classify`` and ``DeliveryWorker._outcome_of_failure``); limits per conversation and globally come from
+``bot.ratelimit``. Logs carry row, conversation and activity ids only, never message text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import email.utils
+import logging
+import math
+import random as random_module
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from http import HTTPStatus
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from botbuilder.core import BotAdapter, TurnContext
+from botbuilder.schema import (
+    Activity,
+    ChannelAccount,
+    ConversationParameters,
+    ConversationReference,
+    ResourceResponse,
+)
+from msrest.exceptions import ClientRequestError, HttpOperationError
+
+from bot.ratelimit import RateLimiter, Sleep
+from bot.references import reference_from_json
+from bot.settings import Settings
+from domain.clock import Clock
+from storage.conversations import StoredConversation
+from storage.outbox import ClaimedMessage
+from storage.unit_of_work import SqlAlchemyUnitOfWork
+
+log = logging.getLogger(__name__)
+
+TRANSIENT_STATUSES = frozenset({408, 412, 429, 500, 502, 503, 504})
+GONE_STATUSES = frozenset({403, 404})
+MAX_RETRY_AFTER_SECONDS = 3600.0
+UPDATE_TARGET_WAIT_SECONDS = 30.0
+CHANNEL_ID = "msteams"
+
+OutcomeKind = Literal["sent", "retry", "dead", "cancelled", "deferred"]
+
+
+# ---------------------------------------------------------------------------- pure helpers
+
+
+def parse_retry_after(value: str | None, now: datetime) -> float | None:
+    """Retry-After as seconds from now: delta-seconds or an HTTP-date; None when absent or unreadable."""
+    if not value:
+        return None
+    text = value.strip()
+    try:
+        seconds = float(text)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - now).total_seconds()
+    if not math.isfinite(seconds):
+        return None
+    return min(max(0.0, seconds), MAX_RETRY_AFTER_SECONDS)
+
+
+def backoff_seconds(attempt: int, base: float, cap: float, r: float) -> float:
+    """Exponential backoff with jitter for the `attempt`-th failure (1-based), r in [0, 1).
+
+    The delay is drawn from [base·2^(n-1), base·2^n], capped at `cap`: consecutive retries of one message
+    always wait at least as long as the previous one, while messages failing together spread out within a band.
+    (AWS-style decorrelated jitter needs the previous delay, which the row does not keep; this is its stateless
+    cousin, like Polly's DecorrelatedJitterBackoffV2 used by Company Communicator.)
+    """
+    n = max(1, min(attempt, 60))
+    low = min(cap, base * 2.0 ** (n - 1))
+    high = min(cap, base * 2.0**n)
+    return low + min(max(r, 0.0), 1.0) * (high - low)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """What a failed call told us: an HTTP status (None for timeouts and connection errors) and a short code."""
+
+    status: int | None
+    code: str
+    retry_after: str | None = None
+
+    @property
+    def label(self) -> str:
+        """The short code stored in last_error, e.g. '429 Throttled', 'timeout'."""
+        return f"{self.status} {self.code}" if self.status is not None else self.code
+
+
+def _safe_code(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    code = "".join(ch for ch in value if ch.isalnum() or ch in "._-")[:60]
+    return code or None
+
+
+def classify(error: BaseException) -> Failure:
+    """Map an exception from botbuilder/msrest (or asyncio) to a Failure. Never reads message text."""
+    if isinstance(error, HttpOperationError):
+        response = getattr(error, "response", None)
+        status = getattr(response, "status_code", None)
+        headers = getattr(response, "headers", None) or {}
+        retry_after = headers.get("Retry-After") if hasattr(headers, "get") else None
+        body = getattr(error, "error", None)
+        code = _safe_code(getattr(getattr(body, "error", None), "code", None))
+        if isinstance(status, int):
+            if code is None:
+                try:
+                    code = HTTPStatus(status).phrase.replace(" ", "")
+                except ValueError:
+                    code = "Error"
+            return Failure(status, code, str(retry_after) if retry_after is not None else None)
+        return Failure(None, "http_error")
+    if isinstance(error, TimeoutError):
+        return Failure(None, "timeout")
+    if isinstance(error, ClientRequestError | ConnectionError | OSError):
+        return Failure(None, "connection_error")
+    return Failure(None, f"error:{type(error).__name__}")
+
+
+def _host(url: str) -> str:
+    try:
+        return urlsplit(url).hostname or "?"
+    except ValueError:
+        return "?"
+
+
+def _disable_sdk_retries(tc: TurnContext) -> None:
+    """msrest retries PUTs (and honours Retry-After) inside its worker thread; we own retries, so switch that off.
+
+    Measured with 4.17.1: an update answered 500/503/429+Retry-After was sent 4 times and then surfaced as a
+    ClientRequestError without the status code. The Retry object must be mutated in place: the connector's
+    session captured it when the client was built.
+    """
+    client = tc.turn_state.get(BotAdapter.BOT_CONNECTOR_CLIENT_KEY)
+    policy = getattr(getattr(getattr(client, "config", None), "retry_policy", None), "policy", None)
+    if policy is None:
+        return
+    with contextlib.suppress(AttributeError, TypeError):
+        policy.total = 0
+        policy.connect = 0
+        policy.read = 0
+        policy.status_forcelist = frozenset()
+        policy.respect_retry_after_header = False
+
+
+# ---------------------------------------------------------------------------- worker state
+
+
+@dataclass(frozen=True)
+class Outcome:
+    kind: OutcomeKind
+    error: str = ""
+    status_code: int | None = None
+    activity_id: str | None = None
+    conversation_id: str | None = None
+    next_attempt_at: datetime | None = None
+    attempted: bool = True
+    gone_conversation_id: str | None = None  # 403/404: mark inactive, cancel its queued rows
+    gone_person_id: str | None = None
+
+
+@dataclass
+class _Call:
+    """What the turn callback saw (botbuilder's on_turn_error would swallow exceptions raised in it)."""
+
+    activity_id: str | None = None
+    conversation_id: str | None = None
+    new_reference: dict[str, Any] | None = None
+    error: BaseException | None = None
+    request_made: bool = False
+
+
+@dataclass(frozen=True)
+class _Route:
+    """Where one claimed message goes."""
+
+    kind: Literal["continue", "create"]
+    rate_key: str
+    service_url: str
+    conversation: StoredConversation | None = None  # continue
+    via: StoredConversation | None = None  # create
+    update_activity_id: str | None = None
+    person_aad_object_id: str | None = None
+
+
+@dataclass
+class _NewPersonal:
+    person_id: str
+    tenant_id: str
+    service_url: str
+    bot_id: str | None
+    aad_object_id: str | None
+    reference: dict[str, Any] = field(default_factory=dict)
+
+
+class DeliveryWorker:
+    """Claims due outbox rows and sends them. One per process; safe with several processes on PostgreSQL."""
+
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        uow: Callable[[], SqlAlchemyUnitOfWork],
+        adapter: BotAdapter,
+        clock: Clock,
+        sleep: Sleep = asyncio.sleep,
+        random: Callable[[], float] = random_module.random,
+    ) -> None:
+        self._settings = settings
+        self._uow = uow
+        self._adapter = adapter
+        self._clock = clock
+        self._sleep = sleep
+        self._random = random
+        self.limiter = RateLimiter.from_settings(settings, clock, random)
+        self._lock = asyncio.Lock()
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+        self._paused_until: datetime | None = None
+        self._max_inline_wait = min(10.0, settings.delivery_lease_seconds / 4)
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def start(self) -> None:
+        if self._task is not None and not self._task.done():
+            return
+        self._stopping = False
+        self._task = asyncio.create_task(self._loop(), name="forumbot-delivery")
+        log.info("delivery worker started")
+
+    async def stop(self) -> None:
+        """Stop claiming; let an in-flight send finish (bounded), else cancel it and give its lease back."""
+        self._stopping = True
+        self._wake.set()
+        task, self._task = self._task, None
+        if task is None:
+            return
+        grace = self._settings.delivery_timeout_seconds + self._max_inline_wait + 1.0
+        _, pending = await asyncio.wait({task}, timeout=grace)
+        if pending:
+            task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        log.info("delivery worker stopped")
+
+    def wake(self) -> None:
+        """Something was queued: look now instead of at the next poll."""
+        self._wake.set()
+
+    @property
+    def paused_until(self) -> datetime | None:
+        """The global pause after a 429 (no sends to anyone before then), if one is in force."""
+        return self._paused_until
+
+    async def _loop(self) -> None:
+        failures = 0
+        while not self._stopping:
+            self._wake.clear()
+            try:
+                processed = await self.run_once()
+                failures = 0
+            except Exception:
+                failures += 1
+                processed = 0
+                log.exception("delivery round failed (%d in a row)", failures)
+            if self._stopping:
+                break
+            if processed >= self._settings.delivery_batch:
+                continue
+            timeout = await self._idle_seconds(failures)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout)
+
+    async def _idle_seconds(self, failures: int) -> float:
+        poll = float(min(self._settings.tick_seconds, 5))
+        if failures:
+            return min(poll * failures, 60.0)
+        try:
+            async with self._uow() as uow:
+                next_due = await uow.outbox.next_due_at()
+        except Exception:
+            log.exception("could not read the next due time")
+            return poll
+        now = self._clock.now()
+        if next_due is None:
+            return poll
+        if self._paused_until is not None and self._paused_until > next_due:
+            next_due = self._paused_until
+        return min(poll, max(0.05, (next_due - now).total_seconds()))
+
+    # ------------------------------------------------------------------ rounds
+
+    async def drain(self, max_rounds: int = 50) -> None:
+        """For tests: run rounds until nothing is due now (or max_rounds)."""
+        for _ in range(max_rounds):
+            if await self.run_once() == 0:
+                return
+
+    async def run_once(self) -> int:
+        """Requeue expired leases, claim a batch, send each. Returns how many rows got an outcome."""
+        async with self._lock:
+            now = self._clock.now()
+            async with self._uow() as uow:
+                await uow.outbox.release_expired_leases(
+                    now, max_attempts=self._settings.delivery_max_attempts
+                )
+                claimed: list[ClaimedMessage] = []
+                if not self._stopping and not self._paused(now):
+                    claimed = await uow.outbox.claim_due(
+                        now, self._settings.delivery_batch, self._settings.delivery_lease_seconds
+                    )
+                await uow.commit()
+            return await self._send_batch(claimed)
+
+    def _paused(self, now: datetime) -> bool:
+        if self._paused_until is not None and self._paused_until <= now:
+            self._paused_until = None
+        return self._paused_until is not None
+
+    async def _send_batch(self, claimed: list[ClaimedMessage]) -> int:
+        queue = list(claimed)
+        processed = 0
+        release_until: datetime | None = None
+        in_flight: ClaimedMessage | None = None
+        try:
+            while queue and not self._stopping:
+                message = queue[0]
+                now = self._clock.now()
+                if self._paused(now):
+                    release_until = self._paused_until
+                    break
+                if now + timedelta(seconds=self._settings.delivery_timeout_seconds) >= message.lease_until:
+                    break  # not enough lease left for a full call: give the rest back, due now
+                in_flight = queue.pop(0)
+                outcome = await self._deliver(in_flight)
+                await self._record(in_flight, outcome)
+                in_flight = None
+                processed += 1
+        finally:
+            unsent = ([in_flight] if in_flight is not None else []) + queue
+            if unsent:
+                await self._release(unsent, release_until)
+        return processed
+
+    async def _release(self, messages: list[ClaimedMessage], until: datetime | None) -> None:
+        try:
+            async with self._uow() as uow:
+                await uow.outbox.release([m.id for m in messages], self._clock.now(), until=until)
+                await uow.commit()
+        except Exception:
+            log.exception("could not release %d claimed rows; their leases will expire", len(messages))
+
+    # ------------------------------------------------------------------ one message
+
+    async def _deliver(self, message: ClaimedMessage) -> Outcome:
+        try:
+            route = await self._route(message)
+        except _Stop as stop:
+            return stop.outcome
+        try:
+            activity = Activity().deserialize(message.payload)
+        except Exception:
+            return Outcome("dead", "bad_payload", attempted=False)
+
+        waited = await self.limiter.acquire(route.rate_key, sleep=self._sleep, max_wait=self._max_inline_wait)
+        if waited is None:
+            until = self._clock.now() + timedelta(seconds=self.limiter.retry_in(route.rate_key))
+            return Outcome("deferred", next_attempt_at=until, attempted=False)
+        now = self._clock.now()
+        if self._paused(now):
+            return Outcome("deferred", next_attempt_at=self._paused_until, attempted=False)
+
+        # R3.4: the allow-list, immediately before the call, on the URL the SDK will actually use.
+        if not self._settings.service_url_allowed(route.service_url) or (
+            route.conversation is not None
+            and not self._settings.service_url_allowed(route.conversation.service_url)
+        ):
+            log.error(
+                "delivery alert: service_url_not_allowed row=%s host=%s", message.id, _host(route.service_url)
+            )
+            return Outcome("dead", "service_url_not_allowed", attempted=False)
+
+        call = _Call()
+        try:
+            if route.kind == "continue":
+                await asyncio.wait_for(
+                    self._continue(route, activity, call), self._settings.delivery_timeout_seconds
+                )
+            else:
+                await asyncio.wait_for(
+                    self._create(message, route, activity, call), self._settings.delivery_timeout_seconds
+                )
+            if call.error is not None:
+                raise call.error
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            return self._outcome_of_failure(message, route, call, classify(error))
+        return Outcome(
+            "sent",
+            status_code=200 if route.update_activity_id else 201,
+            activity_id=call.activity_id,
+            conversation_id=call.conversation_id,
+        )
+
+    async def _route(self, message: ClaimedMessage) -> _Route:
+        async with self._uow() as uow:
+            if message.operation == "update":
+                if message.update_of_id is None:
+                    raise _Stop(Outcome("dead", "update_target_missing", attempted=False))
+                target = await uow.outbox.resolve_update_target(message.update_of_id)
+                if target is None:
+                    raise _Stop(Outcome("dead", "update_target_missing", attempted=False))
+                if not target.ready:
+                    if target.status in ("pending", "retry", "sending"):
+                        later = self._clock.now() + timedelta(seconds=UPDATE_TARGET_WAIT_SECONDS)
+                        raise _Stop(Outcome("deferred", next_attempt_at=later, attempted=False))
+                    raise _Stop(Outcome("dead", "update_target_unavailable", attempted=False))
+                assert target.conversation_id is not None
+                conversation = await uow.conversations.get(target.conversation_id)
+                return self._continue_route(conversation, update_activity_id=target.activity_id)
+            if message.conversation_id is not None:
+                conversation = await uow.conversations.get(message.conversation_id)
+                return self._continue_route(conversation)
+            assert message.person_id is not None
+            personal = await uow.conversations.personal_for(message.person_id)
+            if personal is not None and personal.active:
+                return self._continue_route(personal)
+            via = (
+                await uow.conversations.get(message.via_conversation_id)
+                if message.via_conversation_id
+                else None
+            )
+            if via is None or not via.active:
+                raise _Stop(Outcome("dead", "no_conversation", attempted=False))
+            person = await uow.people.get(message.person_id)
+            return _Route(
+                kind="create",
+                rate_key=f"create:{message.person_id}",
+                service_url=via.service_url,
+                via=via,
+                person_aad_object_id=person.aad_object_id if person else None,
+            )
+
+    @staticmethod
+    def _continue_route(
+        conversation: StoredConversation | None, *, update_activity_id: str | None = None
+    ) -> _Route:
+        if conversation is None:
+            raise _Stop(Outcome("dead", "conversation_unknown", attempted=False))
+        if not conversation.active:
+            raise _Stop(Outcome("cancelled", "conversation_inactive", attempted=False))
+        service_url = conversation.reference.get("serviceUrl")
+        return _Route(
+            kind="continue",
+            rate_key=conversation.id,
+            service_url=service_url if isinstance(service_url, str) else "",
+            conversation=conversation,
+            update_activity_id=update_activity_id,
+        )
+
+    async def _continue(self, route: _Route, activity: Activity, call: _Call) -> None:
+        assert route.conversation is not None
+        reference = reference_from_json(dict(route.conversation.reference))
+
+        async def callback(tc: TurnContext) -> None:
+            _disable_sdk_retries(tc)
+            call.conversation_id = tc.activity.conversation.id if tc.activity.conversation else None
+            try:
+                call.request_made = True
+                if route.update_activity_id is not None:
+                    activity.id = route.update_activity_id
+                    response = await tc.update_activity(activity)
+                    call.activity_id = route.update_activity_id
+                    if isinstance(response, ResourceResponse) and response.id:
+                        call.activity_id = response.id
+                else:
+                    response = await tc.send_activity(activity)
+                    call.activity_id = response.id if response is not None else None
+            except Exception as error:
+                call.error = error
+
+        await self._adapter.continue_conversation(reference, callback, self._settings.app_id)
+
+    async def _create(self, message: ClaimedMessage, route: _Route, activity: Activity, call: _Call) -> None:
+        via = route.via
+        assert via is not None and message.person_id is not None
+        person_id = message.person_id
+        via_bot = via.reference.get("bot")
+        bot_id = (via_bot.get("id") if isinstance(via_bot, dict) else None) or via.bot_id
+        bot_id = bot_id or f"28:{self._settings.app_id}"
+        tenant = via.tenant_id
+        parameters = ConversationParameters(
+            is_group=False,
+            bot=ChannelAccount(id=bot_id),
+            members=[ChannelAccount(id=person_id)],
+            tenant_id=tenant,
+            channel_data={"tenant": {"id": tenant}},
+        )
+        user = ChannelAccount(id=person_id, aad_object_id=route.person_aad_object_id)
+
+        async def callback(tc: TurnContext) -> None:
+            # The CreateConversation turn is an event with no `from` and no conversation type: fix both so the
+            # stored reference works for later continue_conversation calls (and the reply has a recipient).
+            _disable_sdk_retries(tc)
+            try:
+                tc.activity.from_property = user
+                reference: ConversationReference = TurnContext.get_conversation_reference(tc.activity)
+                data: dict[str, Any] = reference.serialize()
+                conversation = dict(data.get("conversation") or {})
+                conversation["conversationType"] = "personal"
+                conversation["tenantId"] = tenant
+                data["conversation"] = conversation
+                data["channelId"] = data.get("channelId") or CHANNEL_ID
+                data["serviceUrl"] = route.service_url
+                call.conversation_id = str(conversation.get("id"))
+                call.new_reference = data
+                call.request_made = True
+                response = await tc.send_activity(activity)
+                call.activity_id = response.id if response is not None else None
+            except Exception as error:
+                call.error = error
+
+        await self._adapter.create_conversation(  # type: ignore[call-arg]
+            self._settings.app_id,
+            callback,
+            parameters,
+            CHANNEL_ID,
+            route.service_url,
+        )
+
+    def _outcome_of_failure(
+        self, message: ClaimedMessage, route: _Route, call: _Call, failure: Failure
+    ) -> Outcome:
+        """security-and-reliability.md §4.3, as implemented (see the module docstring of the report)."""
+        now = self._clock.now()
+        attempt = message.attempts + 1
+        status = failure.status
+        conversation_id = call.conversation_id or (route.conversation.id if route.conversation else None)
+        base = {"status_code": status, "conversation_id": call.conversation_id}
+        if status == 429:
+            wait = parse_retry_after(failure.retry_after, now)
+            if wait is None:
+                wait = self._backoff(attempt)
+            until = now + timedelta(seconds=wait)
+            if self._paused_until is None or until > self._paused_until:
+                self._paused_until = until
+            log.warning("delivery throttled: row=%s pause_seconds=%.1f", message.id, wait)
+            if attempt >= self._settings.delivery_max_attempts:
+                return Outcome("dead", failure.label, **base)
+            return Outcome("retry", failure.label, next_attempt_at=until, **base)
+        if status is None or status in TRANSIENT_STATUSES or (status >= 500 and status not in (501, 505)):
+            if attempt >= self._settings.delivery_max_attempts:
+                log.warning("delivery gave up: row=%s attempts=%d error=%s", message.id, attempt, failure.label)
+                return Outcome("dead", failure.label, **base)
+            until = now + timedelta(seconds=self._backoff(attempt))
+            return Outcome("retry", failure.label, next_attempt_at=until, **base)
+        if status == 401:
+            log.error("delivery alert: unauthorized row=%s code=%s", message.id, failure.code)
+            return Outcome("dead", "unauthorized", **base)
+        if status == 413:
+            log.warning("delivery refused as too large: row=%s (not resent)", message.id)
+            return Outcome("dead", "too_large", **base)
+        if status in GONE_STATUSES:
+            gone = conversation_id if call.request_made or route.kind == "continue" else None
+            log.warning(
+                "delivery target gone: row=%s conversation=%s error=%s", message.id, gone, failure.label
+            )
+            personal = route.kind == "create" or (
+                route.conversation is not None and route.conversation.type == "personal"
+            )
+            return Outcome(
+                "dead",
+                failure.label,
+                gone_conversation_id=gone,
+                gone_person_id=message.person_id if gone and personal else None,
+                **base,
+            )
+        return Outcome("dead", failure.label, **base)
+
+    def _backoff(self, attempt: int) -> float:
+        return backoff_seconds(
+            attempt, self._settings.retry_base_seconds, self._settings.retry_max_seconds, self._random()
+        )
+
+    # ------------------------------------------------------------------ recording
+
+    async def _record(self, message: ClaimedMessage, outcome: Outcome) -> None:
+        now = self._clock.now()
+        async with self._uow() as uow:
+            new_ref = None
+            if outcome.kind in ("sent", "retry", "dead") and message.person_id is not None:
+                new_ref = getattr(outcome, "_new_reference", None)
+            del new_ref
+            outbox = uow.outbox
+            if outcome.kind == "sent":
+                await outbox.mark_sent(message.id, outcome.activity_id, outcome.conversation_id, outcome.status_code, now)
+            elif outcome.kind == "retry":
+                assert outcome.next_attempt_at is not None
+                await outbox.mark_retry(message.id, outcome.next_attempt_at, outcome.status_code, outcome.error, now)
+            elif outcome.kind == "dead":
+                await outbox.mark_dead(
+                    message.id, outcome.error, outcome.status_code, now, attempted=outcome.attempted
+                )
+            elif outcome.kind == "cancelled":
+                await outbox.mark_cancelled(message.id, outcome.error, now)
+            else:
+                await outbox.release([message.id], now, until=outcome.next_attempt_at)
+            if outcome.gone_conversation_id is not None:
+                await uow.conversations.mark_inactive(outcome.gone_conversation_id, outcome.error, now)
+                cancelled = await outbox.cancel_for_conversation(
+                    outcome.gone_conversation_id, "conversation_inactive", now, person_id=outcome.gone_person_id
+                )
+                log.info(
+                    "conversation inactive: conversation=%s cancelled_rows=%d", outcome.gone_conversation_id, cancelled
+                )
+            await uow.commit()
+        log.info(
+            "delivery %s: row=%s kind=%s attempt=%d status=%s activity=%s",
+            outcome.kind,
+            message.id,
+            message.kind,
+            message.attempts + (1 if outcome.attempted and outcome.kind in ("sent", "retry", "dead") else 0),
+            outcome.status_code,
+            outcome.activity_id,
+        )
+
+
+class _Stop(Exception):  # noqa: N818 - control flow, not an error
+    """Raised while routing when the message gets an outcome without any call."""
+
+    def __init__(self, outcome: Outcome) -> None:
+        super().__init__(outcome.kind)
+        self.outcome = outcome

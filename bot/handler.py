@@ -1,0 +1,271 @@
+"""ForumBot: the Teams activity handler. Thin: it reads the turn, calls a use case and shows the reply."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from botbuilder.core import InvokeResponse, TurnContext
+from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
+from botbuilder.schema import Activity, ActivityTypes, Attachment, ChannelAccount
+
+from bot.commands import Command, parse
+from bot.references import origin_of, reference_to_json, tenant_of
+from bot.exports import ExportSigner
+from bot.services import contributions, forums, install, meeting_commands, membership
+from bot.services.help import help_reply
+from bot.services.membership import RosterMember
+from bot.services.presence import base_conversation_id, record_origin
+from bot.services.turn import Reply, Turn
+from bot.settings import Settings
+from dialogs.cards.elements import CARD_CONTENT_TYPE, card, text
+from dialogs.texts import Texts, for_language, negotiate
+from domain.clock import Clock
+from storage.unit_of_work import UnitOfWorkFactory
+
+if TYPE_CHECKING:
+    from bot.delivery import DeliveryWorker
+
+log = logging.getLogger(__name__)
+
+CARD_RESPONSE = "application/vnd.microsoft.card.adaptive"
+MESSAGE_RESPONSE = "application/vnd.microsoft.activity.message"
+
+CardHandler = Callable[[TurnContext, Turn, dict[str, Any]], Awaitable[Reply]]
+CommandHandler = Callable[[TurnContext, Turn, Command], Awaitable[Reply]]
+
+
+class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        delivery: DeliveryWorker,
+        signer: ExportSigner | None = None,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.uow = uow
+        self.clock = clock
+        self.delivery = delivery
+        self.signer = signer or ExportSigner()
+        self.commands: dict[str, CommandHandler] = {
+            "help": self._help,
+            "setup": lambda tc, turn, cmd: forums.open_setup(self.uow, turn),
+            "join": lambda tc, turn, cmd: membership.open_join(turn),
+            "members": self._members,
+            "test_message": lambda tc, turn, cmd: membership.send_test_message(
+                self.uow, turn, tc.activity.id or turn.now.isoformat()
+            ),
+            "language": self._language,
+            "report": lambda tc, turn, cmd: contributions.open_report(self.uow, turn, _request_id(tc, turn)),
+            "next_meeting": lambda tc, turn, cmd: meeting_commands.next_meeting(self.uow, turn),
+            "summary": lambda tc, turn, cmd: meeting_commands.preview(self.uow, turn, _request_id(tc, turn)),
+            "cancel_meeting": lambda tc, turn, cmd: meeting_commands.cancel(self.uow, turn, cmd.args),
+            "move_meeting": lambda tc, turn, cmd: meeting_commands.move(self.uow, turn, cmd.args),
+            "away": self._away,
+            "export": lambda tc, turn, cmd: meeting_commands.export(
+                self.uow, turn, cmd.args, self.signer, self._public_url(), _request_id(tc, turn)
+            ),
+        }
+        self.card_actions: dict[str, CardHandler] = {
+            "help.open": lambda tc, turn, data: self._help(tc, turn, Command("help", "")),
+            "setup.open": lambda tc, turn, data: forums.open_setup(self.uow, turn),
+            "setup.save": lambda tc, turn, data: forums.save_setup(self.uow, turn, data),
+            "join.open": lambda tc, turn, data: membership.open_join(turn),
+            "join.submit": lambda tc, turn, data: membership.join(self.uow, turn, data),
+            "members.open": lambda tc, turn, data: self._members(tc, turn, Command("members", "")),
+            "members.save": lambda tc, turn, data: membership.save_members(self.uow, turn, data),
+            "contribution.submit": lambda tc, turn, data: contributions.submit(self.uow, turn, data),
+            "contribution.edit": lambda tc, turn, data: contributions.edit_again(self.uow, turn, data),
+            "contribution.open": lambda tc, turn, data: contributions.reopen(self.uow, turn, data),
+        }
+
+    # --- every turn -------------------------------------------------------------------------------
+
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        tenant = tenant_of(activity)
+        if not self.settings.tenant_allowed(tenant):
+            log.warning("dropped activity %s: tenant %s is not on the allow-list", activity.id, tenant)
+            return
+        if not self.settings.service_url_allowed(activity.service_url or ""):
+            log.warning("dropped activity %s: its service URL host is not on the allow-list", activity.id)
+            return
+        await super().on_turn(turn_context)
+
+    async def _begin(self, tc: TurnContext) -> Turn:
+        """Refresh the person and conversation reference, and load the forum of this conversation."""
+        origin = origin_of(tc.activity)
+        now = self.clock.now()
+        async with self.uow() as uow:
+            person = await record_origin(uow, origin, reference_to_json(tc.activity), now)
+            forum = await uow.forums.by_conversation(base_conversation_id(origin.conversation_id))
+            await uow.commit()
+        if person is None:
+            raise ValueError("activity without a sender")
+        language = negotiate(person.language, origin.locale, self.settings.default_language)
+        return Turn(origin=origin, person=person, t=for_language(language), now=now, forum=forum)
+
+    # --- messages and card actions ----------------------------------------------------------------
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        turn = await self._begin(turn_context)
+        if isinstance(activity.value, dict) and not (activity.text or "").strip():
+            data = dict(activity.value)
+            verb = str(data.get("verb", ""))
+            reply = await self._card_action(turn_context, turn, verb, data)
+            await self._show(turn_context, turn, reply, replace_id=activity.reply_to_id)
+            return
+        TurnContext.remove_recipient_mention(activity)
+        command = parse(activity.text)
+        if command is None:
+            key = "unknown.empty" if not (activity.text or "").strip() else "unknown.text"
+            reply = Reply(text=turn.t(key, name=turn.person.display_name))
+        else:
+            handler = self.commands.get(command.name)
+            reply = await handler(turn_context, turn, command) if handler else await self._not_yet(turn)
+        await self._show(turn_context, turn, reply, replace_id=None)
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        activity = turn_context.activity
+        if activity.name != "adaptiveCard/action":
+            return await super().on_invoke_activity(turn_context)
+        value = activity.value if isinstance(activity.value, dict) else {}
+        action = value.get("action") if isinstance(value.get("action"), dict) else {}
+        data = dict(action.get("data") or {}) if isinstance(action.get("data", {}), dict) else {}
+        verb = str(action.get("verb") or data.get("verb") or "")
+        turn = await self._begin(turn_context)
+        reply = await self._card_action(turn_context, turn, verb, data)
+        self._wake_if(reply)
+        if reply.replace:
+            return InvokeResponse(status=200, body=_card_body(reply.card or _text_card(reply.text or "")))
+        await self._show(turn_context, turn, reply, replace_id=None)
+        return InvokeResponse(
+            status=200, body={"statusCode": 200, "type": MESSAGE_RESPONSE, "value": reply.text or ""}
+        )
+
+    async def _card_action(self, tc: TurnContext, turn: Turn, verb: str, data: dict[str, Any]) -> Reply:
+        handler = self.card_actions.get(verb)
+        if handler is None:
+            log.info("unknown card verb on activity %s", tc.activity.id)
+            return Reply(text=turn.t("error.card_unknown"))
+        return await handler(tc, turn, data)
+
+    async def _show(self, tc: TurnContext, turn: Turn, reply: Reply, *, replace_id: str | None) -> None:
+        self._wake_if(reply)
+        if reply.replace and replace_id:
+            content = reply.card or _text_card(reply.text or "")
+            update = Activity(
+                type=ActivityTypes.message,
+                id=replace_id,
+                attachments=[Attachment(content_type=CARD_CONTENT_TYPE, content=content)],
+            )
+            await tc.update_activity(update)
+            return
+        attachments = [Attachment(content_type=CARD_CONTENT_TYPE, content=reply.card)] if reply.card else None
+        await tc.send_activity(Activity(type=ActivityTypes.message, text=reply.text, attachments=attachments))
+
+    def _wake_if(self, reply: Reply) -> None:
+        if reply.queued:
+            self.delivery.wake()
+
+    async def _not_yet(self, turn: Turn) -> Reply:
+        return Reply(text=turn.t("unknown.text"))
+
+    def _public_url(self) -> str:
+        if self.settings.mode.value == "local":
+            return f"http://{self.settings.host}:{self.settings.port}"
+        return self.settings.public_base_url
+
+    async def _away(self, tc: TurnContext, turn: Turn, command: Command) -> Reply:
+        back = (tc.activity.text or "").strip().casefold().startswith(("tillbaka", "back"))
+        return await contributions.set_away(self.uow, turn, command.args, back)
+
+    # --- commands that need botbuilder ------------------------------------------------------------
+
+    async def _help(self, tc: TurnContext, turn: Turn, command: Command) -> Reply:
+        personal_forums = []
+        if turn.origin.is_personal:
+            async with self.uow() as uow:
+                personal_forums = await uow.forums.for_person(turn.person.id)
+        return await help_reply(turn, personal_forums)
+
+    async def _members(self, tc: TurnContext, turn: Turn, command: Command) -> Reply:
+        roster: list[RosterMember] = []
+        if turn.forum is not None and turn.is_chair and not turn.origin.is_personal:
+            roster = await self._roster(tc)
+        return await membership.open_members(self.uow, turn, roster)
+
+    async def _roster(self, tc: TurnContext) -> list[RosterMember]:
+        members: list[RosterMember] = []
+        token = None
+        try:
+            for _ in range(50):  # at most 50 pages of up to 500
+                page = await TeamsInfo.get_paged_members(tc, token, 500)
+                for m in page.members or []:
+                    members.append(RosterMember(id=m.id, name=m.name or m.id, aad_object_id=m.aad_object_id))
+                token = page.continuation_token
+                if not token:
+                    break
+        except Exception as error:  # the roster is a convenience; the card still works without it
+            log.warning("could not read the roster of %s: %s", tc.activity.conversation.id, type(error).__name__)
+        return members
+
+    async def _language(self, tc: TurnContext, turn: Turn, command: Command) -> Reply:
+        wanted = command.args.strip().lower()[:2]
+        if wanted not in ("sv", "en"):
+            return Reply(text=turn.t("language.unknown"))
+        async with self.uow() as uow:
+            await uow.people.set_language(turn.person.id, wanted, turn.now)
+            await uow.commit()
+        return Reply(text=for_language(wanted)("language.changed"))
+
+    # --- install, removal and membership events ---------------------------------------------------
+
+    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+        await self._installed(turn_context)
+
+    async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
+        await install.removed(self.uow, origin_of(turn_context.activity), self.clock.now())
+
+    async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
+        # Handled here rather than in TeamsActivityHandler, whose members-added dispatch looks up every
+        # added member over the network; we only care whether the bot itself was added or removed.
+        activity = turn_context.activity
+        bot_id = activity.recipient.id if activity.recipient else None
+        if any(m.id == bot_id for m in activity.members_added or []):
+            await self._installed(turn_context)
+        elif any(m.id == bot_id for m in activity.members_removed or []):
+            await install.removed(self.uow, origin_of(activity), self.clock.now())
+
+    async def _installed(self, tc: TurnContext) -> None:
+        activity = tc.activity
+        origin = origin_of(activity)
+        now = self.clock.now()
+        async with self.uow() as uow:
+            await record_origin(uow, origin, reference_to_json(activity), now)
+            await uow.commit()
+        installer = activity.from_property.name if isinstance(activity.from_property, ChannelAccount) else None
+        language = negotiate(None, origin.locale, self.settings.default_language)
+        if await install.welcome(self.uow, origin, for_language(language), installer, now):
+            self.delivery.wake()
+
+
+def _request_id(tc: TurnContext, turn: Turn) -> str:
+    return tc.activity.id or turn.now.isoformat()
+
+
+def _card_body(content: dict[str, Any]) -> dict[str, Any]:
+    return {"statusCode": 200, "type": CARD_RESPONSE, "value": content}
+
+
+def _text_card(value: str) -> dict[str, Any]:
+    return card([text(value)])
+
+
+__all__ = ["ForumBot", "Texts"]

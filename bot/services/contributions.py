@@ -1,0 +1,316 @@
+"""Lägesbild contributions: opening the card, submitting and editing it, being away."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from datetime import date
+from functools import cache
+from typing import Any
+
+from bot.screening import make_screener
+from bot.services import summaries
+from bot.services.meetings import times_for, upcoming_meeting
+from bot.services.turn import Reply, Turn
+from dialogs.cards.contribution import (
+    MAX_SECTION_CHARS,
+    SECTION_INPUT,
+    ContributionForm,
+    closed_card,
+    contribution_card,
+    submitted_card,
+)
+from dialogs.cards.elements import message
+from dialogs.texts import Texts, for_language
+from dialogs.texts.formatting import format_date, format_datetime
+from domain.collection import Phase, may_submit, phase
+from domain.model import Forum, Person
+from domain.screening import Screener, Tier
+from storage.meetings import StoredMeeting
+from storage.outbox import NewMessage
+from storage.unit_of_work import SqlAlchemyUnitOfWork, UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+
+@cache
+def screener() -> Screener:
+    return make_screener()
+
+
+def build_form(
+    t: Texts, forum: Forum, meeting: StoredMeeting, organisation_id: str, *, values: Mapping[str, str] | None = None,
+    nothing_new: bool = False, attending: bool = True, away_until: str = "", late: bool = False,
+) -> ContributionForm:
+    times = times_for(forum, meeting)
+    tz = forum.schedule.timezone
+    organisation = forum.organisation(organisation_id)
+    return ContributionForm(
+        forum_name=forum.name,
+        meeting_id=meeting.id,
+        organisation_id=organisation_id,
+        organisation_name=organisation.name if organisation else "?",
+        meeting_label=format_datetime(t, times.starts_at, tz),
+        deadline_label=format_datetime(t, times.deadline_at, tz),
+        sections=forum.sections,
+        values=dict(values or {}),
+        nothing_new=nothing_new,
+        attending=attending,
+        away_until=away_until,
+        late=late,
+    )
+
+
+async def stored_form(
+    uow: SqlAlchemyUnitOfWork, t: Texts, forum: Forum, meeting: StoredMeeting, organisation_id: str, now: Any
+) -> ContributionForm:
+    """The form prefilled with the organisation's latest version, if any."""
+    latest = await uow.contributions.latest(meeting.id, organisation_id)
+    late = phase(times_for(forum, meeting), now) is Phase.LATE
+    if latest is None:
+        return build_form(t, forum, meeting, organisation_id, late=late)
+    values = {section_id: text for section_id, _, text in latest.sections}
+    return build_form(t, forum, meeting, organisation_id, values=values, nothing_new=latest.nothing_new,
+                      attending=latest.attending, late=late)
+
+
+def request_payload(t: Texts, form: ContributionForm, *, reminder: bool = False) -> dict[str, object]:
+    """The proactive message carrying the card: the collection request or the reminder."""
+    if reminder:
+        line = t("contribution.reminder_text", organisation=form.organisation_name, forum=form.forum_name,
+                 date=form.meeting_label, deadline=form.deadline_label)
+    else:
+        line = t("contribution.request_text", forum=form.forum_name, date=form.meeting_label,
+                 deadline=form.deadline_label)
+    return message(line, contribution_card(t, form))
+
+
+async def _forum_for_report(uow: SqlAlchemyUnitOfWork, turn: Turn) -> tuple[Forum | None, str | None]:
+    """The forum of this conversation, or in a 1:1 chat the one forum where the person holds a role."""
+    if turn.forum is not None:
+        return turn.forum, None
+    forums = [f for f in await uow.forums.for_person(turn.person.id) if f.organisations_held_by(turn.person.id)]
+    if len(forums) == 1:
+        return forums[0], None
+    if not forums:
+        return None, "error.not_member"
+    return None, "contribution.pick_forum"
+
+
+async def open_report(uow_factory: UnitOfWorkFactory, turn: Turn, request_id: str) -> Reply:
+    """`lägesbild`: the card in a 1:1 chat; from a channel it is sent 1:1, never posted publicly."""
+    t = turn.t
+    async with uow_factory() as uow:
+        forum, problem = await _forum_for_report(uow, turn)
+        if forum is None:
+            return Reply(text=t(problem or "error.not_member"))
+        held = forum.organisations_held_by(turn.person.id)
+        if not held:
+            return Reply(text=t("contribution.no_role", forum=forum.name))
+        meeting = await upcoming_meeting(uow, forum, turn.now)
+        if meeting is None:
+            await uow.commit()
+            return Reply(text=t("contribution.no_meeting", forum=forum.name))
+        form = await stored_form(uow, t, forum, meeting, held[0].id, turn.now)
+        card = contribution_card(t, form)
+        if turn.origin.is_personal:
+            await uow.commit()
+            return Reply(card=card)
+        await uow.outbox.enqueue(
+            NewMessage(
+                kind="contribution_card", subject_id=meeting.id, recipient_id=turn.person.id,
+                slot=request_id[:40], person_id=turn.person.id, via_conversation_id=forum.conversation_id,
+                occurrence_local_date=meeting.local_date.isoformat(), payload=message(None, card),
+            ),
+            turn.now,
+        )
+        await uow.commit()
+    return Reply(text=t("contribution.sent_privately"), queued=1)
+
+
+async def reopen(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, Any]) -> Reply:
+    """The 'Ändra' button on a submitted card: the editable card again, prefilled."""
+    t = turn.t
+    async with uow_factory() as uow:
+        found = await _meeting_and_forum(uow, data)
+        if found is None:
+            return Reply(text=t("error.stale_card"), replace=True)
+        forum, meeting = found
+        organisation_id = str(data.get("organisation_id", ""))
+        if phase(times_for(forum, meeting), turn.now) is Phase.CLOSED:
+            form = build_form(t, forum, meeting, organisation_id)
+            return Reply(card=closed_card(t, form), replace=True)
+        form = await stored_form(uow, t, forum, meeting, organisation_id, turn.now)
+    return Reply(card=contribution_card(t, form), replace=True)
+
+
+async def _meeting_and_forum(
+    uow: SqlAlchemyUnitOfWork, data: Mapping[str, Any]
+) -> tuple[Forum, StoredMeeting] | None:
+    meeting = await uow.meetings.get(str(data.get("meeting_id", "")))
+    if meeting is None:
+        return None
+    forum = await uow.forums.get(meeting.forum_id)
+    return (forum, meeting) if forum else None
+
+
+def _submitted_values(forum: Forum, data: Mapping[str, Any]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for section in forum.sections:
+        raw = data.get(SECTION_INPUT + section.id)
+        values[section.id] = str(raw).replace("\r\n", "\n") if isinstance(raw, str) else ""
+    return values
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+async def submit(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, Any]) -> Reply:
+    """Validate, screen, and store a new version. On any problem the card comes back with the text intact."""
+    t = turn.t
+    async with uow_factory() as uow:
+        found = await _meeting_and_forum(uow, data)
+        if found is None:
+            return Reply(text=t("error.stale_card"), replace=True)
+        forum, meeting = found
+        organisation_id = str(data.get("organisation_id", ""))
+        organisation = forum.organisation(organisation_id)
+        values = _submitted_values(forum, data)
+        nothing_new = str(data.get("nothing_new", "false")).lower() == "true"
+        attending = str(data.get("attending", "yes")) != "no"
+        away_raw = str(data.get("away_until") or "").strip()
+        current = phase(times_for(forum, meeting), turn.now)
+        form = build_form(t, forum, meeting, organisation_id, values=values, nothing_new=nothing_new,
+                          attending=attending, away_until=away_raw, late=current is Phase.LATE)
+        if organisation is None or not may_submit(forum, turn.person.id, organisation_id):
+            name = organisation.name if organisation else "?"
+            return Reply(card=contribution_card(t, form, errors=[t("contribution.error.not_allowed",
+                                                                      organisation=name)]), replace=True)
+        if current is Phase.CLOSED:
+            return Reply(card=closed_card(t, form), replace=True)
+        errors = _validate(t, forum, values, nothing_new, attending, away_raw)
+        if errors:
+            return Reply(card=contribution_card(t, form, errors=errors), replace=True)
+        screened = screener().screen({s.id: values[s.id] for s in forum.sections if values[s.id].strip()})
+        titles = {s.id: s.title for s in forum.sections}
+        if screened.blocked:
+            # Nothing is stored; the author sees the match masked, in their own 1:1 card, never in a channel.
+            messages = [t("screening.blocked", field=titles.get(f.field, f.field), masked=f.masked)
+                        for f in screened.with_tier(Tier.BLOCK)]
+            _count_hits(uow, turn, forum, meeting.id, screened.rule_ids, "screening.blocked")
+            await uow.commit()
+            return Reply(card=contribution_card(t, form, errors=messages), replace=True)
+        confirmed = set(str(data.get("confirmed") or "").split(","))
+        if screened.needs_confirmation and not set(screened.rule_ids) <= confirmed:
+            warnings = [t("screening.warn_intro")] + [
+                t("screening.warn_item", field=titles.get(f.field, f.field), label=t(f.text_key))
+                for f in screened.findings
+            ]
+            return Reply(card=contribution_card(t, form, warnings=warnings, confirm_rules=screened.rule_ids),
+                         replace=True)
+        if screened.needs_confirmation:
+            _count_hits(uow, turn, forum, meeting.id, screened.rule_ids, "screening.override",
+                        fields=screened.fields)
+        queued = await _store(uow, turn, forum, meeting, organisation_id, values, nothing_new, attending,
+                              late=current is Phase.LATE)
+        if away_raw:
+            await uow.people.set_away_until(turn.person.id, date.fromisoformat(away_raw), turn.now)
+        version = await uow.contributions.latest(meeting.id, organisation_id)
+        await uow.commit()
+    assert version is not None
+    card = submitted_card(t, form, submitted_label=format_datetime(t, version.submitted_at, forum.schedule.timezone),
+                          submitted_by=version.submitted_by_name, version=version.version)
+    return Reply(card=card, replace=True, queued=queued)
+
+
+def _validate(
+    t: Texts, forum: Forum, values: Mapping[str, str], nothing_new: bool, attending: bool, away: str
+) -> list[str]:
+    errors = [
+        t("contribution.error.section_too_long", section=s.title, max=MAX_SECTION_CHARS)
+        for s in forum.sections
+        if len(values.get(s.id, "")) > MAX_SECTION_CHARS
+    ]
+    if not nothing_new and attending and not any(v.strip() for v in values.values()):
+        errors.append(t("contribution.error.empty"))
+    if away:
+        try:
+            if not _ISO_DATE.match(away):
+                raise ValueError(away)
+            date.fromisoformat(away)
+        except ValueError:
+            errors.append(t("contribution.error.away_date"))
+    return errors
+
+
+def _count_hits(
+    uow: SqlAlchemyUnitOfWork, turn: Turn, forum: Forum, meeting_id: str, rule_ids: tuple[str, ...], action: str,
+    fields: tuple[str, ...] = (),
+) -> None:
+    """Audit by rule id (and field id) only: never the text or the matched value."""
+    uow.audit.record(at=turn.now, action=action, subject_type="meeting", subject_id=meeting_id,
+                     actor_id=turn.person.id, forum_id=forum.id,
+                     detail={"rules": list(rule_ids), "fields": list(fields)})
+
+
+async def _store(
+    uow: SqlAlchemyUnitOfWork, turn: Turn, forum: Forum, meeting: StoredMeeting, organisation_id: str,
+    values: Mapping[str, str], nothing_new: bool, attending: bool, *, late: bool,
+) -> int:
+    sections = [(s.id, s.title, values.get(s.id, "").strip()) for s in forum.sections]
+    version = await uow.contributions.add_version(
+        meeting_id=meeting.id, organisation_id=organisation_id, sections=sections, nothing_new=nothing_new,
+        attending=attending, submitted_by=turn.person.id, submitted_by_name=turn.person.display_name,
+        after_deadline=late, now=turn.now,
+    )
+    uow.audit.record(at=turn.now, action="contribution.submitted", subject_type="contribution",
+                     subject_id=version.contribution_id, actor_id=turn.person.id, forum_id=forum.id,
+                     detail={"meeting": meeting.id, "organisation": organisation_id, "version": version.version,
+                             "late": late})
+    log.info("contribution stored: meeting=%s organisation=%s version=%s late=%s", meeting.id, organisation_id,
+             version.version, late)
+    if late:
+        return await summaries.update_after_late(uow, forum, meeting, organisation_id, turn.now)
+    return 0
+
+
+async def set_away(uow_factory: UnitOfWorkFactory, turn: Turn, args: str, back: bool) -> Reply:
+    """`frånvarande till <datum>` sets the date; `tillbaka` (or no date) clears it."""
+    t = turn.t
+    found = re.search(r"\d{4}-\d{2}-\d{2}", args)
+    until: date | None = None
+    if not back:
+        if found is None:
+            return Reply(text=t("contribution.away_invalid"))
+        try:
+            until = date.fromisoformat(found.group(0))
+        except ValueError:
+            return Reply(text=t("contribution.away_invalid"))
+    async with uow_factory() as uow:
+        await uow.people.set_away_until(turn.person.id, until, turn.now)
+        await uow.commit()
+    if until is None:
+        return Reply(text=t("contribution.away_cleared"))
+    return Reply(text=t("contribution.away_set", date=format_date(t, until)))
+
+
+def texts_for(person: Person | None, default: str) -> Texts:
+    return for_language(person.language if person and person.language else default)
+
+
+async def edit_again(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, Any]) -> Reply:
+    """'Ändra' after a warning: the editable card with what the person typed, nothing stored."""
+    t = turn.t
+    async with uow_factory() as uow:
+        found = await _meeting_and_forum(uow, data)
+    if found is None:
+        return Reply(text=t("error.stale_card"), replace=True)
+    forum, meeting = found
+    form = build_form(
+        t, forum, meeting, str(data.get("organisation_id", "")), values=_submitted_values(forum, data),
+        nothing_new=str(data.get("nothing_new", "false")).lower() == "true",
+        attending=str(data.get("attending", "yes")) != "no", away_until=str(data.get("away_until") or ""),
+        late=phase(times_for(forum, meeting), turn.now) is Phase.LATE,
+    )
+    return Reply(card=contribution_card(t, form), replace=True)

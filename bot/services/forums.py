@@ -1,0 +1,103 @@
+"""Forum setup: the first person to set up becomes chair; the chair edits everything later."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from bot.forms import parse_setup
+from bot.services.turn import Reply, Turn
+from bot.services.wording import word_form_errors
+from dialogs.cards.setup import describe_schedule, forum_values, saved_card, setup_card
+from domain.model import Forum, Schedule
+from storage.unit_of_work import SqlAlchemyUnitOfWork, UnitOfWorkFactory
+
+
+def _rows(forum: Forum) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    return [(s.id, s.title) for s in forum.sections], [(o.id, o.name) for o in forum.organisations]
+
+
+async def chair_name(uow: SqlAlchemyUnitOfWork, forum: Forum) -> str:
+    chair = await uow.people.get(forum.chair_id)
+    return chair.display_name if chair else forum.chair_id
+
+
+async def open_setup(uow_factory: UnitOfWorkFactory, turn: Turn) -> Reply:
+    t = turn.t
+    if turn.origin.is_personal:
+        return Reply(text=t("error.channel_only"))
+    async with uow_factory() as uow:
+        forum = await uow.forums.by_conversation(turn.origin.conversation_id.split(";messageid=")[0])
+        if forum is None:
+            forum = await _create_forum(uow, turn)
+            await uow.commit()
+            sections, organisations = _rows(forum)
+            card = setup_card(t, forum_id=forum.id, values=forum_values(forum), sections=sections,
+                              organisations=organisations)
+            return Reply(text=t("setup.created"), card=card)
+        if forum.chair_id != turn.person.id:
+            return Reply(text=t("setup.already_setup", chair=await chair_name(uow, forum)))
+    sections, organisations = _rows(forum)
+    card = setup_card(t, forum_id=forum.id, values=forum_values(forum), sections=sections,
+                      organisations=organisations)
+    return Reply(card=card)
+
+
+async def _create_forum(uow: SqlAlchemyUnitOfWork, turn: Turn) -> Forum:
+    t = turn.t
+    conversation_id = turn.origin.conversation_id.split(";messageid=")[0]
+    forum_id = await uow.forums.create(
+        name=t("setup.default_name"),
+        tenant_id=turn.origin.tenant_id or "",
+        conversation_id=conversation_id,
+        chair_id=turn.person.id,
+        schedule=Schedule(),
+        now=turn.now,
+    )
+    await uow.forums.replace_sections(forum_id, [(None, title) for title in t.words("setup.default_sections")],
+                                      turn.now)
+    uow.audit.record(at=turn.now, action="forum.created", subject_type="forum", subject_id=forum_id,
+                     actor_id=turn.person.id, forum_id=forum_id)
+    forum = await uow.forums.get(forum_id)
+    assert forum is not None
+    return forum
+
+
+async def save_setup(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, Any]) -> Reply:
+    t = turn.t
+    async with uow_factory() as uow:
+        forum = await uow.forums.get(str(data.get("forum_id", "")))
+        if forum is None:
+            return Reply(text=t("error.stale_card"))
+        if forum.chair_id != turn.person.id:
+            return Reply(text=t("error.not_chair", chair=await chair_name(uow, forum)))
+        form, errors = parse_setup(data)
+        if form is None:
+            sections, organisations = _rows(forum)
+            values = {k: str(v) for k, v in data.items() if isinstance(v, str | int | float)}
+            card = setup_card(t, forum_id=forum.id, values=values, sections=sections,
+                              organisations=organisations, errors=word_form_errors(t, errors))
+            return Reply(card=card, replace=True)
+        await uow.forums.update_settings(forum.id, name=form.name, schedule=form.schedule, now=turn.now)
+        await uow.forums.replace_sections(forum.id, form.sections, turn.now)
+        await uow.forums.replace_organisations(forum.id, form.organisations, turn.now)
+        uow.audit.record(at=turn.now, action="forum.settings_changed", subject_type="forum", subject_id=forum.id,
+                         actor_id=turn.person.id, forum_id=forum.id,
+                         detail={"sections": len(form.sections), "organisations": len(form.organisations)})
+        saved = await uow.forums.get(forum.id)
+        assert saved is not None
+        chair = await chair_name(uow, saved)
+        await uow.commit()
+    return Reply(card=saved_card(t, forum=saved.name, lines=_facts(turn, saved), chair=chair), replace=True)
+
+
+def _facts(turn: Turn, forum: Forum) -> list[tuple[str, str]]:
+    t = turn.t
+    meetings, collection = describe_schedule(t, forum.schedule)
+    none = t("setup.fact_none")
+    return [
+        (t("setup.fact_schedule"), meetings),
+        (t("setup.fact_collection"), collection),
+        (t("setup.fact_sections"), ", ".join(s.title for s in forum.sections) or none),
+        (t("setup.fact_organisations"), ", ".join(o.name for o in forum.organisations) or none),
+    ]

@@ -1,0 +1,55 @@
+"""Install, re-install and removal: one welcome per conversation, ever; removal marks it inactive."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from bot.services.presence import base_conversation_id
+from bot.services.turn import Origin
+from dialogs.cards.elements import message
+from dialogs.cards.welcome import welcome_card, welcome_text
+from dialogs.texts import Texts
+from storage.outbox import NewMessage
+from storage.unit_of_work import UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+
+async def welcome(
+    uow_factory: UnitOfWorkFactory, origin: Origin, t: Texts, installer: str | None, now: datetime
+) -> bool:
+    """Queue the welcome card unless this conversation was welcomed before. True if queued now."""
+    conversation_id = base_conversation_id(origin.conversation_id)
+    personal = origin.is_personal
+    async with uow_factory() as uow:
+        if await uow.conversations.get(conversation_id) is None:
+            return False
+        if not await uow.conversations.mark_welcomed(conversation_id, now):
+            return False
+        card = welcome_card(t, personal=personal, installer=None if personal else installer)
+        row = await uow.outbox.enqueue(
+            NewMessage(
+                kind="welcome",
+                subject_id=conversation_id,
+                recipient_id=conversation_id,
+                conversation_id=conversation_id,
+                payload=message(welcome_text(t, personal=personal), card),
+            ),
+            now,
+        )
+        uow.audit.record(at=now, action="conversation.installed", subject_type="conversation",
+                         subject_id=conversation_id, actor_id=origin.user_id)
+        await uow.commit()
+    log.info("welcome queued: conversation=%s", conversation_id)
+    return row is not None
+
+
+async def removed(uow_factory: UnitOfWorkFactory, origin: Origin, now: datetime) -> None:
+    conversation_id = base_conversation_id(origin.conversation_id)
+    async with uow_factory() as uow:
+        await uow.conversations.mark_inactive(conversation_id, "uninstalled", now)
+        uow.audit.record(at=now, action="conversation.removed", subject_type="conversation",
+                         subject_id=conversation_id, actor_id=origin.user_id)
+        await uow.commit()
+    log.info("bot removed: conversation=%s", conversation_id)

@@ -1,0 +1,199 @@
+"""`nästa möte`, `sammanställ`, `ställ in`, `flytta` and `exportera lägesbild`."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+
+from bot.exports import ExportSigner
+from bot.services.forums import chair_name
+from bot.services.meetings import meeting_on, times_for, upcoming_meeting
+from bot.services.summaries import compile_for
+from bot.services.turn import Reply, Turn
+from dialogs.cards.elements import card, facts, heading, message, text
+from dialogs.cards.summary import summary_activities
+from dialogs.texts.formatting import format_date, format_datetime
+from domain.collection import Phase, phase
+from domain.errors import DomainError
+from domain.model import Forum
+from domain.schedule import check_local_time, meeting_times
+from storage.outbox import NewMessage
+from storage.unit_of_work import SqlAlchemyUnitOfWork, UnitOfWorkFactory
+
+_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
+_TIME = re.compile(r"\b(\d{1,2})[:.](\d{2})\b")
+
+
+def _dates(args: str) -> list[date]:
+    found = []
+    for raw in _DATE.findall(args):
+        try:
+            found.append(date.fromisoformat(raw))
+        except ValueError:
+            continue
+    return found
+
+
+async def _forum(uow: SqlAlchemyUnitOfWork, turn: Turn) -> Forum | None:
+    if turn.forum is not None:
+        return turn.forum
+    forums = await uow.forums.for_person(turn.person.id)
+    return forums[0] if len(forums) == 1 else None
+
+
+async def next_meeting(uow_factory: UnitOfWorkFactory, turn: Turn) -> Reply:
+    t = turn.t
+    async with uow_factory() as uow:
+        forum = await _forum(uow, turn)
+        if forum is None:
+            return Reply(text=t("error.no_forum"))
+        meeting = await upcoming_meeting(uow, forum, turn.now)
+        if meeting is None:
+            await uow.commit()
+            return Reply(text=t("collection.no_meeting", forum=forum.name))
+        summary = await compile_for(uow, forum, meeting, turn.now)
+        await uow.commit()
+    times = times_for(forum, meeting)
+    tz = forum.schedule.timezone
+    none = t("collection.next_none")
+    reported = [o for o in forum.organisations if o not in summary.missing]
+    body = [
+        heading(t("collection.next_title", forum=forum.name)),
+        facts([
+            (t("collection.next_date"), format_datetime(t, times.starts_at, tz)),
+            (t("collection.next_opens"), format_datetime(t, times.opens_at, tz)),
+            (t("collection.next_deadline"), format_datetime(t, times.deadline_at, tz)),
+        ]),
+        text(t("collection.next_reported", count=summary.reported_count, total=summary.organisation_count),
+             weight="Bolder"),
+        text(", ".join(o.name for o in reported) or none),
+        text(t("collection.next_missing"), weight="Bolder"),
+        text(", ".join(o.name for o in summary.missing) or none),
+        text(t("collection.next_not_attending"), weight="Bolder"),
+        text(", ".join(o.name for o in summary.not_attending) or none),
+    ]
+    return Reply(card=card(body))
+
+
+async def _require_chair(uow: SqlAlchemyUnitOfWork, turn: Turn) -> tuple[Forum | None, Reply | None]:
+    forum = await _forum(uow, turn)
+    if forum is None:
+        return None, Reply(text=turn.t("error.no_forum"))
+    if forum.chair_id != turn.person.id:
+        return None, Reply(text=turn.t("error.not_chair", chair=await chair_name(uow, forum)))
+    return forum, None
+
+
+async def preview(uow_factory: UnitOfWorkFactory, turn: Turn, request_id: str) -> Reply:
+    """`sammanställ`: the summary as it stands, to the chair only (1:1), never posted in the channel."""
+    t = turn.t
+    async with uow_factory() as uow:
+        forum, refusal = await _require_chair(uow, turn)
+        if forum is None:
+            return refusal or Reply(text=t("error.no_forum"))
+        meeting = await upcoming_meeting(uow, forum, turn.now)
+        if meeting is None:
+            await uow.commit()
+            return Reply(text=t("collection.no_meeting", forum=forum.name))
+        summary = await compile_for(uow, forum, meeting, turn.now)
+        activities = summary_activities(t, summary)
+        for part, activity in enumerate(activities, start=1):
+            await uow.outbox.enqueue(
+                NewMessage(kind="summary_preview", subject_id=meeting.id, recipient_id=turn.person.id,
+                           slot=f"{request_id[:30]}-{part}", person_id=turn.person.id,
+                           via_conversation_id=forum.conversation_id, payload=activity),
+                turn.now,
+            )
+        uow.audit.record(at=turn.now, action="summary.previewed", subject_type="meeting", subject_id=meeting.id,
+                         actor_id=turn.person.id, forum_id=forum.id)
+        await uow.commit()
+    reply_text = t("collection.preview_intro") if turn.origin.is_personal else t("collection.preview_sent")
+    return Reply(text=reply_text, queued=len(activities))
+
+
+async def cancel(uow_factory: UnitOfWorkFactory, turn: Turn, args: str) -> Reply:
+    t = turn.t
+    dates = _dates(args)
+    if not dates:
+        return Reply(text=t("collection.cancel_usage"))
+    async with uow_factory() as uow:
+        forum, refusal = await _require_chair(uow, turn)
+        if forum is None:
+            return refusal or Reply(text=t("error.no_forum"))
+        meeting = await meeting_on(uow, forum, dates[0], turn.now)
+        label = format_date(t, dates[0])
+        if meeting is None:
+            return Reply(text=t("collection.no_meeting_on", date=label))
+        if phase(times_for(forum, meeting), turn.now) is Phase.CLOSED:
+            return Reply(text=t("collection.already_started", date=label))
+        await uow.meetings.set_status(meeting.id, "cancelled", turn.person.id, turn.now)
+        uow.audit.record(at=turn.now, action="meeting.cancelled", subject_type="meeting", subject_id=meeting.id,
+                         actor_id=turn.person.id, forum_id=forum.id)
+        await uow.commit()
+    return Reply(text=t("collection.cancelled", date=label))
+
+
+async def move(uow_factory: UnitOfWorkFactory, turn: Turn, args: str) -> Reply:
+    t = turn.t
+    dates = _dates(args)
+    if len(dates) != 2:
+        return Reply(text=t("collection.move_usage"))
+    async with uow_factory() as uow:
+        forum, refusal = await _require_chair(uow, turn)
+        if forum is None:
+            return refusal or Reply(text=t("error.no_forum"))
+        old, new = dates
+        found_time = _TIME.search(args.split(new.isoformat(), 1)[-1])
+        new_time = time(int(found_time.group(1)), int(found_time.group(2))) if found_time else forum.schedule.time
+        try:
+            check_local_time(new_time)
+        except DomainError as problem:
+            return Reply(text=t(problem.key, **problem.params))
+        meeting = await meeting_on(uow, forum, old, turn.now, include_skipped=True)
+        if meeting is None:
+            return Reply(text=t("collection.no_meeting_on", date=format_date(t, old)))
+        if phase(times_for(forum, meeting), turn.now) is Phase.CLOSED:
+            return Reply(text=t("collection.already_started", date=format_date(t, old)))
+        times = meeting_times(forum.schedule, new, new_time)
+        if times.starts_at <= turn.now:
+            return Reply(text=t("collection.move_in_past"))
+        await uow.meetings.move(meeting.id, new, times.starts_at, turn.person.id, turn.now)
+        uow.audit.record(at=turn.now, action="meeting.moved", subject_type="meeting", subject_id=meeting.id,
+                         actor_id=turn.person.id, forum_id=forum.id,
+                         detail={"from": old.isoformat(), "to": new.isoformat()})
+        await uow.commit()
+    tz = forum.schedule.timezone
+    return Reply(text=t("collection.moved", old=format_date(t, old), new=format_datetime(t, times.starts_at, tz),
+                        deadline=format_datetime(t, times.deadline_at, tz)))
+
+
+async def export(
+    uow_factory: UnitOfWorkFactory, turn: Turn, args: str, signer: ExportSigner, base_url: str, request_id: str
+) -> Reply:
+    """A signed 24-hour download link to the Markdown summary, given to the chair only."""
+    t = turn.t
+    dates = _dates(args)
+    if not dates:
+        return Reply(text=t("collection.export_usage"))
+    async with uow_factory() as uow:
+        forum, refusal = await _require_chair(uow, turn)
+        if forum is None:
+            return refusal or Reply(text=t("error.no_forum"))
+        meeting = await meeting_on(uow, forum, dates[0], turn.now)
+        if meeting is None:
+            return Reply(text=t("collection.no_meeting_on", date=format_date(t, dates[0])))
+        token = signer.sign(meeting.id, turn.person.id, turn.now)
+        name = f"lagesbild-{meeting.local_date.isoformat()}.md"
+        url = f"{base_url.rstrip('/')}/exports/{token}/{name}"
+        line = t("collection.export_ready", date=format_date(t, meeting.local_date), name=name, url=url)
+        if turn.origin.is_personal:
+            await uow.commit()
+            return Reply(text=line)
+        await uow.outbox.enqueue(
+            NewMessage(kind="export_link", subject_id=meeting.id, recipient_id=turn.person.id,
+                       slot=request_id[:40], person_id=turn.person.id, via_conversation_id=forum.conversation_id,
+                       payload=message(line)),
+            turn.now,
+        )
+        await uow.commit()
+    return Reply(text=t("collection.export_sent"), queued=1)

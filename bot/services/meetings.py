@@ -1,0 +1,74 @@
+"""Meetings of a forum: which ones are near, their instants, and the chair cancelling or moving one."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.holidays import swedish_holidays
+from domain.model import Forum
+from domain.schedule import HolidayCalendar, MeetingTimes, meeting_times, next_occurrences, occurrences
+from storage.meetings import StoredMeeting
+from storage.unit_of_work import SqlAlchemyUnitOfWork
+
+MAX_LOOKAHEAD_DAYS = 30
+
+
+def holidays() -> HolidayCalendar:
+    return swedish_holidays()
+
+
+def times_for(forum: Forum, meeting: StoredMeeting) -> MeetingTimes:
+    zone = ZoneInfo(forum.schedule.timezone)
+    local_time = meeting.starts_at.astimezone(zone).time().replace(tzinfo=None)
+    return meeting_times(forum.schedule, meeting.local_date, local_time)
+
+
+def local_today(forum: Forum, now: datetime) -> date:
+    return now.astimezone(ZoneInfo(forum.schedule.timezone)).date()
+
+
+async def meetings_near(uow: SqlAlchemyUnitOfWork, forum: Forum, now: datetime) -> list[StoredMeeting]:
+    """Meetings whose collection may be under way now: materialised from the schedule, plus moved ones."""
+    today = local_today(forum, now)
+    reach = max(forum.schedule.opens.days_before, forum.schedule.reminder.days_before,
+                forum.schedule.deadline.days_before) + 1
+    for occurrence in occurrences(forum.schedule, today - timedelta(days=1), today + timedelta(days=reach),
+                                  holidays=holidays()):
+        if occurrence.skipped is None:
+            await uow.meetings.ensure(forum.id, occurrence.local_date, occurrence.starts_at, now)
+    window_start = now - timedelta(days=1)
+    window_end = now + timedelta(days=MAX_LOOKAHEAD_DAYS)
+    return [
+        m for m in await uow.meetings.for_forum(forum.id)
+        if not m.cancelled and window_start <= m.starts_at <= window_end
+    ]
+
+
+async def upcoming_meeting(uow: SqlAlchemyUnitOfWork, forum: Forum, now: datetime) -> StoredMeeting | None:
+    """The next meeting that has not started (contributions for it are accepted until it starts)."""
+    for occurrence in next_occurrences(forum.schedule, now, 2, holidays=holidays()):
+        await uow.meetings.ensure(forum.id, occurrence.local_date, occurrence.starts_at, now)
+    candidates = [m for m in await uow.meetings.for_forum(forum.id) if not m.cancelled and m.starts_at > now]
+    return min(candidates, key=lambda m: m.starts_at, default=None)
+
+
+async def meeting_on(
+    uow: SqlAlchemyUnitOfWork, forum: Forum, day: date, now: datetime, *, include_skipped: bool = False
+) -> StoredMeeting | None:
+    """The meeting held (or originally scheduled) on a local date, materialising it from the schedule if needed.
+
+    A date the schedule skips (holiday, break) only counts with `include_skipped` (moving such a meeting
+    to another day makes it a real meeting).
+    """
+    stored = await uow.meetings.on_local_date(forum.id, day)
+    if stored is not None:
+        return stored
+    for occurrence in occurrences(forum.schedule, day, day, holidays=holidays()):
+        if occurrence.skipped is None or include_skipped:
+            return await uow.meetings.ensure(forum.id, occurrence.local_date, occurrence.starts_at, now)
+    return None
+
+
+def local_start(forum: Forum, day: date, at: time) -> datetime:
+    return meeting_times(forum.schedule, day, at).starts_at

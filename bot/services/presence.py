@@ -1,0 +1,56 @@
+"""Refresh what we know from every inbound activity: the person and the conversation reference."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from bot.services.turn import Origin
+from domain.model import Person
+from storage.unit_of_work import SqlAlchemyUnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+def base_conversation_id(conversation_id: str) -> str:
+    """A channel message arrives in a thread ('19:…@thread.tacv2;messageid=…'); the forum is the channel."""
+    return conversation_id.split(";messageid=")[0]
+
+
+async def record_origin(
+    uow: SqlAlchemyUnitOfWork, origin: Origin, reference: dict[str, Any], now: datetime
+) -> Person | None:
+    """Upsert the sender and store the conversation reference. Caller checked tenant and service URL."""
+    person = None
+    if origin.user_id and origin.user_id != origin.bot_id:
+        person = await uow.people.upsert(
+            origin.user_id,
+            display_name=origin.user_name,
+            aad_object_id=origin.aad_object_id,
+            tenant_id=origin.tenant_id,
+            now=now,
+        )
+    conversation_id = base_conversation_id(origin.conversation_id)
+    stored = dict(reference)
+    conversation = dict(stored.get("conversation") or {})
+    conversation["id"] = conversation_id
+    stored["conversation"] = conversation
+    stored.pop("activityId", None)
+    created = await uow.conversations.save(
+        conversation_id=conversation_id,
+        tenant_id=origin.tenant_id or "",
+        type=origin.conversation_type,
+        service_url=origin.service_url,
+        reference=stored,
+        bot_id=origin.bot_id,
+        user_id=origin.user_id,
+        aad_object_id=origin.aad_object_id,
+        team_id=origin.team_id,
+        channel_id=origin.channel_id,
+        now=now,
+    )
+    if created:
+        log.info("stored new conversation reference: conversation=%s type=%s", conversation_id,
+                 origin.conversation_type)
+    return person

@@ -1,0 +1,124 @@
+"""The compiled lägesbild: posted at the deadline, updated in place by late additions, previewed, exported."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from bot.services.meetings import times_for
+from dialogs.cards.elements import message
+from dialogs.cards.summary import render_summary_markdown, summary_activities
+from dialogs.texts import DEFAULT_LANGUAGE, Texts, for_language
+from domain.model import Forum
+from domain.reporting import ContributionInput, Summary, compile_summary, split_sections
+from storage.meetings import StoredMeeting
+from storage.outbox import NewMessage
+from storage.unit_of_work import SqlAlchemyUnitOfWork
+
+log = logging.getLogger(__name__)
+
+FORUM_LANGUAGE = DEFAULT_LANGUAGE
+
+
+async def compile_for(uow: SqlAlchemyUnitOfWork, forum: Forum, meeting: StoredMeeting, now: datetime) -> Summary:
+    inputs = []
+    for version in await uow.contributions.latest_for_meeting(meeting.id):
+        texts, extras = split_sections(forum, version.sections)
+        inputs.append(
+            ContributionInput(
+                organisation_id=version.organisation_id,
+                sections=texts,
+                extra_sections=extras,
+                nothing_new=version.nothing_new,
+                attending=version.attending,
+                submitted_at=version.submitted_at,
+                submitted_by_name=version.submitted_by_name,
+                after_deadline=version.after_deadline,
+            )
+        )
+    times = times_for(forum, meeting)
+    return compile_summary(forum, meeting.local_date, times.starts_at, times.deadline_at, inputs, compiled_at=now)
+
+
+async def _texts_of(uow: SqlAlchemyUnitOfWork, person_id: str) -> Texts:
+    person = await uow.people.get(person_id)
+    return for_language(person.language if person and person.language else FORUM_LANGUAGE)
+
+
+async def post_summary(uow: SqlAlchemyUnitOfWork, forum: Forum, meeting: StoredMeeting, now: datetime) -> int:
+    """At the deadline: the summary to the forum conversation and 1:1 to the chair. Once per meeting."""
+    summary = await compile_for(uow, forum, meeting, now)
+    activities = summary_activities(for_language(FORUM_LANGUAGE), summary)
+    if not await uow.summaries.record(meeting.id, len(activities), now):
+        return 0
+    day = meeting.local_date.isoformat()
+    queued = 0
+    for part, activity in enumerate(activities, start=1):
+        queued += await uow.outbox.enqueue(
+            NewMessage(kind="summary", subject_id=meeting.id, recipient_id=forum.conversation_id,
+                       occurrence_local_date=day, slot=f"part-{part}", conversation_id=forum.conversation_id,
+                       payload=activity),
+            now,
+        ) is not None
+    chair_texts = await _texts_of(uow, forum.chair_id)
+    for part, activity in enumerate(summary_activities(chair_texts, summary), start=1):
+        queued += await uow.outbox.enqueue(
+            NewMessage(kind="summary_chair", subject_id=meeting.id, recipient_id=forum.chair_id,
+                       occurrence_local_date=day, slot=f"part-{part}", person_id=forum.chair_id,
+                       via_conversation_id=forum.conversation_id, payload=activity),
+            now,
+        ) is not None
+    uow.audit.record(at=now, action="summary.posted", subject_type="meeting", subject_id=meeting.id,
+                     forum_id=forum.id, detail={"parts": len(activities), "reported": summary.reported_count,
+                                                "organisations": summary.organisation_count})
+    log.info("summary queued: meeting=%s parts=%s", meeting.id, len(activities))
+    return queued
+
+
+async def update_after_late(
+    uow: SqlAlchemyUnitOfWork, forum: Forum, meeting: StoredMeeting, organisation_id: str, now: datetime
+) -> int:
+    """A late contribution: update the posted summary in place and send the chair one short note."""
+    if await uow.summaries.revision(meeting.id) is None:
+        return 0  # not posted yet: the summary at the deadline tick will include it
+    summary = await compile_for(uow, forum, meeting, now)
+    activities = summary_activities(for_language(FORUM_LANGUAGE), summary)
+    revision = await uow.summaries.bump(meeting.id, len(activities), now)
+    day = meeting.local_date.isoformat()
+    queued = 0
+    for part, activity in enumerate(activities, start=1):
+        original = await uow.outbox.find(kind="summary", subject_id=meeting.id, recipient_id=forum.conversation_id,
+                                         occurrence_local_date=day, slot=f"part-{part}")
+        if original is None:
+            new = NewMessage(kind="summary", subject_id=meeting.id, recipient_id=forum.conversation_id,
+                             occurrence_local_date=day, slot=f"part-{part}", conversation_id=forum.conversation_id,
+                             payload=activity)
+        else:
+            new = NewMessage(kind="summary_update", subject_id=meeting.id, recipient_id=forum.conversation_id,
+                             occurrence_local_date=day, slot=f"r{revision}-part-{part}",
+                             conversation_id=forum.conversation_id, operation="update", update_of_id=original.id,
+                             payload=activity)
+        queued += await uow.outbox.enqueue(new, now) is not None
+    t = await _texts_of(uow, forum.chair_id)
+    organisation = forum.organisation(organisation_id)
+    note = t("collection.late_note", organisation=organisation.name if organisation else "?", forum=forum.name)
+    queued += await uow.outbox.enqueue(
+        NewMessage(kind="summary_late_note", subject_id=meeting.id, recipient_id=forum.chair_id,
+                   occurrence_local_date=day, slot=f"r{revision}", person_id=forum.chair_id,
+                   via_conversation_id=forum.conversation_id, payload=message(note)),
+        now,
+    ) is not None
+    uow.audit.record(at=now, action="summary.updated", subject_type="meeting", subject_id=meeting.id,
+                     forum_id=forum.id, detail={"revision": revision, "organisation": organisation_id})
+    return queued
+
+
+def export_markdown(t: Texts, summary: Summary) -> str:
+    return render_summary_markdown(t, summary)
+
+
+def final_or_preview_activities(t: Texts, summary: Summary) -> list[dict[str, object]]:
+    return summary_activities(t, summary)
+
+
+__all__ = ["compile_for", "export_markdown", "post_summary", "times_for", "update_after_late"]

@@ -1,0 +1,25 @@
+"""Turn error keys and parameters into sentences of the person's language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bot.forms import FormError
+from dialogs.texts import Texts
+from domain.errors import DomainError
+
+
+def word_error(t: Texts, key: str, params: dict[str, object]) -> str:
+    params = dict(params)
+    field_key = params.pop("field_key", None)
+    if isinstance(field_key, str):
+        params["field"] = t(field_key)
+    return t(key, **params)
+
+
+def word_form_errors(t: Texts, errors: Iterable[FormError]) -> list[str]:
+    return [word_error(t, e.key, e.params) for e in errors]
+
+
+def word_domain_error(t: Texts, error: DomainError) -> str:
+    return word_error(t, error.key, dict(error.params))

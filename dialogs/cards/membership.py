@@ -1,0 +1,89 @@
+"""Joining a forum, and the chair's card for people, roles and the chair role."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from dialogs.cards.elements import Element, card, choice_set, errors_block, execute, heading, text
+from dialogs.texts import Texts
+from domain.model import Forum, RoleKind
+
+VACANT = "-"
+
+
+def join_card(
+    t: Texts, *, forum: Forum, current_organisation: str | None, errors: Sequence[str] = ()
+) -> Element:
+    body: list[Element] = [heading(t("membership.join_title", forum=forum.name)), text(t("membership.join_intro"))]
+    if errors:
+        body.append(errors_block(errors, t("setup.errors_title")))
+    body.append(
+        choice_set(
+            "organisation_id",
+            t("membership.organisation"),
+            [(o.id, o.name) for o in forum.organisations],
+            value=current_organisation,
+            required=True,
+            error=t("membership.organisation_required"),
+        )
+    )
+    body.append(
+        choice_set(
+            "role",
+            t("membership.role"),
+            [("member", t("membership.role_member")), (RoleKind.PARTICIPANT.value, t("membership.role_participant")),
+             (RoleKind.DEPUTY.value, t("membership.role_deputy"))],
+            value="member",
+            required=True,
+            compact=False,
+        )
+    )
+    return card(body, [execute(t("membership.join_button"), "join.submit", {"forum_id": forum.id})])
+
+
+def members_card(
+    t: Texts,
+    *,
+    forum: Forum,
+    names: Mapping[str, str],
+    roster: Sequence[tuple[str, str]],
+    errors: Sequence[str] = (),
+) -> Element:
+    """`names`: person id -> display name for members; `roster`: (id, name) of people in the conversation."""
+    members = [(m.person_id, names.get(m.person_id, m.person_id)) for m in forum.memberships]
+    member_ids = {m.person_id for m in forum.memberships}
+    candidates = [(pid, name) for pid, name in roster if pid not in member_ids]
+    body: list[Element] = [heading(t("membership.members_title", forum=forum.name))]
+    if errors:
+        body.append(errors_block(errors, t("setup.errors_title")))
+    body.append(text(t("membership.members_list_title"), weight="Bolder"))
+    org_names = {o.id: o.name for o in forum.organisations}
+    lines = []
+    for m in forum.memberships:
+        org = org_names.get(m.organisation_id or "", t("membership.no_organisation"))
+        lines.append(f"- {names.get(m.person_id, m.person_id)} – {org}")
+    body.append(text("\r".join(lines) if lines else t("membership.no_members")))
+    body.append(text(t("membership.add_title"), weight="Bolder"))
+    body.append(choice_set("add_person", t("membership.add_person"), candidates))
+    body.append(choice_set("add_organisation", t("membership.add_organisation"),
+                           [(o.id, o.name) for o in forum.organisations]))
+    body.append(text(t("membership.roles_title"), weight="Bolder"))
+    member_choices = [(VACANT, t("membership.vacant")), *members]
+    for org in forum.organisations:
+        for kind in RoleKind:
+            role = forum.role(org.id, kind)
+            body.append(
+                choice_set(
+                    f"role__{kind.value}__{org.id}",
+                    t(f"membership.{kind.value}_of", organisation=org.name),
+                    member_choices,
+                    value=role.holder_id if role and role.holder_id else VACANT,
+                )
+            )
+    body.append(text(t("membership.remove_title"), weight="Bolder"))
+    body.append(choice_set("remove_people", t("membership.remove_people"),
+                           [(pid, name) for pid, name in members if pid != forum.chair_id], multi=True))
+    body.append(text(t("membership.chair_title"), weight="Bolder"))
+    body.append(choice_set("chair_id", t("membership.chair"), members or [(forum.chair_id, names.get(forum.chair_id, ""))],
+                           value=forum.chair_id, required=True))
+    return card(body, [execute(t("membership.save"), "members.save", {"forum_id": forum.id})])

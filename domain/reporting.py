@@ -1,0 +1,218 @@
+"""Compiling a meeting's contributions into a summary (sammanställd lägesbild).
+
+Counting rules, applied to the counting (latest) contribution of each organisation in the forum:
+
+* An organisation is *reported* when it answered in any way: with text, with "nothing new", with
+  "not attending", or with an empty form. `reported_count` counts them; the rest are `missing`.
+* Text wins over the nothing-new flag: an organisation that sent text is shown with its text and not
+  listed as nothing new. An attending organisation that sent no text at all (whether or not it ticked
+  "nothing new") is listed as nothing new: submitting an empty form is an answer, not an omission.
+* An organisation that will not attend is listed under `not_attending`; its text, if any, is still shown
+  under the sections, and it is also listed as nothing new only when it ticked that box without text.
+* Texts are stripped; a section whose text is blank counts as no text.
+* In a final summary (compiled at or after the deadline) the text of contributions that arrived after the
+  deadline goes to `late`, not to the main sections; such organisations still count as reported and
+  appear in the nothing-new and not-attending lists. A preview (before the deadline) has no late entries.
+* Contributions from organisations no longer in the forum are ignored; if an organisation appears more
+  than once, its most recently submitted contribution counts.
+* Ordering is stable: agenda sections by position (then agenda order), organisations by position (then
+  forum order). Every agenda section is kept, even without entries. Text for sections no longer on the
+  agenda (`extra_sections`, or unknown ids in `sections`) is shown in additional sections after the last
+  one, titled with the old title, in order of first appearance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Protocol, TypeVar
+
+from domain.model import AgendaSection, Forum, Organisation
+
+EXTRA_SECTION_PREFIX = "removed:"
+
+
+class _Positioned(Protocol):
+    @property
+    def position(self) -> int: ...
+
+
+_P = TypeVar("_P", bound=_Positioned)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContributionInput:
+    """One organisation's counting contribution (lägesbild), as the compiler needs it."""
+
+    organisation_id: str
+    sections: Mapping[str, str] = field(default_factory=dict)  # section_id -> text
+    extra_sections: tuple[tuple[str, str], ...] = ()  # (old title, text) for sections no longer on the agenda
+    nothing_new: bool = False
+    attending: bool = True
+    submitted_at: datetime
+    submitted_by_name: str = ""
+    after_deadline: bool = False
+
+    def has_text(self) -> bool:
+        return any(text.strip() for text in self.sections.values()) or any(
+            text.strip() for _, text in self.extra_sections
+        )
+
+
+@dataclass(frozen=True)
+class SectionEntry:
+    organisation: Organisation
+    text: str
+    late: bool
+
+
+@dataclass(frozen=True)
+class SummarySection:
+    section: AgendaSection
+    entries: tuple[SectionEntry, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Summary:
+    """The compiled contributions for one meeting (sammanställd lägesbild)."""
+
+    forum_name: str
+    timezone: str
+    meeting_date: date
+    starts_at: datetime
+    deadline_at: datetime
+    compiled_at: datetime
+    sections: tuple[SummarySection, ...]
+    nothing_new: tuple[Organisation, ...]
+    missing: tuple[Organisation, ...]
+    not_attending: tuple[Organisation, ...]
+    late: tuple[SummarySection, ...]
+    reported_count: int
+    organisation_count: int
+    final: bool
+
+
+def split_sections(
+    forum: Forum, sections: Iterable[tuple[str, str, str]]
+) -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
+    """Stored (section_id, title, text) triples -> texts of agenda sections, and (title, text) extras."""
+    current = {s.id for s in forum.sections}
+    texts: dict[str, str] = {}
+    extras: list[tuple[str, str]] = []
+    for section_id, title, text in sections:
+        if section_id in current:
+            texts[section_id] = text
+        else:
+            extras.append((title, text))
+    return texts, tuple(extras)
+
+
+def compile_summary(
+    forum: Forum,
+    meeting_date: date,
+    starts_at: datetime,
+    deadline_at: datetime,
+    contributions: Sequence[ContributionInput],
+    *,
+    compiled_at: datetime,
+) -> Summary:
+    """Compile the counting contributions of a meeting; see the module docstring for the rules."""
+    final = compiled_at >= deadline_at
+    organisations = _ordered(forum.organisations)
+    agenda = _ordered(forum.sections)
+    latest = _latest_per_organisation(contributions, {o.id for o in organisations})
+
+    extras = _ExtraSections(agenda)
+    main: dict[str, list[SectionEntry]] = {s.id: [] for s in agenda}
+    late: dict[str, list[SectionEntry]] = {}
+    nothing_new: list[Organisation] = []
+    missing: list[Organisation] = []
+    not_attending: list[Organisation] = []
+
+    for organisation in organisations:
+        contribution = latest.get(organisation.id)
+        if contribution is None:
+            missing.append(organisation)
+            continue
+        if not contribution.attending:
+            not_attending.append(organisation)
+        if not contribution.has_text():
+            if contribution.attending or contribution.nothing_new:
+                nothing_new.append(organisation)
+            continue
+        is_late = final and contribution.after_deadline
+        target = late if is_late else main
+        for section_id, text in _texts_in_order(contribution, agenda, extras):
+            target.setdefault(section_id, []).append(SectionEntry(organisation, text, is_late))
+
+    agenda_ids = {s.id for s in agenda}
+    all_sections = agenda + extras.sections()
+    return Summary(
+        forum_name=forum.name,
+        timezone=forum.schedule.timezone,
+        meeting_date=meeting_date,
+        starts_at=starts_at,
+        deadline_at=deadline_at,
+        compiled_at=compiled_at,
+        sections=tuple(
+            SummarySection(s, tuple(main[s.id])) for s in all_sections if s.id in agenda_ids or main.get(s.id)
+        ),
+        nothing_new=tuple(nothing_new),
+        missing=tuple(missing),
+        not_attending=tuple(not_attending),
+        late=tuple(SummarySection(s, tuple(late[s.id])) for s in all_sections if late.get(s.id)),
+        reported_count=len(organisations) - len(missing),
+        organisation_count=len(organisations),
+        final=final,
+    )
+
+
+def _ordered(items: Iterable[_P]) -> tuple[_P, ...]:
+    return tuple(sorted(items, key=lambda item: item.position))  # sorted() is stable
+
+
+def _latest_per_organisation(
+    contributions: Iterable[ContributionInput], known: set[str]
+) -> dict[str, ContributionInput]:
+    latest: dict[str, ContributionInput] = {}
+    for contribution in contributions:
+        if contribution.organisation_id not in known:
+            continue
+        seen = latest.get(contribution.organisation_id)
+        if seen is None or contribution.submitted_at >= seen.submitted_at:
+            latest[contribution.organisation_id] = contribution
+    return latest
+
+
+def _texts_in_order(
+    contribution: ContributionInput, agenda: tuple[AgendaSection, ...], extras: _ExtraSections
+) -> list[tuple[str, str]]:
+    """(section id, stripped text) pairs that have text: agenda sections in agenda order, then extras."""
+    pairs = [(s.id, contribution.sections.get(s.id, "").strip()) for s in agenda]
+    agenda_ids = {s.id for s in agenda}
+    unknown = [(sid, text) for sid, text in contribution.sections.items() if sid not in agenda_ids]
+    for title, text in (*contribution.extra_sections, *unknown):
+        if text.strip():
+            pairs.append((extras.id_for(title), text.strip()))
+    return [(section_id, text) for section_id, text in pairs if text]
+
+
+class _ExtraSections:
+    """Synthetic agenda sections for text whose section is no longer on the agenda, keyed by old title."""
+
+    def __init__(self, agenda: tuple[AgendaSection, ...]) -> None:
+        self._next_position = max((s.position for s in agenda), default=0) + 1
+        self._by_title: dict[str, AgendaSection] = {}
+
+    def id_for(self, title: str) -> str:
+        key = title.strip()
+        section = self._by_title.get(key)
+        if section is None:
+            number = len(self._by_title)
+            section = AgendaSection(f"{EXTRA_SECTION_PREFIX}{number}", key, self._next_position + number)
+            self._by_title[key] = section
+        return section.id
+
+    def sections(self) -> tuple[AgendaSection, ...]:
+        return tuple(self._by_title.values())

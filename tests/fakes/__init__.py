@@ -1,0 +1,1 @@
+"""Loopback fakes for the services Forumbot talks to (the Bot Connector)."""
