@@ -1,19 +1,22 @@
 """The one delivery path for proactive messages: claim outbox rows, send them to Teams, record what happened.
 
-security-and-reliability.md §4: at-least-once with our own de-duplication. A row is claimed (status 'sending' with a
-lease) and committed *before* the call to Teams; the outcome is recorded in a new transaction afterwards. A crash in
-between leaves a 'sending' row whose lease expires and is retried (the only duplicate window).
+security-and-reliability.md §4: at-least-once with our own de-duplication. A row is claimed (status
+'sending' with a lease) and committed *before* the call to Teams; the outcome is recorded in a new
+transaction afterwards. A crash in between leaves a 'sending' row whose lease expires and is retried (the
+only duplicate window).
 
 Sending (teams-platform.md §5.3):
 
 * ``conversation_id`` rows: the stored reference, ``adapter.continue_conversation``;
-* ``person_id`` rows: the person's stored 1:1 chat, or a new one made with ``adapter.create_conversation`` through
-  ``via_conversation_id`` (a team or group chat the person shares with the bot); the new reference is stored;
+* ``person_id`` rows: the person's stored 1:1 chat, or a new one made with ``adapter.create_conversation``
+  through ``via_conversation_id`` (a team or group chat the person shares with the bot); the new reference is
+  stored;
 * ``operation='update'``: a PUT of the activity that the row ``update_of_id`` sent.
 
-The service URL is checked against the allow-list immediately before every call (R3.4). Failures are classified as
-in §4.3 (see ``classify`` and ``DeliveryWorker._outcome_of_failure``); limits per conversation and globally come from
-``bot.ratelimit``. Logs carry row, conversation and activity ids only, never message text.
+The service URL is checked against the allow-list immediately before every call (R3.4). Failures are
+classified as in §4.3 (see ``classify`` and ``DeliveryWorker._outcome_of_failure``); limits per conversation
+and globally come from ``bot.ratelimit``. Logs carry row, conversation and activity ids only, never message
+text.
 """
 
 from __future__ import annotations
@@ -24,14 +27,14 @@ import email.utils
 import logging
 import math
 import random as random_module
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from botbuilder.core import BotAdapter, TurnContext
+from botbuilder.core import BotAdapter, CloudAdapterBase, TurnContext
 from botbuilder.schema import (
     Activity,
     ChannelAccount,
@@ -87,8 +90,8 @@ def backoff_seconds(attempt: int, base: float, cap: float, r: float) -> float:
     """Exponential backoff with jitter for the `attempt`-th failure (1-based), r in [0, 1).
 
     The delay is drawn from [base·2^(n-1), base·2^n], capped at `cap`: consecutive retries of one message
-    always wait at least as long as the previous one, while messages failing together spread out within a band.
-    (AWS-style decorrelated jitter needs the previous delay, which the row does not keep; this is its stateless
+    always wait at least as long as the previous one, while messages failing together spread out in a band.
+    (AWS-style decorrelated jitter needs the previous delay, which the row does not keep; this is a stateless
     cousin, like Polly's DecorrelatedJitterBackoffV2 used by Company Communicator.)
     """
     n = max(1, min(attempt, 60))
@@ -99,7 +102,7 @@ def backoff_seconds(attempt: int, base: float, cap: float, r: float) -> float:
 
 @dataclass(frozen=True)
 class Failure:
-    """What a failed call told us: an HTTP status (None for timeouts and connection errors) and a short code."""
+    """What a failed call told us: an HTTP status (None for timeouts, connection errors) and a short code."""
 
     status: int | None
     code: str
@@ -150,7 +153,7 @@ def _host(url: str) -> str:
 
 
 def _disable_sdk_retries(tc: TurnContext) -> None:
-    """msrest retries PUTs (and honours Retry-After) inside its worker thread; we own retries, so switch that off.
+    """msrest retries PUTs (honouring Retry-After) inside its worker thread; we own retries: switch that off.
 
     Measured with 4.17.1: an update answered 500/503/429+Retry-After was sent 4 times and then surfaced as a
     ClientRequestError without the status code. The Retry object must be mutated in place: the connector's
@@ -182,6 +185,7 @@ class Outcome:
     attempted: bool = True
     gone_conversation_id: str | None = None  # 403/404: mark inactive, cancel its queued rows
     gone_person_id: str | None = None
+    new_personal: _NewPersonal | None = None  # a 1:1 chat we created: store its reference
 
 
 @dataclass
@@ -208,14 +212,15 @@ class _Route:
     person_aad_object_id: str | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class _NewPersonal:
+    conversation_id: str
     person_id: str
     tenant_id: str
     service_url: str
     bot_id: str | None
     aad_object_id: str | None
-    reference: dict[str, Any] = field(default_factory=dict)
+    reference: dict[str, Any]
 
 
 class DeliveryWorker:
@@ -226,7 +231,7 @@ class DeliveryWorker:
         *,
         settings: Settings,
         uow: Callable[[], SqlAlchemyUnitOfWork],
-        adapter: BotAdapter,
+        adapter: CloudAdapterBase,
         clock: Clock,
         sleep: Sleep = asyncio.sleep,
         random: Callable[[], float] = random_module.random,
@@ -418,15 +423,31 @@ class DeliveryWorker:
                 )
             if call.error is not None:
                 raise call.error
-        except asyncio.CancelledError:
-            raise
         except Exception as error:
-            return self._outcome_of_failure(message, route, call, classify(error))
-        return Outcome(
-            "sent",
-            status_code=200 if route.update_activity_id else 201,
-            activity_id=call.activity_id,
-            conversation_id=call.conversation_id,
+            outcome = self._outcome_of_failure(message, route, call, classify(error))
+        else:
+            outcome = Outcome(
+                "sent",
+                status_code=200 if route.update_activity_id else 201,
+                activity_id=call.activity_id,
+                conversation_id=call.conversation_id,
+            )
+        if route.kind == "create" and call.new_reference is not None and call.conversation_id:
+            outcome = replace(outcome, new_personal=self._new_personal(message, route, call))
+        return outcome
+
+    @staticmethod
+    def _new_personal(message: ClaimedMessage, route: _Route, call: _Call) -> _NewPersonal:
+        assert route.via is not None and message.person_id is not None and call.new_reference is not None
+        bot = call.new_reference.get("bot")
+        return _NewPersonal(
+            conversation_id=str(call.conversation_id),
+            person_id=message.person_id,
+            tenant_id=route.via.tenant_id,
+            service_url=route.service_url,
+            bot_id=bot.get("id") if isinstance(bot, dict) else None,
+            aad_object_id=route.person_aad_object_id,
+            reference=call.new_reference,
         )
 
     async def _route(self, message: ClaimedMessage) -> _Route:
@@ -547,7 +568,7 @@ class DeliveryWorker:
             except Exception as error:
                 call.error = error
 
-        await self._adapter.create_conversation(  # type: ignore[call-arg]
+        await self._adapter.create_conversation(
             self._settings.app_id,
             callback,
             parameters,
@@ -563,7 +584,6 @@ class DeliveryWorker:
         attempt = message.attempts + 1
         status = failure.status
         conversation_id = call.conversation_id or (route.conversation.id if route.conversation else None)
-        base = {"status_code": status, "conversation_id": call.conversation_id}
         if status == 429:
             wait = parse_retry_after(failure.retry_after, now)
             if wait is None:
@@ -573,20 +593,22 @@ class DeliveryWorker:
                 self._paused_until = until
             log.warning("delivery throttled: row=%s pause_seconds=%.1f", message.id, wait)
             if attempt >= self._settings.delivery_max_attempts:
-                return Outcome("dead", failure.label, **base)
-            return Outcome("retry", failure.label, next_attempt_at=until, **base)
+                return Outcome("dead", failure.label, status)
+            return Outcome("retry", failure.label, status, next_attempt_at=until)
         if status is None or status in TRANSIENT_STATUSES or (status >= 500 and status not in (501, 505)):
             if attempt >= self._settings.delivery_max_attempts:
-                log.warning("delivery gave up: row=%s attempts=%d error=%s", message.id, attempt, failure.label)
-                return Outcome("dead", failure.label, **base)
+                log.warning(
+                    "delivery gave up: row=%s attempts=%d error=%s", message.id, attempt, failure.label
+                )
+                return Outcome("dead", failure.label, status)
             until = now + timedelta(seconds=self._backoff(attempt))
-            return Outcome("retry", failure.label, next_attempt_at=until, **base)
+            return Outcome("retry", failure.label, status, next_attempt_at=until)
         if status == 401:
             log.error("delivery alert: unauthorized row=%s code=%s", message.id, failure.code)
-            return Outcome("dead", "unauthorized", **base)
+            return Outcome("dead", "unauthorized", status)
         if status == 413:
             log.warning("delivery refused as too large: row=%s (not resent)", message.id)
-            return Outcome("dead", "too_large", **base)
+            return Outcome("dead", "too_large", status)
         if status in GONE_STATUSES:
             gone = conversation_id if call.request_made or route.kind == "continue" else None
             log.warning(
@@ -598,11 +620,11 @@ class DeliveryWorker:
             return Outcome(
                 "dead",
                 failure.label,
+                status,
                 gone_conversation_id=gone,
                 gone_person_id=message.person_id if gone and personal else None,
-                **base,
             )
-        return Outcome("dead", failure.label, **base)
+        return Outcome("dead", failure.label, status)
 
     def _backoff(self, attempt: int) -> float:
         return backoff_seconds(
@@ -614,16 +636,31 @@ class DeliveryWorker:
     async def _record(self, message: ClaimedMessage, outcome: Outcome) -> None:
         now = self._clock.now()
         async with self._uow() as uow:
-            new_ref = None
-            if outcome.kind in ("sent", "retry", "dead") and message.person_id is not None:
-                new_ref = getattr(outcome, "_new_reference", None)
-            del new_ref
             outbox = uow.outbox
+            created = outcome.new_personal
+            if created is not None:
+                await uow.conversations.save(
+                    conversation_id=created.conversation_id,
+                    tenant_id=created.tenant_id,
+                    type="personal",
+                    service_url=created.service_url,
+                    reference=created.reference,
+                    bot_id=created.bot_id,
+                    user_id=created.person_id,
+                    aad_object_id=created.aad_object_id,
+                    team_id=None,
+                    channel_id=None,
+                    now=now,
+                )
             if outcome.kind == "sent":
-                await outbox.mark_sent(message.id, outcome.activity_id, outcome.conversation_id, outcome.status_code, now)
+                await outbox.mark_sent(
+                    message.id, outcome.activity_id, outcome.conversation_id, outcome.status_code, now
+                )
             elif outcome.kind == "retry":
                 assert outcome.next_attempt_at is not None
-                await outbox.mark_retry(message.id, outcome.next_attempt_at, outcome.status_code, outcome.error, now)
+                await outbox.mark_retry(
+                    message.id, outcome.next_attempt_at, outcome.status_code, outcome.error, now
+                )
             elif outcome.kind == "dead":
                 await outbox.mark_dead(
                     message.id, outcome.error, outcome.status_code, now, attempted=outcome.attempted
@@ -635,10 +672,15 @@ class DeliveryWorker:
             if outcome.gone_conversation_id is not None:
                 await uow.conversations.mark_inactive(outcome.gone_conversation_id, outcome.error, now)
                 cancelled = await outbox.cancel_for_conversation(
-                    outcome.gone_conversation_id, "conversation_inactive", now, person_id=outcome.gone_person_id
+                    outcome.gone_conversation_id,
+                    "conversation_inactive",
+                    now,
+                    person_id=outcome.gone_person_id,
                 )
                 log.info(
-                    "conversation inactive: conversation=%s cancelled_rows=%d", outcome.gone_conversation_id, cancelled
+                    "conversation inactive: conversation=%s cancelled_rows=%d",
+                    outcome.gone_conversation_id,
+                    cancelled,
                 )
             await uow.commit()
         log.info(
@@ -652,7 +694,7 @@ class DeliveryWorker:
         )
 
 
-class _Stop(Exception):  # noqa: N818 - control flow, not an error
+class _Stop(Exception):
     """Raised while routing when the message gets an outcome without any call."""
 
     def __init__(self, outcome: Outcome) -> None:

@@ -39,7 +39,7 @@ class _Scalars(BaseModel):
     frequency: Literal["weekly", "every_n_weeks", "monthly"] = "weekly"
     weekday: int = Field(ge=0, le=6)
     interval_weeks: int = Field(default=1, ge=1, le=52)
-    monthly_ordinal: Literal[1, 2, 3, 4, -1] = 1
+    monthly_ordinal: int = 1
     time: time
     timezone: str = Field(min_length=1, max_length=64)
     start_date: date | None = None
@@ -60,6 +60,13 @@ class _Scalars(BaseModel):
     @classmethod
     def _empty_number(cls, value: object) -> object:
         return 1 if value in ("", None) else value
+
+    @field_validator("monthly_ordinal")
+    @classmethod
+    def _ordinal(cls, value: int) -> int:
+        if value not in (1, 2, 3, 4, -1):
+            raise ValueError("ordinal must be 1-4 or -1")
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -123,9 +130,14 @@ def _breaks(raw: str, errors: list[FormError]) -> tuple[DateRange, ...]:
 
 
 def _ordered_items(
-    data: Mapping[str, Any], prefix: str, pos_prefix: str, new_key: str, errors: list[FormError]
+    data: Mapping[str, Any],
+    prefix: str,
+    pos_prefix: str,
+    new_key: str,
+    errors: list[FormError],
+    known: Mapping[str, int],
 ) -> list[tuple[str | None, str]]:
-    kept: list[tuple[int, int, str | None, str]] = []
+    kept: list[tuple[int, int, int, str | None, str]] = []
     for key, value in data.items():
         if not key.startswith(prefix) or key.startswith(pos_prefix):
             continue
@@ -138,9 +150,11 @@ def _ordered_items(
         except ValueError:
             errors.append(FormError("setup.error.position"))
             position = 99
-        kept.append((position, len(kept), item_id, title))
-    kept.sort(key=lambda k: (k[0], k[1]))
-    items: list[tuple[str | None, str]] = [(item_id, title) for _, _, item_id, title in kept]
+        # An item given a new position goes before the one that already stood there.
+        before = known.get(item_id, 99)
+        kept.append((position, 0 if position != before else 1, before, item_id, title))
+    kept.sort(key=lambda k: (k[0], k[1], k[2]))
+    items: list[tuple[str | None, str]] = [(item_id, title) for *_, item_id, title in kept]
     for line in str(data.get(new_key) or "").splitlines():
         if line.strip():
             items.append((None, line.strip()))
@@ -156,7 +170,11 @@ def _ordered_items(
     return items
 
 
-def parse_setup(data: Mapping[str, Any]) -> tuple[SetupForm | None, list[FormError]]:
+def parse_setup(
+    data: Mapping[str, Any], known_positions: Mapping[str, int] | None = None
+) -> tuple[SetupForm | None, list[FormError]]:
+    """Validate a setup card. `known_positions`: stored position of each section/organisation id."""
+    known = known_positions or {}
     errors: list[FormError] = []
     scalars: _Scalars | None = None
     try:
@@ -169,8 +187,8 @@ def parse_setup(data: Mapping[str, Any]) -> tuple[SetupForm | None, list[FormErr
             else:
                 errors.append(FormError("setup.error.field", {"field_key": _FIELD_LABELS.get(name, "setup.name")}))
     breaks = _breaks(str(data.get("breaks") or ""), errors)
-    sections = _ordered_items(data, SECTION_PREFIX, SECTION_POS_PREFIX, "sections_new", errors)
-    organisations = _ordered_items(data, ORG_PREFIX, ORG_POS_PREFIX, "organisations_new", errors)
+    sections = _ordered_items(data, SECTION_PREFIX, SECTION_POS_PREFIX, "sections_new", errors, known)
+    organisations = _ordered_items(data, ORG_PREFIX, ORG_POS_PREFIX, "organisations_new", errors, known)
     if not sections:
         errors.append(FormError("setup.error.no_sections"))
     if scalars is None:

@@ -10,7 +10,7 @@ from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.schema import Activity, ActivityTypes, Attachment, ChannelAccount
 
-from bot.commands import Command, parse
+from bot.commands import Command, normalise, parse
 from bot.references import origin_of, reference_to_json, tenant_of
 from bot.exports import ExportSigner
 from bot.services import contributions, forums, install, meeting_commands, membership
@@ -124,7 +124,7 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
         TurnContext.remove_recipient_mention(activity)
         command = parse(activity.text)
         if command is None:
-            key = "unknown.empty" if not (activity.text or "").strip() else "unknown.text"
+            key = "unknown.empty" if not normalise(activity.text or "") else "unknown.text"
             reply = Reply(text=turn.t(key, name=turn.person.display_name))
         else:
             handler = self.commands.get(command.name)
@@ -144,7 +144,9 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
         self._wake_if(reply)
         if reply.replace:
             return InvokeResponse(status=200, body=_card_body(reply.card or _text_card(reply.text or "")))
-        await self._show(turn_context, turn, reply, replace_id=None)
+        if reply.card is not None:
+            # Opening something (setup, join, help) posts a new card and leaves the pressed one as it was.
+            await self._show(turn_context, turn, Reply(card=reply.card), replace_id=None)
         return InvokeResponse(
             status=200, body={"statusCode": 200, "type": MESSAGE_RESPONSE, "value": reply.text or ""}
         )

@@ -1,9 +1,10 @@
-"""Outbound pace: sliding-window limits per conversation and for the whole bot (security-and-reliability.md §4.4).
+"""Outbound pace: sliding-window limits per conversation and for the whole bot (reliability doc §4.4).
 
-Teams publishes its limits as "at most N operations per thread in any T seconds" (7 per 1 s, 8 per 2 s, 60 per
-30 s, 1800 per 3600 s per bot and conversation; ≤30 RPS per app and tenant, teams-platform.md §6), so each limit
-here is a sliding window of the same shape. Time comes from the injected clock and waits from the injected sleep,
-so tests are deterministic: with a fake sleep that advances the clock, 20 sends at 7/s take ≥ 2 s of clock time.
+Teams publishes its limits as "at most N operations per thread in any T seconds" (7 per 1 s, 8 per 2 s, 60
+per 30 s, 1800 per 3600 s per bot and conversation; ≤30 RPS per app and tenant, teams-platform.md §6), so
+each limit here is a sliding window of the same shape. Time comes from the injected clock and waits from the
+injected sleep, so tests are deterministic: with a fake sleep that advances the clock, 20 sends at 7/s take
+≥ 2 s.
 """
 
 from __future__ import annotations
@@ -133,7 +134,8 @@ class RateLimiter:
             self._prune(now)
 
     def _prune(self, now: float) -> None:
-        for key in [k for k, log in self._logs.items() if not log.events or log.events[-1] <= now - log.horizon]:
+        idle = [k for k, log in self._logs.items() if not log.events or log.events[-1] <= now - log.horizon]
+        for key in idle:
             del self._logs[key]
 
     async def acquire(self, key: str, *, sleep: Sleep, max_wait: float) -> float | None:

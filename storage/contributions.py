@@ -84,7 +84,7 @@ class ContributionRepository:
                 ContributionVersionRow.version == ContributionRow.current_version,
             )
         )
-        return [_to_version(v, c) for v, c in (await self._session.execute(stmt)).tuples()]
+        return [_to_version(v, c) for v, c in (await self._session.execute(stmt)).all()]
 
     async def latest(self, meeting_id: str, organisation_id: str) -> StoredVersion | None:
         return next(
@@ -98,7 +98,7 @@ class ContributionRepository:
             .where(ContributionRow.meeting_id == meeting_id, ContributionRow.organisation_id == organisation_id)
             .order_by(ContributionVersionRow.version)
         )
-        return [_to_version(v, c) for v, c in (await self._session.execute(stmt)).tuples()]
+        return [_to_version(v, c) for v, c in (await self._session.execute(stmt)).all()]
 
 
 def _to_version(v: ContributionVersionRow, c: ContributionRow) -> StoredVersion:

@@ -71,7 +71,8 @@ async def save_setup(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[s
             return Reply(text=t("error.stale_card"))
         if forum.chair_id != turn.person.id:
             return Reply(text=t("error.not_chair", chair=await chair_name(uow, forum)))
-        form, errors = parse_setup(data)
+        known = {s.id: s.position for s in forum.sections} | {o.id: o.position for o in forum.organisations}
+        form, errors = parse_setup(data, known)
         if form is None:
             sections, organisations = _rows(forum)
             values = {k: str(v) for k, v in data.items() if isinstance(v, str | int | float)}

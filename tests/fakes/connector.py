@@ -1,18 +1,19 @@
 """A fake Bot Connector on 127.0.0.1: records every request and answers like the Teams connector.
 
-Point a conversation reference's `serviceUrl` (or an inbound activity's) at `connector.url` and run the bot with an
-empty app id: botbuilder then sends no token, so plain http works (teams-platform.md §10). Settings must allow the
-loopback host (local mode allows it).
+Point a conversation reference's `serviceUrl` (or an inbound activity's) at `connector.url` and run the bot
+with an empty app id: botbuilder then sends no token, so plain http works (teams-platform.md §10). Settings
+must allow the loopback host (local mode allows it).
 
-Routes (any path prefix before `v3/` is accepted, so `http://127.0.0.1:PORT/emea/` works as a service URL; repeated
-slashes are tolerated because msrest joins `serviceUrl + '/' + 'v3/…'`):
+Routes (any path prefix before `v3/` is accepted, so `http://127.0.0.1:PORT/emea/` works as a service URL;
+repeated slashes are tolerated because msrest joins `serviceUrl + '/' + 'v3/…'`):
 
 * `POST /v3/conversations/{id}/activities[/{replyToId}]` → `{"id": "<generated>"}`
 * `PUT /v3/conversations/{id}/activities/{activityId}` → `{"id": activityId}`
 * `DELETE /v3/conversations/{id}/activities/{activityId}` → 200
 * `POST /v3/conversations` → `{"id": "a:new-<n>", "activityId": "<n>", "serviceUrl": url}`
-* `GET /v3/conversations/{id}/pagedmembers[?pageSize=&continuationToken=]`, `GET /v3/conversations/{id}/members`,
-  `GET /v3/conversations/{id}/members/{memberId}` → the configurable roster (TeamsChannelAccount shapes)
+* `GET /v3/conversations/{id}/pagedmembers[?pageSize=&continuationToken=]`,
+  `GET /v3/conversations/{id}/members`, `GET /v3/conversations/{id}/members/{memberId}` → the configurable
+  roster (TeamsChannelAccount shapes)
 * `GET /v3/teams/{teamId}` → team details; `GET /v3/teams/{teamId}/conversations` → channels
 
 Failures are scripted with `fail_next`, `fail_randomly` and `hang_next`; see their docstrings.
@@ -58,7 +59,7 @@ DEFAULT_ROSTER: tuple[dict[str, Any], ...] = (
     },
 )
 
-# What Teams puts in the error body for the statuses the delivery worker classifies (teams-platform.md §5.4, §6).
+# What Teams puts in the error body for the statuses the delivery worker classifies (teams-platform.md §5.4).
 DEFAULT_ERROR_CODES: dict[int, str] = {
     400: "BadArgument",
     401: "BotNotRegistered",
@@ -78,7 +79,7 @@ HANG_LIMIT_SECONDS = 30.0
 
 @dataclass(frozen=True)
 class RecordedRequest:
-    """One request as the fake saw it. `path` is the decoded path from `v3/` on (prefix and slashes normalised)."""
+    """One request as the fake saw it. `path`: the decoded path from `v3/` on (prefix, slashes normalised)."""
 
     method: str
     path: str
@@ -89,6 +90,7 @@ class RecordedRequest:
     conversation_id: str | None = None
     activity_id: str | None = None  # replyToId on POST, the updated/deleted id on PUT/DELETE
     raw_path: str = ""
+    response: Any = None  # the JSON the fake answered with
 
     @property
     def is_activity_post(self) -> bool:
@@ -123,7 +125,7 @@ class _Rule:
 
 @dataclass
 class FakeConnector:
-    """Start with `await connector.start()` (or the `fake_connector` fixture); `url` is then the service URL."""
+    """Start with `await connector.start()` (or the `fake_connector` fixture); `url` is the service URL."""
 
     host: str = "127.0.0.1"
     roster: list[dict[str, Any]] = field(default_factory=lambda: [dict(m) for m in DEFAULT_ROSTER])
@@ -187,8 +189,9 @@ class FakeConnector:
     ) -> None:
         """Answer the next `times` matching requests (None: all of them) with `status`.
 
-        `path_contains` is matched against the decoded path from `v3/` on, e.g. a conversation id, `"/activities"`,
-        or `"v3/conversations"` (which also matches activity posts: pass `method` or a more specific string).
+        `path_contains` is matched against the decoded path from `v3/` on, e.g. a conversation id,
+        `"/activities"`, or `"v3/conversations"` (which also matches activity posts: pass `method` or a more
+        specific string).
         Without `body`, the body is Teams' error shape `{"error": {"code": …, "message": …}}` with a code that
         fits the status (403 → BotNotInConversationRoster, 429 → Throttled, 413 → MessageSizeTooBig, …).
         """
@@ -222,7 +225,7 @@ class FakeConnector:
         )
 
     def hang_next(self, path_contains: str = "", *, times: int | None = 1, method: str | None = None) -> None:
-        """Hold the next matching requests without answering until `release_hangs()`, `stop()` or 30 s; then 504."""
+        """Hold matching requests unanswered until `release_hangs()`, `stop()` or 30 s; then answer 504."""
         self._rules.append(
             _Rule(path_contains, method.upper() if method else None, 504, {}, None, times, hang=True)
         )
@@ -242,7 +245,9 @@ class FakeConnector:
 
     # ------------------------------------------------------------------ inspection
 
-    def activity_posts(self, conversation_id: str | None = None, *, ok_only: bool = False) -> list[RecordedRequest]:
+    def activity_posts(
+        self, conversation_id: str | None = None, *, ok_only: bool = False
+    ) -> list[RecordedRequest]:
         """Every POST of an activity (also the failed ones unless ok_only), optionally to one conversation."""
         return [
             r
@@ -322,6 +327,7 @@ class FakeConnector:
                 conversation_id=conversation_id,
                 activity_id=activity_id,
                 raw_path=request.rel_url.raw_path,
+                response=payload,
             )
         )
         if payload is None:
@@ -423,7 +429,7 @@ async def running_fake_connector(**kwargs: Any) -> AsyncIterator[FakeConnector]:
 
 @pytest.fixture
 async def fake_connector() -> AsyncIterator[FakeConnector]:
-    """A started fake Bot Connector; register with `pytest_plugins = ["tests.fakes.connector"]` in conftest."""
+    """A started fake Bot Connector (register: `pytest_plugins = ["tests.fakes.connector"]` in conftest)."""
     async with running_fake_connector() as connector:
         yield connector
 

@@ -28,12 +28,14 @@ the fake connector on 127.0.0.1 and nothing leaves the machine.
 from __future__ import annotations
 
 import json
+import shutil
 import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import jwt
@@ -51,6 +53,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
 from bot.settings import Settings
+from storage.migrate import upgrade
 from tests.fakes.connector import FakeConnector, running_fake_connector
 
 APP_ID = "5a1f3c2e-7d4b-4e6a-9c8f-0b1d2e3f4a5b"
@@ -64,6 +67,22 @@ CLIENT_TIMEOUT_SECONDS = 30
 def backend() -> str:
     """HTTP tests need a database but do not test storage: SQLite only (overrides the parametrised one)."""
     return "sqlite"
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file per session; each test gets a copy (migrating per test dominates run time)."""
+    path = tmp_path_factory.mktemp("http-template") / "forumbot.db"
+    upgrade(f"sqlite+aiosqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def database_url(migrated_sqlite_template: Path, tmp_path: Path) -> str:
+    """A fresh, migrated, empty SQLite database (overrides tests/conftest.py's migrate-per-test fixture)."""
+    target = tmp_path / "forumbot.db"
+    shutil.copyfile(migrated_sqlite_template, target)
+    return f"sqlite+aiosqlite:///{target}"
 
 
 # --- settings -----------------------------------------------------------------------------------------------
@@ -254,7 +273,9 @@ def token_issuer(rsa_key: rsa.RSAPrivateKey, monkeypatch: pytest.MonkeyPatch) ->
         "token_endpoint_auth_methods_supported": ["private_key_jwt"],
     }
     state.jwks = {"keys": [jwk]}
-    thread = threading.Thread(target=server.serve_forever, name="jwks-stub", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="jwks-stub", daemon=True
+    )
     thread.start()
     metadata_url = f"{base}/v1/.well-known/openidconfiguration"
     monkeypatch.setattr(ChannelValidation, "open_id_metadata_endpoint", metadata_url)

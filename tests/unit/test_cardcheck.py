@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.cardcheck import validate_cards
+import tests.cardcheck
+from tests.cardcheck import NodeToolsMissing, validate_cards
 
 pytestmark = pytest.mark.node
 
@@ -162,3 +164,9 @@ def test_reports_each_card_by_index() -> None:
     problems = validate_cards([good_card(), bad, good_card()])
     assert problems
     assert all(problem.startswith("card 1: ") for problem in problems)
+
+
+def test_missing_node_modules_is_an_error_not_a_skip(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(tests.cardcheck, "ROOT", tmp_path)
+    with pytest.raises(NodeToolsMissing, match="run `make install`"):
+        validate_cards([good_card()])

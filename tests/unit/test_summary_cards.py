@@ -1,4 +1,4 @@
-"""The compiled summary rendered as Adaptive Cards (split to fit Teams), plain text and Markdown, in sv and en."""
+"""The compiled summary as Adaptive Cards (split to fit Teams), plain text and Markdown, in sv and en."""
 
 from __future__ import annotations
 
@@ -158,8 +158,7 @@ def test_the_card_speaks_english_to_english_readers(en: Texts, summary: Summary)
     assert "Not attending the meeting (1)" in texts
     assert "No contributions under this item." in texts
     late = texts.index("Received after the summary was compiled")
-    assert texts[late:] == ["Received after the summary was compiled", "Platser och områden", "Bostadsbolaget",
-                            "Klotter i trapphusen."]  # fmt: skip
+    assert texts[late + 1 :] == ["Platser och områden", "Bostadsbolaget", "Klotter i trapphusen."]
 
 
 def test_a_preview_says_it_is_not_final(sv: Texts) -> None:
@@ -174,7 +173,9 @@ def test_a_preview_says_it_is_not_final(sv: Texts) -> None:
 
 
 def test_user_text_cannot_inject_formatting_links_or_lists(sv: Texts) -> None:
-    hostile = "**Viktigt** [klicka här](http://evil.example)\n- punkt\n1. numrerad\n# rubrik\n<at>Alla</at> _kursiv_"
+    hostile = (
+        "**Viktigt** [klicka här](http://evil.example)\n- punkt\n1. numrerad\n# rubrik\n<at>Alla</at> _i_"
+    )
     forum = make_forum(SECTIONS, (Organisation("o", "**Fet** [org](http://evil.example)", 1),))
     summary = compile_at(forum, [entry("o", {"events": hostile})])
 
@@ -183,7 +184,7 @@ def test_user_text_cannot_inject_formatting_links_or_lists(sv: Texts) -> None:
     name, text = texts[texts.index("Aktuella händelser") + 1 :][:2]
     assert text == (
         "\\*\\*Viktigt\\*\\* \\[klicka här\\](http://evil.example)\n\n\\- punkt\n\n1\\. numrerad\n\n"
-        "\\# rubrik\n\n\\<at\\>Alla\\</at\\> \\_kursiv\\_"
+        "\\# rubrik\n\n\\<at\\>Alla\\</at\\> \\_i\\_"
     )
     assert name == "\\*\\*Fet\\*\\* \\[org\\](http://evil.example)"
     for rendered in (name, text):
@@ -258,8 +259,11 @@ def test_a_single_huge_text_is_split_across_cards_with_its_owner_repeated(sv: Te
     texts = texts_of(cards)
     pieces = [text for text in texts if text.startswith("ord")]
     assert " ".join(pieces).split() == huge.split()
-    assert texts.count("Polisen (forts.)") == len(cards) - 1
-    assert texts.count("Aktuella händelser (forts.)") == len(cards) - 1
+    assert len(pieces) >= 3
+    assert texts.count("Polisen (forts.)") == len(pieces) - 1
+    for i, text in enumerate(texts):
+        if text == "Polisen (forts.)":
+            assert texts[i - 1] == "Aktuella händelser (forts.)"
     assert texts.index("Skolan") < texts.index("Polisen")
 
 
@@ -347,7 +351,7 @@ def test_the_markdown_export_uses_headings_lists_and_escaped_user_text(sv: Texts
     assert markdown.startswith(
         "# Lägesbild – Trygghetsforum Centrum\n\n- **Möte:** torsdag 26 november 2026 kl. 09:00\n"
     )
-    assert "- **2 av 6 organisationer har rapporterat**" in markdown
+    assert "- **3 av 6 organisationer har rapporterat**" in markdown
     assert "## Inget nytt att rapportera (1)\n\n- Skolan\n" in markdown
     assert (
         "## Har inte rapporterat (3)\n\n- Fältassistenterna\n- Räddningstjänsten\n- Församlingen\n"

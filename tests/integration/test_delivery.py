@@ -1,0 +1,702 @@
+"""The delivery worker against the fake Bot Connector, on SQLite and PostgreSQL.
+
+Time is the FixedClock; the worker's sleep is a fake that advances it, so nothing here waits on the wall clock
+except the timeout test (a 0.3 s client timeout against a hanging connector).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from bot.adapter import ForumAdapter
+from bot.delivery import DeliveryWorker
+from bot.settings import Settings
+from domain.clock import FixedClock
+from storage.orm import ConversationRow, OutboxRow
+from storage.outbox import NewMessage
+from storage.unit_of_work import UnitOfWorkFactory
+from tests.fakes.connector import FakeConnector, running_fake_connector
+
+pytestmark = pytest.mark.integration
+
+CHANNEL = "19:forum@thread.tacv2"
+TENANT = "tenant-1"
+BOT = "28:bot"
+TEXT = "Hemlig lägesbild: Kalle 12 år"  # must never appear in logs
+
+
+class FakeSleep:
+    """The worker's sleep: advances the test clock instead of waiting."""
+
+    def __init__(self, clock: FixedClock) -> None:
+        self.clock = clock
+        self.calls: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.calls.append(seconds)
+        self.clock.set(self.clock.now() + timedelta(seconds=seconds))
+
+
+@pytest.fixture
+async def connector() -> AsyncIterator[FakeConnector]:
+    async with running_fake_connector() as fake:
+        yield fake
+
+
+WorkerFactory = Callable[..., DeliveryWorker]
+
+
+@pytest.fixture
+def make_worker(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, clean_env: None
+) -> WorkerFactory:
+    def make(**overrides: Any) -> DeliveryWorker:
+        values: dict[str, Any] = {
+            "mode": "local",
+            "allowed_service_hosts": ["smba.trafficmanager.net"],
+            "retry_base_seconds": 1.0,
+            "retry_max_seconds": 60.0,
+            "delivery_max_attempts": 4,
+            "delivery_timeout_seconds": 5.0,
+        }
+        values.update(overrides)
+        settings = Settings(_env_file=None, **values)  # type: ignore[call-arg]
+        return DeliveryWorker(
+            settings=settings,
+            uow=uow_factory,
+            adapter=ForumAdapter(settings),
+            clock=clock,
+            sleep=FakeSleep(clock),
+            random=lambda: 0.5,
+        )
+
+    return make
+
+
+def reference(conversation_id: str, service_url: str, ctype: str = "channel", user: str = "29:alice") -> dict[str, Any]:
+    """Shaped like TurnContext.get_conversation_reference(activity).serialize()."""
+    return {
+        "activityId": "1700000000000",
+        "user": {"id": user, "name": "Alice Andersson", "aadObjectId": "00000000-0000-0000-0000-00000000a11c"},
+        "bot": {"id": BOT, "name": "Forumbot"},
+        "conversation": {"id": conversation_id, "conversationType": ctype, "isGroup": ctype != "personal"},
+        "channelId": "msteams",
+        "locale": "sv-SE",
+        "serviceUrl": service_url,
+    }
+
+
+async def store_conversation(
+    uow_factory: UnitOfWorkFactory,
+    clock: FixedClock,
+    service_url: str,
+    conversation_id: str = CHANNEL,
+    ctype: str = "channel",
+    user: str = "29:alice",
+) -> None:
+    async with uow_factory() as uow:
+        await uow.conversations.save(
+            conversation_id=conversation_id,
+            tenant_id=TENANT,
+            type=ctype,
+            service_url=service_url,
+            reference=reference(conversation_id, service_url, ctype, user),
+            bot_id=BOT,
+            user_id=user if ctype == "personal" else None,
+            aad_object_id=None,
+            team_id=conversation_id if ctype == "channel" else None,
+            channel_id=conversation_id if ctype == "channel" else None,
+            now=clock.now(),
+        )
+        await uow.commit()
+
+
+async def enqueue(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, recipient: str = "29:alice", **overrides: Any
+) -> int:
+    values: dict[str, Any] = {
+        "kind": "reminder",
+        "subject_id": "meeting-1",
+        "recipient_id": recipient,
+        "payload": {"type": "message", "text": TEXT},
+        "occurrence_local_date": "2026-11-23",
+    }
+    if "person_id" not in overrides:
+        values["conversation_id"] = CHANNEL
+    values.update(overrides)
+    async with uow_factory() as uow:
+        row_id = await uow.outbox.enqueue(NewMessage(**values), clock.now())
+        await uow.commit()
+    assert row_id is not None
+    return row_id
+
+
+async def row(uow_factory: UnitOfWorkFactory, row_id: int) -> dict[str, Any]:
+    async with uow_factory() as uow:
+        found = await uow.outbox.get(row_id)
+        assert found is not None
+        return {c.key: getattr(found, c.key) for c in OutboxRow.__table__.columns}
+
+
+async def conversation(uow_factory: UnitOfWorkFactory, conversation_id: str) -> dict[str, Any] | None:
+    async with uow_factory() as uow:
+        found = await uow.session.get(ConversationRow, conversation_id)
+        if found is None:
+            return None
+        return {c.key: getattr(found, c.key) for c in ConversationRow.__table__.columns}
+
+
+# ---------------------------------------------------------------------------- happy paths
+
+
+async def test_channel_message_is_posted_and_activity_id_recorded(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, connector: FakeConnector, make_worker: WorkerFactory
+) -> None:
+    await store_conversation(uow_factory, clock, connector.url)
+    row_id = await enqueue(uow_factory, clock)
+    worker = make_worker()
+
+    await worker.drain()
+
+    (request,) = connector.requests
+    assert request.method == "POST"
+    assert request.conversation_id == CHANNEL
+    assert request.json["text"] == TEXT
+    assert request.json["conversation"]["id"] == CHANNEL
+    assert "Authorization" not in request.headers  # auth off in local mode: no token leaves
+    stored = await row(uow_factory, row_id)
+    assert stored["status"] == "sent"
+    assert stored["sent_activity_id"] == request.response["id"]
+    assert stored["sent_conversation_id"] == CHANNEL
+    assert (stored["attempts"], stored["lease_until"], stored["last_error"]) == (1, None, None)
+    assert stored["sent_at"] == clock.now()
+
+
+async def test_service_url_with_a_region_path_works(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, connector: FakeConnector, make_worker: WorkerFactory
+) -> None:
+    await store_conversation(uow_factory, clock, connector.url + "emea/")
+    await enqueue(uow_factory, clock)
+    await make_worker().drain()
+    assert len(connector.sent_to(CHANNEL)) == 1
+    assert connector.requests[0].raw_path.startswith("/emea/v3/conversations/")
+
+
+async def test_person_without_a_chat_gets_one_created_and_stored(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, connector: FakeConnector, make_worker: WorkerFactory
+) -> None:
+    await store_conversation(uow_factory, clock, connector.url)  # the team channel alice shares with the bot
+    row_id = await enqueue(uow_factory, clock, person_id="29:alice", via_conversation_id=CHANNEL)
+    worker = make_worker()
+
+    await worker.drain()
+
+    (created,) = connector.created_conversations
+    assert created["isGroup"] is False
+    assert created["bot"] == {"id": BOT}
+    assert created["members"] == [{"id": "29:alice"}]
+    assert created["channelData"] == {"tenant": {"id": TENANT}}
+    new_id = connector.created_ids[0]
+    (body,) = connector.sent_to(new_id)
+    assert body["text"] == TEXT
+    assert body["recipient"]["id"] == "29:alice"
+    stored = await row(uow_factory, row_id)
+    assert (stored["status"], stored["sent_conversation_id"]) == ("sent", new_id)
+
+    async with uow_factory() as uow:
+        personal = await uow.conversations.personal_for("29:alice")
+    assert personal is not None and personal.id == new_id
+    assert (personal.type, personal.tenant_id, personal.service_url, personal.active) == (
+        "personal",
+        TENANT,
+        connector.url,
+        True,
+    )
+    assert personal.reference["user"]["id"] == "29:alice"  # type: ignore[index]
+    assert personal.reference["conversation"]["conversationType"] == "personal"  # type: ignore[index]
+    assert personal.reference["serviceUrl"] == connector.url
+
+    # the next message to alice goes straight into that chat
+    second = await enqueue(uow_factory, clock, person_id="29:alice", via_conversation_id=CHANNEL, slot="2")
+    await worker.drain()
+    assert len(connector.created_conversations) == 1
+    assert len(connector.sent_to(new_id)) == 2
+    assert (await row(uow_factory, second))["sent_conversation_id"] == new_id
+
+
+async def test_person_with_a_stored_chat_gets_it_directly(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, connector: FakeConnector, make_worker: WorkerFactory
+) -> None:
+    await store_conversation(uow_factory, clock, connector.url, "a:alice-chat", "personal", "29:alice")
+    row_id = await enqueue(uow_factory, clock, person_id="29:alice")
+    await make_worker().drain()
+    assert connector.created_conversations == []
+    assert len(connector.sent_to("a:alice-chat")) == 1
+    assert (await row(uow_factory, row_id))["status"] == "sent"
+
+
+async def test_person_without_chat_or_shared_conversation_is_dead(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, connector: FakeConnector, make_worker: WorkerFactory
+) -> None:
+    row_id = await enqueue(uow_factory, clock, person_id="29:nobody")
+    await make_worker().drain()
+    assert connector.requests == []
+    stored = await row(uow_factory, row_id)
+    assert (stored["status"], stored["last_error"], stored["attempts"]) == ("dead", "no_conversation", 0)
+
+
+async def test_update_puts_to_the_sent_activity(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, connector: FakeConnector, make_worker: WorkerFactory
+) -> None:
+    await store_conversation(uow_factory, clock, connector.url)
+    original = await enqueue(uow_factory, clock, kind="summary")
+    worker = make_worker()
+    await worker.drain()
+    activity_id = (await row(uow_factory, original))["sent_activity_id"]
+    assert activity_id
+
+    update = await enqueue(
+        uow_factory,
+        clock,
+        kind="summary",
+        slot="update-1",
+        operation="update",
+        update_of_id=original,
+        payload={"type": "message", "text": "rättad"},
+    )
+    await worker.drain()
+
+    ((updated_id, body),) = connector.updates_to(CHANNEL)
+    assert updated_id == activity_id
+    assert body["text"] == "rättad"
+    assert body["id"] == activity_id
+    stored = await row(uow_factory, update)
+    assert (stored["status"], stored["sent_activity_id"]) == ("sent", activity_id)
+
+
+async def test_update_waits_for_its_target(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, connector: FakeConnector, make_worker: WorkerFactory
+) -> None:
+    await store_conversation(uow_factory, clock, connector.url)
+    original = await enqueue(uow_factory, clock, kind="summary")
+    async with uow_factory() as uow:  # the original is in another worker's hands
+        await uow.outbox.claim_due(clock.now(), 1, 600)
+        await uow.commit()
+    update = await enqueue(uow_factory, clock, kind="summary", slot="u", operation="update", update_of_id=original)
+    await make_worker().drain()
+    assert connector.requests == []
+    stored = await row(uow_factory, update)
+    assert (stored["status"], stored["attempts"]) == ("retry", 0)
+    assert stored["next_attempt_at"] > clock.now()
+
+
+# ---------------------------------------------------------------------------- failures
+
+
+async def test_429_honours_retry_after_and_pauses_everyone(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, connector: FakeConnector, make_worker: WorkerFactory
+) -> None:
+    await store_conversation(uow_factory, clock, connector.url)
+    await store_conversation(uow_factory, clock, connector.url, "19:other@thread.tacv2")
+    throttled = await enqueue(uow_factory, clock)
+    other = await enqueue(uow_factory, clock, "29:bertil", conversation_id="19:other@thread.tacv2")
+    connector.fail_next(CHANNEL, 429, {"Retry-After": "2"})
+    worker = make_worker()
+    start = clock.now()
+
+    await worker.drain()
+
+    assert len(connector.requests) == 1  # the other conversation waits too: global pause
+    stored = await row(uow_factory, throttled)
+    assert (stored["status"], stored["attempts"], stored["last_status_code"]) == ("retry", 1, 429)
+    assert stored["last_error"] == "429 Throttled"
+    assert stored["next_attempt_at"] == start + timedelta(seconds=2)
+    assert worker.paused_until == start + timedelta(seconds=2)
+    assert (await row(uow_factory, other))["status"] == "retry"
+
+    clock.set(start + timedelta(seconds=1.9))
+    await worker.drain()
+    assert len(connector.requests) == 1  # nothing before Retry-After
+
+    clock.set(start + timedelta(seconds=2))
+    await worker.drain()
+    assert len(connector.sent_to(CHANNEL)) == 1
+    assert len(connector.sent_to("19:other@thread.tacv2")) == 1
+    assert (await row(uow_factory, throttled))["status"] == "sent"
+    assert (await row(uow_factory, other))["attempts"] == 1  # the pause cost it no attempt
+
+
+async def test_429_with_an_http_date_retry_after(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, connector: FakeConnector, make_worker: WorkerFactory
+) -> None:
+    await store_conversation(uow_factory, clock, connector.url)
+    row_id = await enqueue(uow_factory, clock)
+    when = clock.now() + timedelta(seconds=30)
+    connector.fail_next(CHANNEL, 429, {"Retry-After": when.strftime("%a, %d %b %Y %H:%M:%S GMT")})
+    await make_worker().drain()
+    assert (await row(uow_factory, row_id))["next_attempt_at"] == when
+
+
+async def test_500_retries_with_growing_backoff_then_dead(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, connector: FakeConnector, make_worker: WorkerFactory
+) -> None:
+    await store_conversation(uow_factory, clock, connector.url)
+    row_id = await enqueue(uow_factory, clock)
+    connector.fail_next(CHANNEL, 500, times=None)
+    worker = make_worker(delivery_max_attempts=4)
+
+    delays: list[float] = []
+    for _ in range(10):
+        await worker.drain()
+        stored = await row(uow_factory, row_id)
+        if stored["status"] != "retry":
+            break
+        delays.append((stored["next_attempt_at"] - clock.now()).total_seconds())
+        clock.set(stored["next_attempt_at"])
+
+    assert stored["status"] == "dead"
+    assert (stored["attempts"], stored["last_status_code"], stored["last_error"]) == (
+        4,
+        500,
+        "500 InternalServerError",
+    )
+    assert len(connector.requests) == 4
+    assert len(delays) == 3
+    assert delays == sorted(delays) and delays[0] < delays[-1]
+    assert delays == [1.5, 3.0, 6.0]  # base 1 s, random 0.5 → middle of [1,2], [2,4], [4,8]
+
+
+@pytest.mark.parametrize("status", [412, 502, 503, 504])
+async def test_transient_statuses_retry_then_succeed(
+    status: int,
+    uow_factory: UnitOfWorkFactory,
+    clock: FixedClock,
+    connector: FakeConnector,
+    make_worker: WorkerFactory,
+) -> None:
+    await store_conversation(uow_factory, clock, connector.url)
+    row_id = await enqueue(uow_factory, clock)
+    connector.fail_next(CHANNEL, status)
+    worker = make_worker()
+    await worker.drain()
+    stored = await row(uow_factory, row_id)
+    assert (stored["status"], stored["last_status_code"]) == ("retry", status)
+    clock.set(stored["next_attempt_at"])
+    await worker.drain()
+    stored = await row(uow_factory, row_id)
+    assert (stored["status"], stored["attempts"]) == ("sent", 2)
+    assert len(connector.requests) == 2
+
+
+async def test_a_hanging_connector_times_out_and_retries(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, connector: FakeConnector, make_worker: WorkerFactory
+) -> None:
+    await store_conversation(uow_factory, clock, connector.url)
+    row_id = await enqueue(uow_factory, clock)
+    connector.hang_next(CHANNEL)
+    worker = make_worker(delivery_timeout_seconds=0.3)
+    await worker.drain()
+    stored = await row(uow_factory, row_id)
+    assert (stored["status"], stored["last_error"], stored["last_status_code"]) == ("retry", "timeout", None)
+    connector.release_hangs()
+    clock.set(stored["next_attempt_at"])
+    await worker.drain()
+    assert (await row(uow_factory, row_id))["status"] == "sent"
+
+
+async def test_connection_refused_is_transient(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, make_worker: WorkerFactory
+) -> None:
+    async with running_fake_connector() as gone:
+        url = gone.url  # a port nobody listens on once it stops
+    await store_conversation(uow_factory, clock, url)
+    row_id = await enqueue(uow_factory, clock)
+    await make_worker().drain()
+    stored = await row(uow_factory, row_id)
+    assert (stored["status"], stored["last_error"], stored["attempts"]) == ("retry", "connection_error", 1)
+
+
+@pytest.mark.parametrize(("status", "code"), [(403, "BotNotInConversationRoster"), (404, "ConversationNotFound")])
+async def test_gone_conversation_is_dead_inactive_and_its_queue_cancelled(
+    status: int,
+    code: str,
+    uow_factory: UnitOfWorkFactory,
+    clock: FixedClock,
+    connector: FakeConnector,
+    make_worker: WorkerFactory,
+) -> None:
+    await store_conversation(uow_factory, clock, connector.url)
+    first = await enqueue(uow_factory, clock, "29:a")
+    claimed_with_it = await enqueue(uow_factory, clock, "29:b")
+    connector.fail_next(CHANNEL, status)
+    worker = make_worker()
+    await worker.drain()
+    queued_later = await enqueue(uow_factory, clock, "29:c")
+    await worker.drain()
+
+    assert len(connector.requests) == 1  # one attempt, nothing more to that conversation
+    stored = await row(uow_factory, first)
+    assert (stored["status"], stored["last_status_code"], stored["last_error"]) == ("dead", status, f"{status} {code}")
+    for other in (claimed_with_it, queued_later):
+        assert (await row(uow_factory, other))["status"] == "cancelled"
+    conv = await conversation(uow_factory, CHANNEL)
+    assert conv is not None
+    assert (conv["active"], conv["inactive_reason"]) == (False, f"{status} {code}")
+
+
+async def test_413_is_dead_after_exactly_one_request(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, connector: FakeConnector, make_worker: WorkerFactory
+) -> None:
+    await store_conversation(uow_factory, clock, connector.url)
+    row_id = await enqueue(uow_factory, clock)
+    connector.fail_next(CHANNEL, 413, times=None)
+    worker = make_worker()
+    await worker.drain()
+    clock.set(clock.now() + timedelta(hours=1))
+    await worker.drain()
+    assert len(connector.requests) == 1
+    stored = await row(uow_factory, row_id)
+    assert (stored["status"], stored["last_status_code"], stored["last_error"]) == ("dead", 413, "too_large")
+    conv = await conversation(uow_factory, CHANNEL)
+    assert conv is not None and conv["active"] is True
+
+
+async def test_401_is_dead_and_alerted(
+    uow_factory: UnitOfWorkFactory,
+    clock: FixedClock,
+    connector: FakeConnector,
+    make_worker: WorkerFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    await store_conversation(uow_factory, clock, connector.url)
+    row_id = await enqueue(uow_factory, clock)
+    connector.fail_next(CHANNEL, 401)
+    with caplog.at_level(logging.ERROR, logger="bot.delivery"):
+        await make_worker().drain()
+    stored = await row(uow_factory, row_id)
+    assert (stored["status"], stored["last_error"], stored["last_status_code"]) == ("dead", "unauthorized", 401)
+    assert any("unauthorized" in r.getMessage() for r in caplog.records)
+
+
+async def test_other_4xx_is_dead(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, connector: FakeConnector, make_worker: WorkerFactory
+) -> None:
+    await store_conversation(uow_factory, clock, connector.url)
+    row_id = await enqueue(uow_factory, clock)
+    connector.fail_next(CHANNEL, 400)
+    await make_worker().drain()
+    stored = await row(uow_factory, row_id)
+    assert (stored["status"], stored["last_error"]) == ("dead", "400 BadArgument")
+    assert len(connector.requests) == 1
+
+
+async def test_inactive_conversation_is_cancelled_without_a_request(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, connector: FakeConnector, make_worker: WorkerFactory
+) -> None:
+    await store_conversation(uow_factory, clock, connector.url)
+    async with uow_factory() as uow:
+        await uow.conversations.mark_inactive(CHANNEL, "uninstalled", clock.now())
+        await uow.commit()
+    row_id = await enqueue(uow_factory, clock)
+    await make_worker().drain()
+    assert connector.requests == []
+    stored = await row(uow_factory, row_id)
+    assert (stored["status"], stored["last_error"], stored["attempts"]) == (
+        "cancelled",
+        "conversation_inactive",
+        0,
+    )
+
+
+# ---------------------------------------------------------------------------- service URL allow-list (R3.4)
+
+
+async def insert_tampered(uow_factory: UnitOfWorkFactory, clock: FixedClock, column_url: str, json_url: str) -> None:
+    """A reference written behind the repository's back (admin edit, restored backup, SQL injection...)."""
+    async with uow_factory() as uow:
+        uow.session.add(
+            ConversationRow(
+                id=CHANNEL,
+                tenant_id=TENANT,
+                type="channel",
+                service_url=column_url,
+                reference=reference(CHANNEL, json_url),
+                bot_id=BOT,
+                user_id=None,
+                aad_object_id=None,
+                team_id=None,
+                channel_id=None,
+                active=True,
+                inactive_reason=None,
+                welcomed_at=None,
+                updated_at=clock.now(),
+            )
+        )
+        await uow.commit()
+
+
+@pytest.mark.parametrize("where", ["both", "json_only", "column_only"])
+async def test_service_url_off_the_allow_list_sends_nothing(
+    where: str,
+    uow_factory: UnitOfWorkFactory,
+    clock: FixedClock,
+    connector: FakeConnector,
+    make_worker: WorkerFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    evil = "https://evil.example/"
+    column_url = connector.url if where == "json_only" else evil
+    json_url = connector.url if where == "column_only" else evil
+    await insert_tampered(uow_factory, clock, column_url, json_url)
+    row_id = await enqueue(uow_factory, clock)
+
+    with caplog.at_level(logging.INFO):
+        await make_worker().drain()
+
+    assert connector.requests == []
+    stored = await row(uow_factory, row_id)
+    assert (stored["status"], stored["last_error"], stored["attempts"]) == ("dead", "service_url_not_allowed", 0)
+    alerts = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert any("service_url_not_allowed" in m and f"row={row_id}" in m for m in alerts)
+    assert all(TEXT not in r.getMessage() for r in caplog.records)
+
+
+async def test_create_conversation_checks_the_allow_list_too(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, connector: FakeConnector, make_worker: WorkerFactory
+) -> None:
+    await insert_tampered(uow_factory, clock, "http://169.254.169.254/", "http://169.254.169.254/")
+    row_id = await enqueue(uow_factory, clock, person_id="29:alice", via_conversation_id=CHANNEL)
+    await make_worker().drain()
+    assert connector.requests == []
+    assert (await row(uow_factory, row_id))["last_error"] == "service_url_not_allowed"
+
+
+async def test_production_style_https_host_must_be_listed(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, make_worker: WorkerFactory
+) -> None:
+    worker = make_worker(allowed_service_hosts=["smba.trafficmanager.net"])
+    settings = worker._settings
+    assert settings.service_url_allowed("https://smba.trafficmanager.net/emea/")
+    assert not settings.service_url_allowed("http://smba.trafficmanager.net/emea/")
+    assert not settings.service_url_allowed("https://smba.trafficmanager.net.evil.example/")
+
+
+# ---------------------------------------------------------------------------- pace
+
+
+async def test_twenty_messages_at_seven_per_second_take_two_seconds(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, connector: FakeConnector, make_worker: WorkerFactory
+) -> None:
+    await store_conversation(uow_factory, clock, connector.url)
+    ids = [await enqueue(uow_factory, clock, f"29:p{i}") for i in range(20)]
+    worker = make_worker(rate_per_conversation_per_second=7.0, delivery_batch=50)
+    start = clock.now()
+
+    await worker.drain()
+
+    assert len(connector.sent_to(CHANNEL)) == 20
+    assert clock.now() - start >= timedelta(seconds=2)
+    for row_id in ids:
+        assert (await row(uow_factory, row_id))["status"] == "sent"
+    # at most 7 sends in any one-second window of clock time
+    async with uow_factory() as uow:
+        sent_at = sorted([(await uow.outbox.get(i)).sent_at for i in ids])  # type: ignore[union-attr]
+    for i in range(len(sent_at) - 7):
+        assert sent_at[i + 7] - sent_at[i] >= timedelta(seconds=1)
+
+
+async def test_the_global_limit_spans_conversations(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, connector: FakeConnector, make_worker: WorkerFactory
+) -> None:
+    conversations = [f"19:c{i}@thread.tacv2" for i in range(10)]
+    for cid in conversations:
+        await store_conversation(uow_factory, clock, connector.url, cid)
+    for cid in conversations:
+        await enqueue(uow_factory, clock, f"29:{cid}", conversation_id=cid)
+    worker = make_worker(rate_global_per_second=4.0)
+    start = clock.now()
+    await worker.drain()
+    assert len(connector.requests) == 10
+    assert clock.now() - start >= timedelta(seconds=2)  # 4 + 4 + 2
+
+
+async def test_the_hourly_cap_defers_instead_of_holding_the_lease(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, connector: FakeConnector, make_worker: WorkerFactory
+) -> None:
+    await store_conversation(uow_factory, clock, connector.url)
+    ids = [await enqueue(uow_factory, clock, f"29:p{i}") for i in range(3)]
+    worker = make_worker(rate_per_conversation_per_hour=2)
+    start = clock.now()
+    await worker.drain()
+    assert len(connector.requests) == 2
+    third = await row(uow_factory, ids[2])
+    assert (third["status"], third["attempts"]) == ("retry", 0)
+    assert third["next_attempt_at"] >= start + timedelta(hours=1)
+    assert clock.now() - start < timedelta(seconds=30)  # it did not sleep for an hour
+
+
+# ---------------------------------------------------------------------------- background loop and shutdown
+
+
+async def test_background_loop_delivers_on_wake_and_stops_cleanly(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, connector: FakeConnector, make_worker: WorkerFactory
+) -> None:
+    await store_conversation(uow_factory, clock, connector.url)
+    worker = make_worker()
+    await worker.start()
+    try:
+        row_id = await enqueue(uow_factory, clock)
+        worker.wake()
+        for _ in range(200):
+            if connector.sent_to(CHANNEL):
+                break
+            await asyncio.sleep(0.02)
+        assert len(connector.sent_to(CHANNEL)) == 1
+    finally:
+        await worker.stop()
+    for _ in range(50):
+        if (await row(uow_factory, row_id))["status"] == "sent":
+            break
+        await asyncio.sleep(0.02)
+    assert (await row(uow_factory, row_id))["status"] == "sent"
+
+
+async def test_stop_during_a_send_leaves_no_unleased_sending_row(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, connector: FakeConnector, make_worker: WorkerFactory
+) -> None:
+    await store_conversation(uow_factory, clock, connector.url)
+    first = await enqueue(uow_factory, clock, "29:a")
+    second = await enqueue(uow_factory, clock, "29:b")
+    connector.hang_next(CHANNEL)
+    worker = make_worker(delivery_timeout_seconds=0.5)
+    await worker.start()
+    for _ in range(200):
+        if connector.hanging:
+            break
+        await asyncio.sleep(0.02)
+    assert connector.hanging == 1
+    await worker.stop()
+
+    a, b = await row(uow_factory, first), await row(uow_factory, second)
+    assert (a["status"], a["last_error"]) == ("retry", "timeout")  # the in-flight send finished (timed out)
+    assert (b["status"], b["attempts"], b["lease_until"]) == ("retry", 0, None)  # never sent: lease given back
+    async with uow_factory() as uow:
+        counts = await uow.outbox.counts()
+    assert "sending" not in counts
+
+
+async def test_drain_after_stop_claims_nothing(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, connector: FakeConnector, make_worker: WorkerFactory
+) -> None:
+    await store_conversation(uow_factory, clock, connector.url)
+    await enqueue(uow_factory, clock)
+    worker = make_worker()
+    await worker.stop()
+    await worker.drain()
+    assert connector.requests == []
