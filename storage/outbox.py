@@ -164,7 +164,12 @@ class OutboxRepository:
         return result.scalar_one_or_none()
 
     async def find(
-        self, *, kind: str, subject_id: str, recipient_id: str, occurrence_local_date: str = NO_DATE,
+        self,
+        *,
+        kind: str,
+        subject_id: str,
+        recipient_id: str,
+        occurrence_local_date: str = NO_DATE,
         slot: str = "1",
     ) -> OutboxRow | None:
         return await self._session.scalar(
@@ -285,7 +290,11 @@ class OutboxRepository:
         return _rowcount(result) == 1
 
     async def mark_sent(
-        self, row_id: int, activity_id: str | None, conversation_id: str | None, status_code: int | None,
+        self,
+        row_id: int,
+        activity_id: str | None,
+        conversation_id: str | None,
+        status_code: int | None,
         now: datetime,
     ) -> bool:
         """Teams accepted it: store the activity id and the conversation it went to (for later updates).

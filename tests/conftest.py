@@ -22,6 +22,8 @@ from storage.db import make_engine, make_session_factory
 from storage.migrate import upgrade_async
 from storage.unit_of_work import UnitOfWorkFactory
 
+pytest_plugins = ["tests.fakes.connector"]
+
 POSTGRES_ENV = "FORUMBOT_TEST_POSTGRES_URL"
 BACKENDS = ["sqlite", "postgresql"]
 

@@ -38,8 +38,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import jwt
 import pytest
+import requests
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from botframework.connector.auth import (
@@ -51,6 +53,7 @@ from botframework.connector.auth import (
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
+from yarl import URL
 
 from bot.settings import Settings
 from storage.migrate import upgrade
@@ -61,6 +64,45 @@ APP_PASSWORD = "test-password-not-a-secret"
 APP_TENANT_ID = "c0ffee00-1234-4abc-8def-0123456789ab"
 OUTBOUND_TOKEN = "outbound-test-token"
 CLIENT_TIMEOUT_SECONDS = 30
+
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+@dataclass
+class OutboundGuard:
+    """Every HTTP request the process tried to send to a host other than loopback (none is sent)."""
+
+    blocked: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(autouse=True)
+def outbound_guard(monkeypatch: pytest.MonkeyPatch) -> Iterator[OutboundGuard]:
+    """Loopback only: aiohttp (msrest's connector transport) and requests (botbuilder's key fetch, MSAL)
+    refuse any other host without touching the network, and the test fails if anything tried."""
+    guard = OutboundGuard()
+    aiohttp_request = aiohttp.ClientSession._request
+    requests_request = requests.Session.request
+
+    async def guarded_aiohttp(
+        self: aiohttp.ClientSession, method: str, str_or_url: Any, **kwargs: Any
+    ) -> Any:
+        if URL(str(str_or_url)).host not in LOOPBACK_HOSTS:
+            guard.blocked.append(f"{method} {str_or_url}")
+            raise aiohttp.ClientConnectionError(f"test guard: no outbound request to {str_or_url}")
+        return await aiohttp_request(self, method, str_or_url, **kwargs)
+
+    def guarded_requests(self: requests.Session, method: str | bytes, url: str | bytes, **kwargs: Any) -> Any:
+        text = url.decode() if isinstance(url, bytes) else url
+        if URL(text).host not in LOOPBACK_HOSTS:
+            guard.blocked.append(f"{method!s} {text}")
+            raise requests.ConnectionError(f"test guard: no outbound request to {text}")
+        return requests_request(self, method, url, **kwargs)
+
+    monkeypatch.setattr(aiohttp.ClientSession, "_request", guarded_aiohttp)
+    monkeypatch.setattr(requests.Session, "request", guarded_requests)
+    yield guard
+    assert guard.blocked == [], f"requests beyond loopback were attempted: {guard.blocked}"
 
 
 @pytest.fixture

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
 from pydantic import ValidationError
@@ -102,6 +107,51 @@ def test_the_password_is_not_in_the_settings_repr() -> None:
     settings = production(app_password="very-secret-value")
     assert "very-secret-value" not in repr(settings)
     assert "very-secret-value" not in str(settings.model_dump())
+
+
+@pytest.mark.parametrize(
+    ("extra_env", "missing"),
+    [
+        ({}, "FORUMBOT_APP_ID"),
+        (
+            {"MicrosoftAppId": APP_ID, "MicrosoftAppTenantId": TENANT, "FORUMBOT_ALLOWED_TENANTS": TENANT},
+            "PASSWORD",
+        ),
+    ],
+    ids=["no-app-id", "no-password"],
+)
+def test_production_process_without_credentials_exits_non_zero(
+    tmp_path: Path, extra_env: dict[str, str], missing: str
+) -> None:
+    """R3.1 end to end: `python -m bot serve` refuses to start (no server, no database touched)."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("FORUMBOT_", "Microsoft", "PYTHON"))
+    }
+    env.update(
+        {
+            "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+            "FORUMBOT_MODE": "production",
+            "FORUMBOT_HOST": "0.0.0.0",
+            "FORUMBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'never.db'}",
+            **extra_env,
+        }
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "serve"],
+        cwd=tmp_path,  # no .env here
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert "cannot start" in done.stderr
+    assert missing in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "never.db").exists()
 
 
 # --- local ------------------------------------------------------------------------------------------------

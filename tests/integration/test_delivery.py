@@ -53,9 +53,7 @@ WorkerFactory = Callable[..., DeliveryWorker]
 
 
 @pytest.fixture
-def make_worker(
-    uow_factory: UnitOfWorkFactory, clock: FixedClock, clean_env: None
-) -> WorkerFactory:
+def make_worker(uow_factory: UnitOfWorkFactory, clock: FixedClock, clean_env: None) -> WorkerFactory:
     def make(**overrides: Any) -> DeliveryWorker:
         values: dict[str, Any] = {
             "mode": "local",
@@ -79,11 +77,17 @@ def make_worker(
     return make
 
 
-def reference(conversation_id: str, service_url: str, ctype: str = "channel", user: str = "29:alice") -> dict[str, Any]:
+def reference(
+    conversation_id: str, service_url: str, ctype: str = "channel", user: str = "29:alice"
+) -> dict[str, Any]:
     """Shaped like TurnContext.get_conversation_reference(activity).serialize()."""
     return {
         "activityId": "1700000000000",
-        "user": {"id": user, "name": "Alice Andersson", "aadObjectId": "00000000-0000-0000-0000-00000000a11c"},
+        "user": {
+            "id": user,
+            "name": "Alice Andersson",
+            "aadObjectId": "00000000-0000-0000-0000-00000000a11c",
+        },
         "bot": {"id": BOT, "name": "Forumbot"},
         "conversation": {"id": conversation_id, "conversationType": ctype, "isGroup": ctype != "personal"},
         "channelId": "msteams",
@@ -288,7 +292,9 @@ async def test_update_waits_for_its_target(
     async with uow_factory() as uow:  # the original is in another worker's hands
         await uow.outbox.claim_due(clock.now(), 1, 600)
         await uow.commit()
-    update = await enqueue(uow_factory, clock, kind="summary", slot="u", operation="update", update_of_id=original)
+    update = await enqueue(
+        uow_factory, clock, kind="summary", slot="u", operation="update", update_of_id=original
+    )
     await make_worker().drain()
     assert connector.requests == []
     stored = await row(uow_factory, update)
@@ -422,7 +428,9 @@ async def test_connection_refused_is_transient(
     assert (stored["status"], stored["last_error"], stored["attempts"]) == ("retry", "connection_error", 1)
 
 
-@pytest.mark.parametrize(("status", "code"), [(403, "BotNotInConversationRoster"), (404, "ConversationNotFound")])
+@pytest.mark.parametrize(
+    ("status", "code"), [(403, "BotNotInConversationRoster"), (404, "ConversationNotFound")]
+)
 async def test_gone_conversation_is_dead_inactive_and_its_queue_cancelled(
     status: int,
     code: str,
@@ -442,7 +450,11 @@ async def test_gone_conversation_is_dead_inactive_and_its_queue_cancelled(
 
     assert len(connector.requests) == 1  # one attempt, nothing more to that conversation
     stored = await row(uow_factory, first)
-    assert (stored["status"], stored["last_status_code"], stored["last_error"]) == ("dead", status, f"{status} {code}")
+    assert (stored["status"], stored["last_status_code"], stored["last_error"]) == (
+        "dead",
+        status,
+        f"{status} {code}",
+    )
     for other in (claimed_with_it, queued_later):
         assert (await row(uow_factory, other))["status"] == "cancelled"
     conv = await conversation(uow_factory, CHANNEL)
@@ -480,7 +492,11 @@ async def test_401_is_dead_and_alerted(
     with caplog.at_level(logging.ERROR, logger="bot.delivery"):
         await make_worker().drain()
     stored = await row(uow_factory, row_id)
-    assert (stored["status"], stored["last_error"], stored["last_status_code"]) == ("dead", "unauthorized", 401)
+    assert (stored["status"], stored["last_error"], stored["last_status_code"]) == (
+        "dead",
+        "unauthorized",
+        401,
+    )
     assert any("unauthorized" in r.getMessage() for r in caplog.records)
 
 
@@ -517,7 +533,9 @@ async def test_inactive_conversation_is_cancelled_without_a_request(
 # ---------------------------------------------------------------------------- service URL allow-list (R3.4)
 
 
-async def insert_tampered(uow_factory: UnitOfWorkFactory, clock: FixedClock, column_url: str, json_url: str) -> None:
+async def insert_tampered(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, column_url: str, json_url: str
+) -> None:
     """A reference written behind the repository's back (admin edit, restored backup, SQL injection...)."""
     async with uow_factory() as uow:
         uow.session.add(
@@ -561,7 +579,11 @@ async def test_service_url_off_the_allow_list_sends_nothing(
 
     assert connector.requests == []
     stored = await row(uow_factory, row_id)
-    assert (stored["status"], stored["last_error"], stored["attempts"]) == ("dead", "service_url_not_allowed", 0)
+    assert (stored["status"], stored["last_error"], stored["attempts"]) == (
+        "dead",
+        "service_url_not_allowed",
+        0,
+    )
     alerts = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert any("service_url_not_allowed" in m and f"row={row_id}" in m for m in alerts)
     assert all(TEXT not in r.getMessage() for r in caplog.records)
@@ -685,7 +707,11 @@ async def test_stop_during_a_send_leaves_no_unleased_sending_row(
 
     a, b = await row(uow_factory, first), await row(uow_factory, second)
     assert (a["status"], a["last_error"]) == ("retry", "timeout")  # the in-flight send finished (timed out)
-    assert (b["status"], b["attempts"], b["lease_until"]) == ("retry", 0, None)  # never sent: lease given back
+    assert (b["status"], b["attempts"], b["lease_until"]) == (
+        "retry",
+        0,
+        None,
+    )  # never sent: lease given back
     async with uow_factory() as uow:
         counts = await uow.outbox.counts()
     assert "sending" not in counts

@@ -1,4 +1,4 @@
-"""The outbox repository on SQLite and PostgreSQL: idempotent enqueue, claims, leases and status transitions."""
+"""The outbox repository on SQLite and PostgreSQL: idempotent enqueue, claims, leases, transitions."""
 
 from __future__ import annotations
 
@@ -31,7 +31,9 @@ def message(recipient: str = "29:alice", **overrides: object) -> NewMessage:
     return NewMessage(**values)  # type: ignore[arg-type]
 
 
-async def enqueue_many(uow_factory: UnitOfWorkFactory, clock: FixedClock, n: int, **overrides: object) -> list[int]:
+async def enqueue_many(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, n: int, **overrides: object
+) -> list[int]:
     ids: list[int] = []
     async with uow_factory() as uow:
         for i in range(n):
@@ -78,7 +80,9 @@ async def test_enqueue_in_separate_transactions_is_idempotent(
         assert len(await uow.outbox.by_kind("reminder")) == 1
 
 
-async def test_enqueue_rolls_back_with_its_transaction(uow_factory: UnitOfWorkFactory, clock: FixedClock) -> None:
+async def test_enqueue_rolls_back_with_its_transaction(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
     async with uow_factory() as uow:
         await uow.outbox.enqueue(message(), clock.now())
         # no commit: the business change failed, so the message must not exist
@@ -156,7 +160,9 @@ async def test_postgres_skip_locked_skips_rows_held_by_an_open_transaction(
         held = await holder.outbox.claim_due(clock.now(), limit=3, lease_seconds=60)
         # holder has not committed: its rows are locked and still 'pending' for everyone else
         async with uow_factory() as other:
-            taken = await asyncio.wait_for(other.outbox.claim_due(clock.now(), limit=10, lease_seconds=60), 10)
+            taken = await asyncio.wait_for(
+                other.outbox.claim_due(clock.now(), limit=10, lease_seconds=60), 10
+            )
             await other.commit()
         await holder.commit()
     assert [c.id for c in held] == ids[:3]
@@ -181,7 +187,9 @@ async def test_expired_lease_goes_back_to_retry(uow_factory: UnitOfWorkFactory, 
     assert untouched["status"] == "pending"
 
 
-async def test_expired_lease_at_max_attempts_is_dead(uow_factory: UnitOfWorkFactory, clock: FixedClock) -> None:
+async def test_expired_lease_at_max_attempts_is_dead(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
     (row_id,) = await enqueue_many(uow_factory, clock, 1)
     async with uow_factory() as uow:
         await uow.outbox.claim_due(clock.now(), 1, 60)
@@ -199,7 +207,9 @@ async def test_mark_transitions(uow_factory: UnitOfWorkFactory, clock: FixedCloc
     async with uow_factory() as uow:
         await uow.outbox.claim_due(now, 10, 60)
         assert await uow.outbox.mark_sent(sent_id, "1700000000001", CONVERSATION, 201, now)
-        assert await uow.outbox.mark_retry(retry_id, now + timedelta(seconds=5), 503, "503 ServiceUnavailable", now)
+        assert await uow.outbox.mark_retry(
+            retry_id, now + timedelta(seconds=5), 503, "503 ServiceUnavailable", now
+        )
         assert await uow.outbox.mark_dead(dead_id, "too_large", 413, now)
         assert await uow.outbox.mark_cancelled(cancel_id, "conversation_inactive", now)
         assert await uow.outbox.release([released_id], now, until=now + timedelta(seconds=2)) == 1
@@ -219,7 +229,12 @@ async def test_mark_transitions(uow_factory: UnitOfWorkFactory, clock: FixedCloc
         "1700000000001",
         CONVERSATION,
     )
-    assert (sent["attempts"], sent["last_status_code"], sent["sent_at"], sent["lease_until"]) == (1, 201, now, None)
+    assert (sent["attempts"], sent["last_status_code"], sent["sent_at"], sent["lease_until"]) == (
+        1,
+        201,
+        now,
+        None,
+    )
     retry = rows[retry_id]
     assert (retry["status"], retry["attempts"], retry["last_status_code"]) == ("retry", 1, 503)
     assert retry["last_error"] == "503 ServiceUnavailable"
