@@ -25,7 +25,7 @@ from bot.routes import _invoke_body
 from bot.settings import Settings
 from dialogs.texts import for_language
 from tests.fakes.connector import FakeConnector
-from tests.http.conftest import APP_ID, OUTBOUND_TOKEN, ClientFactory, TokenIssuer
+from tests.http.conftest import APP_ID, OUTBOUND_TOKEN, ClientFactory, OutboundGuard, TokenIssuer
 
 Client = TestClient[web.Request, web.Application]
 
@@ -203,6 +203,15 @@ async def test_compressed_body_that_expands_above_the_limit_is_413(
     assert fake_connector.requests == []
 
 
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", "br", "zstd", "x-unknown"])
+async def test_corrupt_or_unsupported_content_encoding_is_400(http_client: Client, encoding: str) -> None:
+    """A payload error while reading used to escape the handler as a 500."""
+    response = await post(
+        http_client, b"definitely not compressed", {"Content-Encoding": encoding, "Connection": "close"}
+    )
+    await answer(response, 400)
+
+
 async def test_bearer_garbage_is_401_even_with_auth_off(
     http_client: Client, fake_connector: FakeConnector
 ) -> None:
@@ -359,12 +368,13 @@ async def test_card_submit_with_unknown_verb_says_so(
 
 
 async def test_foreign_service_url_is_dropped_without_any_request(
-    http_client: Client, fake_connector: FakeConnector
+    http_client: Client, fake_connector: FakeConnector, outbound_guard: OutboundGuard
 ) -> None:
     """Auth off means nothing vouches for serviceUrl: a non-allow-listed host gets no reply (R3.4)."""
     response = await post(http_client, activity("https://evil.example/"))
     await answer(response, 201)
     assert fake_connector.requests == []
+    assert outbound_guard.blocked == []  # not even an attempt (the guard would have refused it)
 
 
 # --- invokes ------------------------------------------------------------------------------------------------
