@@ -65,10 +65,11 @@ def _invoke_body(status: int, body: object) -> object:
                 "type": getattr(body, "type", None) or "application/vnd.microsoft.error",
                 "value": {"code": str(code), "message": str(message)},
             }
-        body = serializer_helper(body)
     try:
+        if isinstance(body, Model):
+            body = serializer_helper(body)
         json.dumps(body)
-    except (TypeError, ValueError):
+    except Exception:  # msrest SerializationError, TypeError, ValueError: the answer must still be JSON
         log.error("invoke response body is not JSON-serialisable: %s", type(body).__name__)
         return {
             "statusCode": status,
@@ -105,12 +106,12 @@ async def messages(request: web.Request) -> web.StreamResponse:
     try:
         auth = await runtime.adapter.bot_framework_authentication.authenticate_request(activity, auth_header)
     except Exception as error:  # PermissionError, jwt errors, key lookups: all mean "not authenticated"
-        log.warning("rejected activity %s: %s", activity.id, type(error).__name__)
+        log.warning("rejected activity %r: %s", activity.id, type(error).__name__)
         return _problem(401, "not authenticated")
     try:
         response = await runtime.adapter.process_activity(auth, activity, runtime.bot.on_turn)
     except Exception:  # turn errors go to on_turn_error; this is whatever escaped it. Logged, never echoed.
-        log.exception("activity %s (%s) failed outside the turn error handler", activity.id, activity.type)
+        log.exception("activity %r (%r) failed outside the turn error handler", activity.id, activity.type)
         return _problem(500, "internal error")
     if response is None:
         return web.Response(status=201)

@@ -21,6 +21,7 @@ from aiohttp.test_utils import TestClient
 from botbuilder.schema import AdaptiveCardInvokeResponse
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from bot.adapter import ForumAdapter
 from bot.routes import _invoke_body
 from bot.settings import Settings
 from dialogs.texts import for_language
@@ -468,6 +469,25 @@ def test_sdk_adaptive_card_error_models_become_json() -> None:
     }
     assert _invoke_body(200, {"statusCode": 200}) == {"statusCode": 200}
     assert _invoke_body(200, {"bad": object()})["type"] == "application/vnd.microsoft.error"
+    unserialisable = AdaptiveCardInvokeResponse(status_code=200, type=CARD_ACTIVITY_MESSAGE, value=object())
+    assert _invoke_body(200, unserialisable)["type"] == "application/vnd.microsoft.error"
+
+
+async def test_failure_outside_the_turn_is_a_bare_500_without_details(
+    http_client: Client, fake_connector: FakeConnector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last resort (e.g. credentials cannot be built): logged, answered with a generic body only."""
+
+    async def explode(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("secret-internal-detail")
+
+    monkeypatch.setattr(ForumAdapter, "process_activity", explode)
+    response = await post(http_client, activity(fake_connector.url))
+    text = await response.text()
+    assert response.status == 500
+    assert json.loads(text) == {"error": "internal error"}
+    assert "secret-internal-detail" not in text
+    assert "Traceback" not in text
 
 
 # --- health -------------------------------------------------------------------------------------------------
