@@ -249,6 +249,12 @@ class DeliveryWorker:
         self._stopping = False
         self._paused_until: datetime | None = None
         self._max_inline_wait = min(10.0, settings.delivery_lease_seconds / 4)
+        # a claimed row is only sent while its lease outlasts a full call (timeout plus a rate-limit wait)
+        self._lease_margin = timedelta(
+            seconds=min(
+                settings.delivery_timeout_seconds + self._max_inline_wait, settings.delivery_lease_seconds / 2
+            )
+        )
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -360,12 +366,14 @@ class DeliveryWorker:
                 if self._paused(now):
                     release_until = self._paused_until
                     break
-                if now + timedelta(seconds=self._settings.delivery_timeout_seconds) >= message.lease_until:
+                if now + self._lease_margin >= message.lease_until:
                     break  # not enough lease left for a full call: give the rest back, due now
                 in_flight = queue.pop(0)
                 outcome = await self._deliver(in_flight)
-                await self._record(in_flight, outcome)
-                in_flight = None
+                # From here a request may have reached Teams: if recording fails, the row keeps its lease and
+                # comes back (one attempt counted) when it expires, instead of being resent at once.
+                delivered, in_flight = in_flight, None
+                await self._record(delivered, outcome)
                 processed += 1
         finally:
             unsent = ([in_flight] if in_flight is not None else []) + queue
@@ -601,7 +609,11 @@ class DeliveryWorker:
                     "delivery gave up: row=%s attempts=%d error=%s", message.id, attempt, failure.label
                 )
                 return Outcome("dead", failure.label, status)
-            until = now + timedelta(seconds=self._backoff(attempt))
+            wait = self._backoff(attempt)
+            retry_after = parse_retry_after(failure.retry_after, now)  # e.g. a 503 with Retry-After
+            if retry_after is not None:
+                wait = max(wait, retry_after)
+            until = now + timedelta(seconds=wait)
             return Outcome("retry", failure.label, status, next_attempt_at=until)
         if status == 401:
             log.error("delivery alert: unauthorized row=%s code=%s", message.id, failure.code)

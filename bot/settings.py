@@ -67,7 +67,6 @@ class Settings(BaseSettings):
         default_factory=lambda: list(DEFAULT_SERVICE_HOSTS)
     )
     default_language: str = "sv"
-    default_timezone: str = "Europe/Stockholm"
     manifest_app_id: str = "6f1d7b52-3c7e-4d8a-9a43-5f0e2b7c9d10"
     public_base_url: str = "https://forumbot.example.se"
 

@@ -14,8 +14,11 @@ from typing import Any
 
 import pytest
 
+from msrest.exceptions import ClientRequestError
+
 from bot.adapter import ForumAdapter
-from bot.delivery import DeliveryWorker
+from bot.delivery import DeliveryWorker, backoff_seconds, classify, parse_retry_after
+from bot.ratelimit import RateLimiter, Window
 from bot.settings import Settings
 from domain.clock import FixedClock
 from storage.orm import ConversationRow, OutboxRow
@@ -303,6 +306,30 @@ async def test_update_waits_for_its_target(
 
 
 # ---------------------------------------------------------------------------- failures
+
+
+async def test_sdk_retries_are_off_so_an_update_503_is_one_request(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, connector: FakeConnector, make_worker: WorkerFactory
+) -> None:
+    """msrest on its own retries a PUT answered 5xx three more times inside its thread (measured)."""
+    await store_conversation(uow_factory, clock, connector.url)
+    original = await enqueue(uow_factory, clock)
+    worker = make_worker()
+    await worker.drain()
+    update = await enqueue(uow_factory, clock, slot="u", operation="update", update_of_id=original)
+    connector.fail_next(CHANNEL, 503, {"Retry-After": "7"}, method="PUT")
+    await worker.drain()
+    assert connector.count(method="PUT") == 1
+    stored = await row(uow_factory, update)
+    assert (stored["status"], stored["last_status_code"], stored["last_error"]) == (
+        "retry",
+        503,
+        "503 ServiceUnavailable",
+    )
+    assert stored["next_attempt_at"] == clock.now() + timedelta(
+        seconds=7
+    )  # Retry-After beats the 1.5 s backoff
+    assert worker.paused_until is None  # only a 429 pauses everyone
 
 
 async def test_429_honours_retry_after_and_pauses_everyone(
@@ -726,3 +753,67 @@ async def test_drain_after_stop_claims_nothing(
     await worker.stop()
     await worker.drain()
     assert connector.requests == []
+
+
+# ---------------------------------------------------------------------------- pure helpers (no database)
+
+
+def test_parse_retry_after(clock: FixedClock) -> None:
+    now = clock.now()
+    assert parse_retry_after("2", now) == 2.0
+    assert parse_retry_after(" 0 ", now) == 0.0
+    assert parse_retry_after("-5", now) == 0.0
+    assert parse_retry_after("999999", now) == 3600.0
+    date = (now + timedelta(seconds=90)).strftime("%a, %d %b %Y %H:%M:%S GMT")
+    assert parse_retry_after(date, now) == 90.0
+    assert parse_retry_after(None, now) is None
+    assert parse_retry_after("soon", now) is None
+    assert parse_retry_after("nan", now) is None
+
+
+def test_backoff_grows_within_bands_and_is_capped() -> None:
+    for r in (0.0, 0.3, 0.99):
+        delays = [backoff_seconds(n, 1.0, 60.0, r) for n in range(1, 10)]
+        assert delays == sorted(delays)
+        assert delays[-1] == 60.0
+    assert backoff_seconds(1, 1.0, 60.0, 0.0) == 1.0
+    assert backoff_seconds(3, 1.0, 60.0, 0.999) < 8.0
+    assert backoff_seconds(10_000, 1.0, 60.0, 0.5) == 60.0
+
+
+def test_classify_non_http_errors() -> None:
+    assert classify(TimeoutError()).label == "timeout"
+    assert classify(ClientRequestError("refused")).label == "connection_error"
+    assert classify(ConnectionResetError()).label == "connection_error"
+    assert classify(ValueError("Kalle")).label == "error:ValueError"  # the message text never shows
+
+
+def test_rate_windows_from_rates() -> None:
+    assert Window.per_second(7) == Window(7, 1.0)
+    assert Window.per_second(0.5) == Window(1, 2.0)
+    assert Window.per_second(30) == Window(30, 1.0)
+    with pytest.raises(ValueError):
+        Window.per_second(0)
+
+
+async def test_rate_limiter_is_a_sliding_window_on_the_injected_clock(clock: FixedClock) -> None:
+    limiter = RateLimiter(
+        per_conversation=[Window(3, 1.0)],
+        global_windows=[Window(5, 1.0)],
+        clock=clock,
+        random=lambda: 0.0,
+    )
+    sleep = FakeSleep(clock)
+    start = clock.now()
+    for _ in range(3):
+        assert await limiter.acquire("a", sleep=sleep, max_wait=10) == 0.0
+    assert limiter.delay("a") == 1.0
+    assert limiter.delay("b") == 0.0  # other conversations are not held up by a's window
+    assert await limiter.acquire("b", sleep=sleep, max_wait=10) == 0.0
+    assert await limiter.acquire("b", sleep=sleep, max_wait=10) == 0.0
+    assert limiter.delay("c") == 1.0  # but the global window (5/s) is full
+    assert await limiter.acquire("a", sleep=sleep, max_wait=0.5) is None  # too long: not waited, not counted
+    assert clock.now() == start
+    assert await limiter.acquire("a", sleep=sleep, max_wait=10) == 1.0
+    assert clock.now() == start + timedelta(seconds=1)
+    assert sleep.calls == [1.0]

@@ -1,0 +1,558 @@
+"""Benchmark: time per turn over HTTP, Forumbot against a plain botbuilder echo bot (issues 9 and 10).
+
+Both bots run as aiohttp apps on 127.0.0.1 behind the same route (`bot.routes.messages`: body checks, parse,
+`authenticate_request`, `adapter.process_activity`) and the same `ForumAdapter`, and both reply through one
+fake Bot Connector on loopback (`tests/fakes/connector.py`). A turn is timed from the client's POST to
+/api/messages until its response body has been read, so it includes the bot's outbound reply POST to the
+connector. The echo bot's turn is the floor; Forumbot's turns are reported as multiples of its median.
+
+Turns (sequential, warm-up first, then interleaved in a seeded random order so drift hits all alike):
+  echo            the echo bot answers a 1:1 message with its text
+  hjälp (1:1)     a participant asks for help in their 1:1 chat (the help card is POSTed)
+  hjälp (kanal)   the same in the forum's channel, with an @mention
+  gå med          a participant writes `gå med` in the channel (the join card is POSTed)
+  lägesbild       Action.Execute `contribution.submit` from the 1:1 card: 6 sections × ~300 characters of
+                  text that passes the personal-data screening; each one stores a new version (editing);
+                  the updated card comes back in the invoke response (no outbound POST)
+
+Targets: `hjälp` median ≤ 1.2 × echo median; lägesbild submission median ≤ 1.5 × echo median.
+Forumbot runs on a SQLite file in a temporary directory; set FORUMBOT_BENCH_POSTGRES_URL to an admin URL
+(e.g. postgresql+asyncpg://postgres@127.0.0.1:54329/postgres) to also run on a fresh PostgreSQL database,
+created for the run and dropped after. The exit status is 0 either way: a bench reports, it does not gate.
+
+Run: `.venv/bin/python bench/turns.py` (or `make bench`). `--profile` also runs `hjälp (1:1)` under cProfile
+on SQLite and prints where the time goes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import io
+import itertools
+import json
+import os
+import pstats
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, cast
+
+import aiohttp
+import asyncpg
+from aiohttp import web
+from botbuilder.core import ActivityHandler, TurnContext
+from sqlalchemy.engine import make_url
+
+from bot.adapter import ForumAdapter
+from bot.app import create_app
+from bot.routes import messages
+from bot.runtime import RUNTIME, Runtime
+from bot.services.contributions import screener
+from bot.settings import Settings
+from domain.clock import FixedClock
+from storage.migrate import upgrade_async
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # `tests` is not installed; run as a script, this file's folder comes first
+    sys.path.insert(0, str(ROOT))
+
+from tests.fakes.connector import FakeConnector, running_fake_connector  # noqa: E402
+
+POSTGRES_ENV = "FORUMBOT_BENCH_POSTGRES_URL"
+WARMUP = 50
+RUNS = {"echo": 300, "hjälp (1:1)": 300, "hjälp (kanal)": 300, "gå med": 200, "lägesbild": 200}
+TARGETS = {"hjälp (1:1)": 1.2, "hjälp (kanal)": 1.2, "lägesbild": 1.5}
+SEED = 20261123
+
+TENANT = "tenant-bench"
+TEAM = "19:team-bench@thread.tacv2"
+CHANNEL = "19:forum-bench@thread.tacv2"
+BOT_ID = "28:forumbot"
+ORGANISATIONS = [
+    "Polisen",
+    "Socialtjänsten",
+    "Fältassistenterna",
+    "Skolan",
+    "Fritidsgården",
+    "Bostadsbolaget",
+    "Räddningstjänsten",
+    "Kyrkan",
+]
+# Monday 23 November 2026, 08:00 in Stockholm: the collection for Thursday's meeting is open.
+NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
+
+# ~300 characters per section, the kind of text a participant writes; it must pass the screening clean.
+SECTION_TEXTS = [
+    "Uppföljning: de extra kvällsrundor som bestämdes förra gången har genomförts tre kvällar i veckan. "
+    "Fältassistenterna och fritidsgården har samordnat tiderna, och det har gett färre samlingar vid "
+    "busstationen. Vi fortsätter med samma upplägg till jul och stämmer av igen vid nästa möte.",
+    "Aktuellt: under veckan har det varit oroligt kring centrum på fredags- och lördagskvällar. Grupper om "
+    "tio till femton unga samlas vid busshållplatsen och i gångtunneln, främst i åldern fjorton till sexton "
+    "år. Polisen har gjort två insatser och skolan har haft samtal med berörda klasser om läget.",
+    "Platser: gångtunneln under stora vägen, lekplatsen bakom idrottshallen och parkeringen vid köpcentret "
+    "är de platser där flest unga samlas efter klockan tjugo. Belysningen i tunneln är trasig sedan "
+    "två veckor och det har anmälts till kommunen. Vi ser också mer nedskräpning vid lekplatsen.",
+    "Kommande: fritidsgården har extra öppet under lovet med kvällsaktiviteter och idrottshallen är "
+    "bokad för nattfotboll två fredagar i rad. Skolan planerar ett föräldramöte om trygghet i början av "
+    "december, och fältassistenterna deltar där. Information går ut via skolans vanliga kanaler.",
+    "Trender: oron i området har ökat något jämfört med förra månaden, men skadegörelsen har minskat. "
+    "Fler yngre än tidigare rör sig ute sent på helgerna, och vi ser att grupperna flyttar mellan "
+    "platserna när vuxna är på plats. Det är viktigt att fortsätta med vuxennärvaro på kvällstid.",
+    "Övrigt: vi vill ta upp frågan om gemensam rutin för återkoppling till föräldrar när unga påträffas "
+    "sent på kvällen, och om bostadsbolaget kan medverka i kvällsrundorna under vintern. Vi föreslår "
+    "att frågan förbereds till nästa möte med ett kort underlag från socialtjänsten och skolan.",
+]
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+
+    @property
+    def personal_conversation(self) -> str:
+        return f"a:1on1-{self.id[3:]}"
+
+
+CHAIR = Person("29:anna", "Anna Lindqvist")
+ERIK = Person("29:erik", "Erik Johansson")  # the participant whose turns are timed
+MEMBERS = [Person(f"29:member{i}", f"Deltagare {i}") for i in range(1, len(ORGANISATIONS))]
+_ids = itertools.count(1)
+
+
+def settings_for(database_url: str) -> Settings:
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None, mode="local", database_url=database_url, allowed_tenants=[TENANT]
+    )
+
+
+# ---------------------------------------------------------------------------------------------- activities
+
+
+def activity(
+    connector: FakeConnector, person: Person, conversation_type: str, **fields: Any
+) -> dict[str, Any]:
+    """A Teams-shaped activity from `person` in their 1:1 chat or in the forum's channel."""
+    channel_data: dict[str, Any] = {"tenant": {"id": TENANT}}
+    if conversation_type == "channel":
+        channel_data.update(team={"id": TEAM, "name": "Trygghetsforum Bench"}, channel={"id": CHANNEL})
+        conversation_id = f"{CHANNEL};messageid=root-{next(_ids)}"
+    else:
+        conversation_id = person.personal_conversation
+    body = {
+        "id": f"act-{next(_ids)}",
+        "channelId": "msteams",
+        "serviceUrl": connector.url,
+        "timestamp": NOW.isoformat(),
+        "from": {"id": person.id, "name": person.name, "aadObjectId": f"aad-{person.id[3:]}"},
+        "recipient": {"id": BOT_ID, "name": "Forumbot"},
+        "conversation": {
+            "id": conversation_id,
+            "conversationType": conversation_type,
+            "isGroup": conversation_type != "personal",
+            "tenantId": TENANT,
+        },
+        "locale": "sv-SE",
+        "channelData": channel_data,
+    }
+    body.update(fields)
+    return body
+
+
+def message(connector: FakeConnector, person: Person, text: str, *, channel: bool) -> dict[str, Any]:
+    if not channel:
+        return activity(connector, person, "personal", type="message", text=text)
+    mention = "<at>Forumbot</at>"
+    return activity(
+        connector,
+        person,
+        "channel",
+        type="message",
+        text=f"{mention} {text}",
+        entities=[{"type": "mention", "text": mention, "mentioned": {"id": BOT_ID, "name": "Forumbot"}}],
+    )
+
+
+def execute(
+    connector: FakeConnector, person: Person, verb: str, data: dict[str, Any], *, channel: bool
+) -> dict[str, Any]:
+    value = {
+        "action": {"type": "Action.Execute", "verb": verb, "data": {"verb": verb, **data}},
+        "trigger": "manual",
+    }
+    return activity(
+        connector,
+        person,
+        "channel" if channel else "personal",
+        type="invoke",
+        name="adaptiveCard/action",
+        value=value,
+    )
+
+
+def inputs_of(card: Any) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if str(node.get("type", "")).startswith("Input.") and "id" in node:
+                found[node["id"]] = node
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(card)
+    return found
+
+
+def last_card(connector: FakeConnector) -> dict[str, Any]:
+    for request in reversed(connector.activity_posts(ok_only=True)):
+        for attachment in (request.json or {}).get("attachments") or []:
+            if attachment.get("contentType") == "application/vnd.microsoft.card.adaptive":
+                return dict(attachment["content"])
+    raise RuntimeError("no card was sent")
+
+
+# ---------------------------------------------------------------------------------------------- servers
+
+
+class EchoBot(ActivityHandler):  # type: ignore[misc]
+    """The floor: botbuilder's plain echo bot."""
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        await turn_context.send_activity(turn_context.activity.text)
+
+
+@dataclass
+class EchoRuntime:
+    """What `bot.routes.messages` reads from the app: settings, the adapter and the bot."""
+
+    settings: Settings
+    adapter: ForumAdapter
+    bot: EchoBot
+
+
+def echo_app(settings: Settings) -> web.Application:
+    app = web.Application(client_max_size=settings.max_request_bytes)
+    app.router.add_post("/api/messages", messages)
+    app[RUNTIME] = cast(Runtime, EchoRuntime(settings, ForumAdapter(settings), EchoBot()))
+    return app
+
+
+@asynccontextmanager
+async def serving(app: web.Application) -> AsyncIterator[str]:
+    """Serve `app` on 127.0.0.1 (a real TCP socket, like production behind its proxy); yields its URL."""
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        yield f"http://127.0.0.1:{runner.addresses[0][1]}/api/messages"
+    finally:
+        await runner.cleanup()
+
+
+class Client:
+    def __init__(self, session: aiohttp.ClientSession, connector: FakeConnector) -> None:
+        self.session = session
+        self.connector = connector
+
+    async def post(self, url: str, body: dict[str, Any]) -> tuple[float, int, bytes]:
+        """One timed turn: seconds from POST to the response body read, the status and the body."""
+        data = json.dumps(body).encode()
+        headers = {"Content-Type": "application/json"}
+        started = time.perf_counter()
+        async with self.session.post(url, data=data, headers=headers) as response:
+            raw = await response.read()
+        return time.perf_counter() - started, response.status, raw
+
+    async def turn(self, url: str, body: dict[str, Any]) -> Any:
+        """An untimed turn for setting up; the invoke body, if any."""
+        _, status, raw = await self.post(url, body)
+        if status not in (200, 201):
+            raise RuntimeError(f"turn failed: {status} {raw[:300]!r}")
+        return json.loads(raw) if status == 200 and raw else None
+
+
+# ---------------------------------------------------------------------------------------------- scenarios
+
+
+@dataclass
+class Scenario:
+    name: str
+    url: str
+    build: Callable[[], dict[str, Any]]
+    check: Callable[[int, bytes, int], None]  # status, body, outbound activity posts during the turn
+    timings: list[float] = field(default_factory=list)
+
+
+def expects_reply(connector: FakeConnector, card: bool) -> Callable[[int, bytes, int], None]:
+    def check(status: int, raw: bytes, posts: int) -> None:
+        if status != 201 or posts != 1:
+            raise RuntimeError(f"expected 201 and one reply POSTed, got {status} and {posts}")
+        attachments = (connector.activity_posts()[-1].json or {}).get("attachments") or []
+        if card and not any(
+            a.get("contentType") == "application/vnd.microsoft.card.adaptive" for a in attachments
+        ):
+            raise RuntimeError("expected a card in the reply")
+
+    return check
+
+
+def expects_submitted(status: int, raw: bytes, posts: int) -> None:
+    body = json.loads(raw) if raw else {}
+    shown = json.dumps(body, ensure_ascii=False)
+    if status != 200 or body.get("statusCode") != 200 or "Inlämnad" not in shown or posts != 0:
+        raise RuntimeError(f"the submission was not stored: {status} {shown[:400]}")
+
+
+async def set_up_forum(client: Client, url: str) -> dict[str, Any]:
+    """A forum with 8 organisations and a participant in each; returns the data of a full submission."""
+    connector = client.connector
+    await client.turn(url, message(connector, CHAIR, "konfigurera", channel=True))
+    card = last_card(connector)
+    data = {key: node.get("value", "") for key, node in inputs_of(card).items()}
+    data.update(name="Trygghetsforum Bench", organisations_new="\n".join(ORGANISATIONS))
+    forum_id = next(a for a in card["actions"] if a.get("verb") == "setup.save")["data"]["forum_id"]
+    saved = await client.turn(
+        url, execute(connector, CHAIR, "setup.save", data | {"forum_id": forum_id}, channel=True)
+    )
+    if "är sparat" not in json.dumps(saved, ensure_ascii=False):
+        raise RuntimeError(f"setup failed: {saved}")
+    for person, organisation in zip([ERIK, *MEMBERS], ORGANISATIONS, strict=True):
+        await client.turn(url, message(connector, person, "hjälp", channel=False))  # a 1:1 chat exists
+        await client.turn(url, message(connector, person, "gå med", channel=True))
+        join_card = last_card(connector)
+        choices = inputs_of(join_card)["organisation_id"]["choices"]
+        org_id = next(c["value"] for c in choices if c["title"] == organisation)
+        joined = await client.turn(
+            url,
+            execute(
+                connector,
+                person,
+                "join.submit",
+                {
+                    "forum_id": join_card["actions"][0]["data"]["forum_id"],
+                    "organisation_id": org_id,
+                    "role": "participant",
+                },
+                channel=True,
+            ),
+        )
+        if "Du är deltagare" not in json.dumps(joined, ensure_ascii=False):
+            raise RuntimeError(f"join failed: {joined}")
+    await client.turn(url, message(connector, ERIK, "lägesbild", channel=False))
+    report = last_card(connector)
+    inputs = inputs_of(report)
+    submission = {key: node.get("value", "") for key, node in inputs.items()}
+    sections = [key for key in inputs if key.startswith("s__")]
+    if len(sections) != len(SECTION_TEXTS):
+        raise RuntimeError(f"expected {len(SECTION_TEXTS)} sections, the card has {len(sections)}")
+    submission.update(zip(sections, SECTION_TEXTS, strict=True))
+    action = next(a for a in report["actions"] if a.get("verb") == "contribution.submit")
+    return submission | {k: v for k, v in action["data"].items() if k != "verb"}
+
+
+def scenarios(
+    connector: FakeConnector, echo_url: str, forum_url: str, submission: dict[str, Any]
+) -> list[Scenario]:
+    return [
+        Scenario(
+            "echo",
+            echo_url,
+            lambda: message(connector, ERIK, "hjälp", channel=False),
+            expects_reply(connector, False),
+        ),
+        Scenario(
+            "hjälp (1:1)",
+            forum_url,
+            lambda: message(connector, ERIK, "hjälp", channel=False),
+            expects_reply(connector, True),
+        ),
+        Scenario(
+            "hjälp (kanal)",
+            forum_url,
+            lambda: message(connector, ERIK, "hjälp", channel=True),
+            expects_reply(connector, True),
+        ),
+        Scenario(
+            "gå med",
+            forum_url,
+            lambda: message(connector, ERIK, "gå med", channel=True),
+            expects_reply(connector, True),
+        ),
+        Scenario(
+            "lägesbild",
+            forum_url,
+            lambda: execute(connector, ERIK, "contribution.submit", submission, channel=False),
+            expects_submitted,
+        ),
+    ]
+
+
+async def run_one(client: Client, scenario: Scenario) -> float:
+    body = scenario.build()
+    before = len(client.connector.activity_posts())
+    seconds, status, raw = await client.post(scenario.url, body)
+    scenario.check(status, raw, len(client.connector.activity_posts()) - before)
+    return seconds
+
+
+async def measure(client: Client, all_scenarios: list[Scenario]) -> None:
+    for scenario in all_scenarios:
+        for _ in range(WARMUP):
+            await run_one(client, scenario)
+    client.connector.reset()
+    order = [s for s in all_scenarios for _ in range(RUNS[s.name])]
+    random.Random(SEED).shuffle(order)
+    for scenario in order:
+        scenario.timings.append(await run_one(client, scenario))
+        if len(client.connector.requests) > 2_000:  # keep the fake's request log (and its scans) short
+            client.connector.reset()
+
+
+# ---------------------------------------------------------------------------------------------- backends
+
+
+@asynccontextmanager
+async def sqlite_database() -> AsyncIterator[str]:
+    with tempfile.TemporaryDirectory(prefix="forumbot-bench-") as folder:
+        url = f"sqlite+aiosqlite:///{Path(folder) / 'forumbot.db'}"
+        await upgrade_async(url)
+        yield url
+
+
+async def _admin(admin_url: str) -> asyncpg.Connection:
+    url = make_url(admin_url)
+    return await asyncpg.connect(
+        host=url.host, port=url.port, user=url.username, password=url.password, database=url.database
+    )
+
+
+@asynccontextmanager
+async def postgres_database(admin_url: str) -> AsyncIterator[str]:
+    name = f"forumbot_bench_{uuid.uuid4().hex[:12]}"
+    conn = await _admin(admin_url)
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    try:
+        url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+        await upgrade_async(url)
+        yield url
+    finally:
+        conn = await _admin(admin_url)
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await conn.close()
+
+
+async def run_backend(
+    database: AbstractAsyncContextManager[str], profile: bool = False
+) -> tuple[list[Scenario], str | None]:
+    async with database as database_url, running_fake_connector() as connector:
+        settings = settings_for(database_url)
+        forum = create_app(settings, clock=FixedClock(NOW), background=False)
+        async with (
+            serving(echo_app(settings)) as echo_url,
+            serving(forum) as forum_url,
+            aiohttp.ClientSession() as session,
+        ):
+            client = Client(session, connector)
+            submission = await set_up_forum(client, forum_url)
+            all_scenarios = scenarios(connector, echo_url, forum_url, submission)
+            await measure(client, all_scenarios)
+            report = await profile_help(client, all_scenarios[1]) if profile else None
+    return all_scenarios, report
+
+
+async def profile_help(client: Client, scenario: Scenario, turns: int = 300) -> str:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(turns):
+        await run_one(client, scenario)
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("cumulative").print_stats(45)
+    stats.sort_stats("tottime").print_stats(25)
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------- report
+
+
+def p99(values: list[float]) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[98]
+
+
+def report(title: str, results: list[Scenario]) -> None:
+    floor = statistics.median(results[0].timings)
+    print(f"\n{title}")
+    print(f"{'turn':<16}{'n':>5}{'median ms':>11}{'p99 ms':>9}{'× echo':>9}   target")
+    for scenario in results:
+        median = statistics.median(scenario.timings)
+        ratio = median / floor
+        target = TARGETS.get(scenario.name)
+        verdict = "" if target is None else f"≤ {target:.1f}×  {'PASS' if ratio <= target else 'FAIL'}"
+        print(
+            f"{scenario.name:<16}{len(scenario.timings):>5}{median * 1000:>11.2f}"
+            f"{p99(scenario.timings) * 1000:>9.2f}{ratio:>8.2f}×   {verdict}"
+        )
+
+
+async def main_async(profile: bool) -> None:
+    clean = screener().screen({str(i): text for i, text in enumerate(SECTION_TEXTS)})
+    if clean.findings:
+        raise RuntimeError(f"the bench text trips the screening: {clean.rule_ids}")
+    print(
+        f"turns over HTTP on 127.0.0.1; warm-up {WARMUP} each, then "
+        f"{', '.join(f'{k} {v}' for k, v in RUNS.items())} in a seeded random order"
+    )
+    results, profiled = await run_backend(sqlite_database(), profile)
+    report("SQLite (file in a temporary directory)", results)
+    admin_url = os.environ.get(POSTGRES_ENV)
+    if admin_url:
+        pg_results, _ = await run_backend(postgres_database(admin_url))
+        report(
+            f"PostgreSQL ({make_url(admin_url).render_as_string(hide_password=True).rsplit('/', 1)[0]}/…)",
+            pg_results,
+        )
+    else:
+        print(f"\nPostgreSQL: skipped ({POSTGRES_ENV} not set)")
+    if profiled:
+        print(
+            "\ncProfile of 300 `hjälp (1:1)` turns on SQLite "
+            "(client, bot and fake connector share the process):"
+        )
+        print(profiled)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--profile", action="store_true", help="also profile hjälp (1:1) with cProfile")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    asyncio.run(main_async(args.profile))
+    print(
+        f"\n(bench took {time.perf_counter() - started:.0f} s; a bench reports, it does not fail the build)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
