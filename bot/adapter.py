@@ -14,7 +14,7 @@ from dialogs.texts import for_language, negotiate
 log = logging.getLogger(__name__)
 
 
-class ForumAdapter(CloudAdapter):
+class ForumAdapter(CloudAdapter):  # type: ignore[misc]
     def __init__(self, settings: Settings) -> None:
         super().__init__(ConfigurationBotFrameworkAuthentication(settings.botframework_config()))
         self._default_language = settings.default_language

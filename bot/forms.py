@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date
+from datetime import time as Time
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -40,16 +41,16 @@ class _Scalars(BaseModel):
     weekday: int = Field(ge=0, le=6)
     interval_weeks: int = Field(default=1, ge=1, le=52)
     monthly_ordinal: int = 1
-    time: time
+    time: Time
     timezone: str = Field(min_length=1, max_length=64)
     start_date: date | None = None
     skip_holidays: bool = True
     opens_days: int = Field(ge=0, le=28)
-    opens_time: time
+    opens_time: Time
     reminder_days: int = Field(ge=0, le=28)
-    reminder_time: time
+    reminder_time: Time
     deadline_days: int = Field(ge=0, le=28)
-    deadline_time: time
+    deadline_time: Time
 
     @field_validator("start_date", mode="before")
     @classmethod

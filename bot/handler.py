@@ -11,8 +11,8 @@ from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.schema import Activity, ActivityTypes, Attachment, ChannelAccount
 
 from bot.commands import Command, normalise, parse
-from bot.references import origin_of, reference_to_json, tenant_of
 from bot.exports import ExportSigner
+from bot.references import origin_of, reference_to_json, tenant_of
 from bot.services import contributions, forums, install, meeting_commands, membership
 from bot.services.help import help_reply
 from bot.services.membership import RosterMember
@@ -135,9 +135,11 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
         activity = turn_context.activity
         if activity.name != "adaptiveCard/action":
             return await super().on_invoke_activity(turn_context)
-        value = activity.value if isinstance(activity.value, dict) else {}
-        action = value.get("action") if isinstance(value.get("action"), dict) else {}
-        data = dict(action.get("data") or {}) if isinstance(action.get("data", {}), dict) else {}
+        value: dict[str, Any] = activity.value if isinstance(activity.value, dict) else {}
+        raw_action = value.get("action")
+        action: dict[str, Any] = raw_action if isinstance(raw_action, dict) else {}
+        raw_data = action.get("data")
+        data: dict[str, Any] = dict(raw_data) if isinstance(raw_data, dict) else {}
         verb = str(action.get("verb") or data.get("verb") or "")
         turn = await self._begin(turn_context)
         reply = await self._card_action(turn_context, turn, verb, data)

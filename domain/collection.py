@@ -25,7 +25,9 @@ def _holder(forum: Forum, organisation_id: str, kind: RoleKind) -> str | None:
     return role.holder_id if role else None
 
 
-def card_recipient(forum: Forum, organisation: Organisation, people: Mapping[str, Person], day: date) -> Recipient | None:
+def card_recipient(
+    forum: Forum, organisation: Organisation, people: Mapping[str, Person], day: date
+) -> Recipient | None:
     """The participant, or the deputy when the participant is away on the meeting day or the role is vacant."""
     participant = _holder(forum, organisation.id, RoleKind.PARTICIPANT)
     if participant is not None:

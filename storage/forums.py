@@ -65,8 +65,8 @@ class ForumRepository:
             )
         )
         org_ids = [o.id for o in orgs]
-        roles = (
-            await self._session.scalars(select(RoleRow).where(RoleRow.organisation_id.in_(org_ids)))
+        roles: list[RoleRow] = (
+            list(await self._session.scalars(select(RoleRow).where(RoleRow.organisation_id.in_(org_ids))))
             if org_ids
             else []
         )
@@ -163,10 +163,10 @@ class ForumRepository:
         now: datetime,
     ) -> list[str]:
         label = "title" if model is AgendaSectionRow else "name"
-        rows = await self._session.scalars(
-            select(model).where(model.forum_id == forum_id, model.removed_at.is_(None))
+        rows: list[AgendaSectionRow | OrganisationRow] = list(
+            await self._session.scalars(select(model).where(model.forum_id == forum_id, model.removed_at.is_(None)))
         )
-        existing: dict[str, AgendaSectionRow | OrganisationRow] = {r.id: r for r in rows}
+        existing = {r.id: r for r in rows}
         kept: list[str] = []
         for position, (item_id, text) in enumerate(items, start=1):
             row = existing.pop(item_id, None) if item_id else None

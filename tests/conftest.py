@@ -116,6 +116,6 @@ def clock() -> FixedClock:
 def clean_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Remove every variable Settings would read, so tests see only what they set."""
     for key in list(os.environ):
-        if key.startswith("FORUMBOT_") and key != POSTGRES_ENV or key.startswith("Microsoft"):
+        if (key.startswith("FORUMBOT_") and key != POSTGRES_ENV) or key.startswith("Microsoft"):
             monkeypatch.delenv(key, raising=False)
     yield

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.services.forums import chair_name
@@ -37,7 +37,8 @@ async def open_join(turn: Turn) -> Reply:
     if not forum.organisations:
         return Reply(text=t("membership.no_organisations"))
     membership = forum.membership(turn.person.id)
-    return Reply(card=join_card(t, forum=forum, current_organisation=membership.organisation_id if membership else None))
+    current = membership.organisation_id if membership else None
+    return Reply(card=join_card(t, forum=forum, current_organisation=current))
 
 
 async def join(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, Any]) -> Reply:
@@ -99,6 +100,54 @@ async def open_members(uow_factory: UnitOfWorkFactory, turn: Turn, roster: Seque
     return Reply(card=card)
 
 
+@dataclass
+class _MemberChanges:
+    add_person: str | None = None
+    add_organisation: str | None = None
+    removed: set[str] = field(default_factory=set)
+    new_chair: str = ""
+    assignments: list[tuple[str, RoleKind, str | None]] = field(default_factory=list)
+
+
+async def _plan_changes(
+    uow: SqlAlchemyUnitOfWork, turn: Turn, forum: Forum, data: Mapping[str, Any]
+) -> tuple[_MemberChanges, list[str]]:
+    """Read the members card into a plan, checking every choice against the forum; errors as sentences."""
+    t = turn.t
+    errors: list[str] = []
+    plan = _MemberChanges(new_chair=str(data.get("chair_id") or forum.chair_id))
+    member_ids = {m.person_id for m in forum.memberships}
+    add_person = str(data.get("add_person") or "").strip()
+    add_org = forum.organisation(str(data.get("add_organisation") or ""))
+    if add_person:
+        if add_org is None:
+            errors.append(t("membership.add_needs_organisation"))
+        elif await uow.people.get(add_person) is None:
+            errors.append(t("error.stale_card"))
+        else:
+            plan.add_person, plan.add_organisation = add_person, add_org.id
+            member_ids.add(add_person)
+    plan.removed = {p for p in str(data.get("remove_people") or "").split(",") if p in member_ids}
+    plan.removed.discard(forum.chair_id)
+    remaining = member_ids - plan.removed
+    if plan.new_chair != forum.chair_id and plan.new_chair not in remaining:
+        errors.append(t("membership.chair_must_be_member"))
+    for org in forum.organisations:
+        for kind in RoleKind:
+            key = f"role__{kind.value}__{org.id}"
+            if key not in data:
+                continue
+            holder = str(data.get(key) or VACANT)
+            holder_id = None if holder == VACANT else holder
+            if holder_id is not None and holder_id not in remaining:
+                errors.append(t("membership.not_member_for_role"))
+                continue
+            role = forum.role(org.id, kind)
+            if (role.holder_id if role else None) != holder_id:
+                plan.assignments.append((org.id, kind, holder_id))
+    return plan, sorted(set(errors))
+
+
 async def save_members(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, Any]) -> Reply:
     t = turn.t
     async with uow_factory() as uow:
@@ -107,65 +156,38 @@ async def save_members(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping
             return Reply(text=t("error.stale_card"))
         if forum.chair_id != turn.person.id:
             return Reply(text=t("error.not_chair", chair=await chair_name(uow, forum)))
-        errors: list[str] = []
-        member_ids = {m.person_id for m in forum.memberships}
-        add_person = str(data.get("add_person") or "").strip()
-        add_org = forum.organisation(str(data.get("add_organisation") or ""))
-        if add_person:
-            if add_org is None:
-                errors.append(t("membership.add_needs_organisation"))
-            elif await uow.people.get(add_person) is None:
-                errors.append(t("error.stale_card"))
-            else:
-                member_ids.add(add_person)
-        removed = {p for p in str(data.get("remove_people") or "").split(",") if p and p != forum.chair_id}
-        remaining = member_ids - removed
-        new_chair = str(data.get("chair_id") or forum.chair_id)
-        if new_chair != forum.chair_id and new_chair not in remaining:
-            errors.append(t("membership.chair_must_be_member"))
-        assignments: list[tuple[str, RoleKind, str | None]] = []
-        for org in forum.organisations:
-            for kind in RoleKind:
-                key = f"role__{kind.value}__{org.id}"
-                if key not in data:
-                    continue
-                holder = str(data.get(key) or VACANT)
-                holder_id = None if holder == VACANT else holder
-                if holder_id is not None and holder_id not in remaining:
-                    errors.append(t("membership.not_member_for_role"))
-                    continue
-                assignments.append((org.id, kind, holder_id))
+        plan, errors = await _plan_changes(uow, turn, forum, data)
         if errors:
             names = await _names(uow, forum)
-            card = members_card(t, forum=forum, names=names, roster=[], errors=sorted(set(errors)))
-            return Reply(card=card, replace=True)
-        if add_person and add_org is not None:
-            await uow.forums.set_membership(forum.id, add_person, add_org.id, turn.now)
-            uow.audit.record(at=turn.now, action="membership.added", subject_type="person", subject_id=add_person,
-                             actor_id=turn.person.id, forum_id=forum.id, detail={"organisation": add_org.id})
-        for person_id in removed & member_ids:
-            await uow.forums.vacate_roles_of(forum.id, person_id, turn.now)
-            await uow.forums.remove_membership(forum.id, person_id)
-            uow.audit.record(at=turn.now, action="membership.removed", subject_type="person", subject_id=person_id,
-                             actor_id=turn.person.id, forum_id=forum.id)
-        for org_id, kind, holder_id in assignments:
-            role = forum.role(org_id, kind)
-            if (role.holder_id if role else None) != holder_id:
-                await uow.forums.set_role_holder(org_id, kind, holder_id, turn.now)
-                uow.audit.record(at=turn.now, action="role.assigned", subject_type="role",
-                                 subject_id=f"{org_id}:{kind.value}", actor_id=turn.person.id, forum_id=forum.id,
-                                 detail={"holder": holder_id})
-        if new_chair != forum.chair_id:
-            await uow.forums.set_chair(forum.id, new_chair, turn.now)
-            uow.audit.record(at=turn.now, action="forum.chair_changed", subject_type="forum", subject_id=forum.id,
-                             actor_id=turn.person.id, forum_id=forum.id, detail={"chair": new_chair})
+            return Reply(card=members_card(t, forum=forum, names=names, roster=[], errors=errors), replace=True)
+        await _apply(uow, turn, forum, plan)
         await uow.commit()
         saved = await uow.forums.get(forum.id)
         assert saved is not None
         lines = [t("membership.saved")]
-        if new_chair != forum.chair_id:
+        if plan.new_chair != forum.chair_id:
             lines.append(t("setup.chair_changed", chair=await chair_name(uow, saved), forum=saved.name))
     return Reply(text="\n\n".join(lines), replace=True)
+
+
+async def _apply(uow: SqlAlchemyUnitOfWork, turn: Turn, forum: Forum, plan: _MemberChanges) -> None:
+    def audit(action: str, subject_type: str, subject_id: str, detail: dict[str, object] | None = None) -> None:
+        uow.audit.record(at=turn.now, action=action, subject_type=subject_type, subject_id=subject_id,
+                         actor_id=turn.person.id, forum_id=forum.id, detail=detail)
+
+    if plan.add_person and plan.add_organisation:
+        await uow.forums.set_membership(forum.id, plan.add_person, plan.add_organisation, turn.now)
+        audit("membership.added", "person", plan.add_person, {"organisation": plan.add_organisation})
+    for person_id in plan.removed:
+        await uow.forums.vacate_roles_of(forum.id, person_id, turn.now)
+        await uow.forums.remove_membership(forum.id, person_id)
+        audit("membership.removed", "person", person_id)
+    for org_id, kind, holder_id in plan.assignments:
+        await uow.forums.set_role_holder(org_id, kind, holder_id, turn.now)
+        audit("role.assigned", "role", f"{org_id}:{kind.value}", {"holder": holder_id})
+    if plan.new_chair != forum.chair_id:
+        await uow.forums.set_chair(forum.id, plan.new_chair, turn.now)
+        audit("forum.chair_changed", "forum", forum.id, {"chair": plan.new_chair})
 
 
 async def send_test_message(uow_factory: UnitOfWorkFactory, turn: Turn, request_id: str) -> Reply:

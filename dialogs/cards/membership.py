@@ -60,8 +60,8 @@ def members_card(
     org_names = {o.id: o.name for o in forum.organisations}
     lines = []
     for m in forum.memberships:
-        org = org_names.get(m.organisation_id or "", t("membership.no_organisation"))
-        lines.append(f"- {names.get(m.person_id, m.person_id)} – {org}")
+        org_name = org_names.get(m.organisation_id or "", t("membership.no_organisation"))
+        lines.append(f"- {names.get(m.person_id, m.person_id)} – {org_name}")
     body.append(text("\r".join(lines) if lines else t("membership.no_members")))
     body.append(text(t("membership.add_title"), weight="Bolder"))
     body.append(choice_set("add_person", t("membership.add_person"), candidates))
@@ -84,6 +84,6 @@ def members_card(
     body.append(choice_set("remove_people", t("membership.remove_people"),
                            [(pid, name) for pid, name in members if pid != forum.chair_id], multi=True))
     body.append(text(t("membership.chair_title"), weight="Bolder"))
-    body.append(choice_set("chair_id", t("membership.chair"), members or [(forum.chair_id, names.get(forum.chair_id, ""))],
-                           value=forum.chair_id, required=True))
+    chair_choices = members or [(forum.chair_id, names.get(forum.chair_id, ""))]
+    body.append(choice_set("chair_id", t("membership.chair"), chair_choices, value=forum.chair_id, required=True))
     return card(body, [execute(t("membership.save"), "members.save", {"forum_id": forum.id})])

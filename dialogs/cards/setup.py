@@ -137,7 +137,10 @@ def _list_inputs(
     rows: Sequence[tuple[str, str]],
     values: Mapping[str, str],
 ) -> list[Element]:
-    elements: list[Element] = [text(t(f"setup.{kind}_title"), weight="Bolder"), text(t(f"setup.{kind}_help"), subtle=True)]
+    elements: list[Element] = [
+        text(t(f"setup.{kind}_title"), weight="Bolder"),
+        text(t(f"setup.{kind}_help"), subtle=True),
+    ]
     for index, (row_id, label) in enumerate(rows, start=1):
         elements.append(
             input_text(prefix + row_id, t(f"setup.{kind}_item", number=index),
@@ -173,7 +176,8 @@ def describe_schedule(t: Texts, schedule: Schedule) -> tuple[str, str]:
     weekday = t.words("calendar.weekdays")[schedule.weekday]
     at = schedule.time.strftime("%H:%M")
     if schedule.frequency.value == "monthly":
-        ordinal_key = "setup.ordinal_last" if schedule.monthly_ordinal == -1 else f"setup.ordinal_{schedule.monthly_ordinal}"
+        ordinal = schedule.monthly_ordinal
+        ordinal_key = "setup.ordinal_last" if ordinal == -1 else f"setup.ordinal_{ordinal}"
         meetings = t("setup.schedule_monthly", ordinal=t(ordinal_key).lower(), weekday=weekday, time=at)
     elif schedule.frequency.value == "every_n_weeks" and schedule.interval_weeks > 1:
         meetings = t("setup.schedule_every_n_weeks", interval=schedule.interval_weeks, weekday=weekday, time=at)

@@ -12,7 +12,9 @@ def values_from(card: dict[str, Any]) -> dict[str, Any]:
     return {key: node.get("value", "") for key, node in inputs_of(card).items()}
 
 
-async def set_up_forum(chat: Chat, chair: User, *, name: str, organisations: list[str], **changes: Any) -> dict[str, Any]:
+async def set_up_forum(
+    chat: Chat, chair: User, *, name: str, organisations: list[str], **changes: Any
+) -> dict[str, Any]:
     replies = await chat.say(chair, "konfigurera")
     card = card_of(replies[-1])
     data = values_from(card)

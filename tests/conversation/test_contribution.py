@@ -156,7 +156,7 @@ async def test_nothing_new_and_not_attending_are_valid_answers(
 async def test_someone_without_a_role_cannot_submit_for_the_organisation(
     uow_factory: UnitOfWorkFactory, clock: FixedClock
 ) -> None:
-    bot, channel = await forum_with_participants(uow_factory, clock)
+    bot, _channel = await forum_with_participants(uow_factory, clock)
     card = await open_card(personal(bot, ERIK), ERIK)
     outsider = User("29:olle", "Olle Outsider")
     body = await personal(bot, outsider).execute(outsider, "contribution.submit", submit_data(card, s2="Hej"))
@@ -166,7 +166,7 @@ async def test_someone_without_a_role_cannot_submit_for_the_organisation(
 async def test_asking_in_the_channel_sends_the_card_privately(
     uow_factory: UnitOfWorkFactory, clock: FixedClock
 ) -> None:
-    bot, channel = await forum_with_participants(uow_factory, clock)
+    _bot, channel = await forum_with_participants(uow_factory, clock)
     replies = await channel.say(ERIK, "<at>Forumbot</at> lägesbild")
     assert replies[-1].text == "Jag har skickat formuläret till dig i en privat chatt."
     assert not replies[-1].attachments

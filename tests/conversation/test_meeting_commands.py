@@ -12,7 +12,15 @@ from domain.clock import FixedClock
 from storage.orm import OutboxRow
 from storage.unit_of_work import UnitOfWorkFactory
 from tests.conversation.harness import Chat, card_of, texts_in
-from tests.conversation.test_contribution import ANNA, ERIK, FATIMA, forum_with_participants, open_card, personal, submit_data
+from tests.conversation.test_contribution import (
+    ANNA,
+    ERIK,
+    FATIMA,
+    forum_with_participants,
+    open_card,
+    personal,
+    submit_data,
+)
 
 
 async def kinds(uow: UnitOfWorkFactory) -> list[tuple[str, str]]:
@@ -38,7 +46,7 @@ async def test_next_meeting_shows_date_deadline_and_who_has_reported(
 async def test_a_cancelled_meeting_gets_no_cards_and_no_reminders(
     uow_factory: UnitOfWorkFactory, clock: FixedClock
 ) -> None:
-    bot, channel = await forum_with_participants(uow_factory, clock)
+    _bot, channel = await forum_with_participants(uow_factory, clock)
     refused = await channel.say(ERIK, "ställ in 2026-11-26")
     assert "Bara forumets ordförande" in (refused[-1].text or "")
     reply = await channel.say(ANNA, "ställ in 2026-11-26")
@@ -54,7 +62,7 @@ async def test_a_cancelled_meeting_gets_no_cards_and_no_reminders(
 async def test_moving_a_meeting_moves_its_deadline_and_refuses_the_dst_hour(
     uow_factory: UnitOfWorkFactory, clock: FixedClock
 ) -> None:
-    bot, channel = await forum_with_participants(uow_factory, clock)
+    _bot, channel = await forum_with_participants(uow_factory, clock)
     night = await channel.say(ANNA, "flytta 2026-11-26 till 2026-11-27 02:30")
     assert "02" in (night[-1].text or "") and "flyttat" not in (night[-1].text or "")
     moved = await channel.say(ANNA, "flytta 2026-11-26 till 2026-11-27 10:00")
@@ -67,7 +75,7 @@ async def test_moving_a_meeting_moves_its_deadline_and_refuses_the_dst_hour(
 async def test_the_chairs_preview_is_sent_privately_not_in_the_channel(
     uow_factory: UnitOfWorkFactory, clock: FixedClock
 ) -> None:
-    bot, channel = await forum_with_participants(uow_factory, clock)
+    _bot, channel = await forum_with_participants(uow_factory, clock)
     reply = await channel.say(ANNA, "sammanställ")
     assert reply[-1].text == "Jag har skickat sammanställningen till dig i en privat chatt."
     assert not reply[-1].attachments
@@ -78,7 +86,7 @@ async def test_the_chairs_preview_is_sent_privately_not_in_the_channel(
 async def test_export_gives_the_chair_a_signed_link_to_a_markdown_file(
     uow_factory: UnitOfWorkFactory, clock: FixedClock
 ) -> None:
-    bot, channel = await forum_with_participants(uow_factory, clock)
+    bot, _channel = await forum_with_participants(uow_factory, clock)
     chat = Chat(bot, conversation_id="a:anna", conversation_type="personal")
     reply = (await chat.say(ANNA, "exportera lägesbild 2026-11-26"))[-1].text or ""
     assert "lagesbild-2026-11-26.md" in reply and "/exports/" in reply
@@ -90,7 +98,7 @@ async def test_export_gives_the_chair_a_signed_link_to_a_markdown_file(
 
 
 async def test_away_until_sends_the_card_to_the_deputy(uow_factory: UnitOfWorkFactory, clock: FixedClock) -> None:
-    bot, channel = await forum_with_participants(uow_factory, clock)
+    bot, _channel = await forum_with_participants(uow_factory, clock)
     erik = personal(bot, ERIK)
     assert (await erik.say(ERIK, "frånvarande till 2026-11-30"))[-1].text == (
         "Noterat: du är frånvarande till och med måndag 30 november 2026. Ersättaren får formulären under tiden."

@@ -53,9 +53,10 @@ from botframework.connector.auth import (
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
+from pydantic import SecretStr
 from yarl import URL
 
-from bot.settings import Settings
+from bot.settings import AppType, Mode, Settings
 from storage.migrate import upgrade
 from tests.fakes.connector import FakeConnector, running_fake_connector
 
@@ -84,18 +85,16 @@ def outbound_guard(monkeypatch: pytest.MonkeyPatch) -> Iterator[OutboundGuard]:
     aiohttp_request = aiohttp.ClientSession._request
     requests_request = requests.Session.request
 
-    async def guarded_aiohttp(
-        self: aiohttp.ClientSession, method: str, str_or_url: Any, **kwargs: Any
-    ) -> Any:
+    async def guarded_aiohttp(self: aiohttp.ClientSession, method: str, str_or_url: Any, **kwargs: Any) -> Any:
         if URL(str(str_or_url)).host not in LOOPBACK_HOSTS:
             guard.blocked.append(f"{method} {str_or_url}")
             raise aiohttp.ClientConnectionError(f"test guard: no outbound request to {str_or_url}")
         return await aiohttp_request(self, method, str_or_url, **kwargs)
 
-    def guarded_requests(self: requests.Session, method: str | bytes, url: str | bytes, **kwargs: Any) -> Any:
-        text = url.decode() if isinstance(url, bytes) else url
+    def guarded_requests(self: requests.Session, method: str, url: str | bytes, **kwargs: Any) -> Any:
+        text = url.decode() if isinstance(url, bytes) else str(url)
         if URL(text).host not in LOOPBACK_HOSTS:
-            guard.blocked.append(f"{method!s} {text}")
+            guard.blocked.append(f"{method} {text}")
             raise requests.ConnectionError(f"test guard: no outbound request to {text}")
         return requests_request(self, method, url, **kwargs)
 
@@ -134,8 +133,8 @@ def database_url(migrated_sqlite_template: Path, tmp_path: Path) -> str:
 def local_settings(database_url: str, clean_env: None) -> Settings:
     """Local mode, authentication off (empty app id), bound to loopback."""
     return Settings(
-        _env_file=None,
-        mode="local",
+        _env_file=None,  # type: ignore[call-arg]  # pydantic-settings init kwarg
+        mode=Mode.LOCAL,
         host="127.0.0.1",
         database_url=database_url,
         allowed_service_hosts=["smba.trafficmanager.net"],
@@ -146,13 +145,13 @@ def local_settings(database_url: str, clean_env: None) -> Settings:
 def auth_settings(database_url: str, clean_env: None) -> Settings:
     """Authentication on (SingleTenant app id + password), still local mode on 127.0.0.1 so it runs here."""
     return Settings(
-        _env_file=None,
-        mode="local",
+        _env_file=None,  # type: ignore[call-arg]  # pydantic-settings init kwarg
+        mode=Mode.LOCAL,
         host="127.0.0.1",
         database_url=database_url,
         app_id=APP_ID,
-        app_password=APP_PASSWORD,
-        app_type="SingleTenant",
+        app_password=SecretStr(APP_PASSWORD),
+        app_type=AppType.SINGLE_TENANT,
         app_tenant_id=APP_TENANT_ID,
         allowed_service_hosts=["smba.trafficmanager.net"],
     )
@@ -185,9 +184,7 @@ async def make_client() -> AsyncIterator[ClientFactory]:
 
 
 @pytest.fixture
-async def http_client(
-    local_settings: Settings, make_client: ClientFactory
-) -> TestClient[web.Request, web.Application]:
+async def http_client(local_settings: Settings, make_client: ClientFactory) -> TestClient[web.Request, web.Application]:
     return await make_client(local_settings)
 
 

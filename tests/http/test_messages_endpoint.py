@@ -112,9 +112,7 @@ async def test_charset_parameter_is_fine(http_client: Client, fake_connector: Fa
         "application/jsonp",
     ],
 )
-async def test_wrong_content_type_is_415(
-    http_client: Client, fake_connector: FakeConnector, content_type: str
-) -> None:
+async def test_wrong_content_type_is_415(http_client: Client, fake_connector: FakeConnector, content_type: str) -> None:
     response = await post(http_client, activity(fake_connector.url), {"Content-Type": content_type})
     await answer(response, 415)
     assert fake_connector.requests == []
@@ -158,9 +156,7 @@ async def test_json_that_is_not_an_activity_is_400(http_client: Client, body: An
 async def test_body_above_the_limit_with_content_length_is_413(
     http_client: Client, local_settings: Settings, fake_connector: FakeConnector
 ) -> None:
-    body = json.dumps(
-        activity(fake_connector.url, text="x" * (local_settings.max_request_bytes + 1))
-    ).encode()
+    body = json.dumps(activity(fake_connector.url, text="x" * (local_settings.max_request_bytes + 1))).encode()
     assert len(body) > local_settings.max_request_bytes
     await answer(await post(http_client, body), 413)
     assert fake_connector.requests == []
@@ -194,9 +190,7 @@ async def test_compressed_body_that_expands_above_the_limit_is_413(
     http_client: Client, local_settings: Settings, fake_connector: FakeConnector
 ) -> None:
     """A small gzip body that inflates past the limit (the limit applies to what the app reads)."""
-    inflated = json.dumps(
-        activity(fake_connector.url, text="x" * (4 * local_settings.max_request_bytes))
-    ).encode()
+    inflated = json.dumps(activity(fake_connector.url, text="x" * (4 * local_settings.max_request_bytes))).encode()
     compressed = gzip.compress(inflated)
     assert len(compressed) < local_settings.max_request_bytes
     response = await post(http_client, compressed, {"Content-Encoding": "gzip"})
@@ -213,9 +207,7 @@ async def test_corrupt_or_unsupported_content_encoding_is_400(http_client: Clien
     await answer(response, 400)
 
 
-async def test_bearer_garbage_is_401_even_with_auth_off(
-    http_client: Client, fake_connector: FakeConnector
-) -> None:
+async def test_bearer_garbage_is_401_even_with_auth_off(http_client: Client, fake_connector: FakeConnector) -> None:
     """botbuilder validates a token whenever one is sent; a malformed one used to be a 500 (§3.2)."""
     response = await post(http_client, activity(fake_connector.url), {"Authorization": "Bearer abc.def.ghi"})
     await answer(response, 401)
@@ -238,18 +230,14 @@ async def test_invalid_utf8_is_400(http_client: Client) -> None:
 
 
 @pytest.mark.parametrize("depth", [100, 100_000])
-async def test_deeply_nested_json_is_400(
-    http_client: Client, fake_connector: FakeConnector, depth: int
-) -> None:
+async def test_deeply_nested_json_is_400(http_client: Client, fake_connector: FakeConnector, depth: int) -> None:
     nested = "[" * depth + "]" * depth
     raw = json.dumps(activity(fake_connector.url)).encode()[:-1] + f', "value": {nested}}}'.encode()
     await answer(await post(http_client, raw), 400)
     assert fake_connector.requests == []
 
 
-async def test_moderately_nested_card_data_is_accepted(
-    http_client: Client, fake_connector: FakeConnector
-) -> None:
+async def test_moderately_nested_card_data_is_accepted(http_client: Client, fake_connector: FakeConnector) -> None:
     value: Any = {"verb": "nonsense"}
     for _ in range(20):
         value = {"inner": value}
@@ -280,9 +268,7 @@ async def test_empty_conversation_or_service_url_is_400(
     await answer(await post(http_client, activity(fake_connector.url, **overrides)), 400)
 
 
-async def test_missing_from_is_answered_without_crashing(
-    http_client: Client, fake_connector: FakeConnector
-) -> None:
+async def test_missing_from_is_answered_without_crashing(http_client: Client, fake_connector: FakeConnector) -> None:
     response = await post(http_client, without(activity(fake_connector.url), "from"))
     await answer(response, 201)
     # the turn failed inside the bot; the user got the localised apology, not silence
@@ -359,9 +345,7 @@ async def test_card_submit_with_unexpected_fields(http_client: Client, fake_conn
     assert fake_connector.sent_to("a:personal-alice") or fake_connector.updates_to("a:personal-alice")
 
 
-async def test_card_submit_with_unknown_verb_says_so(
-    http_client: Client, fake_connector: FakeConnector
-) -> None:
+async def test_card_submit_with_unknown_verb_says_so(http_client: Client, fake_connector: FakeConnector) -> None:
     response = await post(http_client, activity(fake_connector.url, text="", value={"verb": "no.such.verb"}))
     await answer(response, 201)
     texts = [reply.get("text") for reply in fake_connector.sent_to("a:personal-alice")]
@@ -399,9 +383,7 @@ async def test_adaptive_card_action_with_unknown_verb_is_a_200_json_answer(
         assert body["value"] == for_language("sv")("error.card_unknown")
 
 
-async def test_adaptive_card_action_help_answers_with_json(
-    http_client: Client, fake_connector: FakeConnector
-) -> None:
+async def test_adaptive_card_action_help_answers_with_json(http_client: Client, fake_connector: FakeConnector) -> None:
     value = {"action": {"type": "Action.Execute", "verb": "help.open", "data": {}}, "trigger": "manual"}
     response = await post(http_client, invoke(fake_connector.url, value))
     await answer(response, 200)
@@ -436,9 +418,7 @@ async def test_other_invokes_are_501_not_implemented(
     assert await answer(response, 501) == ""
 
 
-async def test_invoke_whose_turn_fails_is_not_a_500(
-    http_client: Client, fake_connector: FakeConnector
-) -> None:
+async def test_invoke_whose_turn_fails_is_not_a_500(http_client: Client, fake_connector: FakeConnector) -> None:
     value = {"action": {"type": "Action.Execute", "verb": "help.open", "data": {}}, "trigger": "manual"}
     response = await post(http_client, without(invoke(fake_connector.url, value), "from"))
     # Today: 501 and an empty body (ForumAdapter's turn-error handler apologises only for messages, so no
@@ -468,9 +448,14 @@ def test_sdk_adaptive_card_error_models_become_json() -> None:
         "value": {"text": "hej"},
     }
     assert _invoke_body(200, {"statusCode": 200}) == {"statusCode": 200}
-    assert _invoke_body(200, {"bad": object()})["type"] == "application/vnd.microsoft.error"
+    fallback = {
+        "statusCode": 200,
+        "type": "application/vnd.microsoft.error",
+        "value": {"code": "InternalError", "message": "the bot could not answer"},
+    }
+    assert _invoke_body(200, {"bad": object()}) == fallback
     unserialisable = AdaptiveCardInvokeResponse(status_code=200, type=CARD_ACTIVITY_MESSAGE, value=object())
-    assert _invoke_body(200, unserialisable)["type"] == "application/vnd.microsoft.error"
+    assert _invoke_body(200, unserialisable) == fallback
 
 
 async def test_failure_outside_the_turn_is_a_bare_500_without_details(
@@ -521,9 +506,7 @@ async def test_readyz_is_503_when_the_database_is_unreachable(
 # --- authentication on --------------------------------------------------------------------------------------
 
 
-async def test_no_authorization_is_401_when_auth_is_on(
-    auth_client: Client, fake_connector: FakeConnector
-) -> None:
+async def test_no_authorization_is_401_when_auth_is_on(auth_client: Client, fake_connector: FakeConnector) -> None:
     response = await post(auth_client, activity(fake_connector.url))
     await answer(response, 401)
     assert fake_connector.requests == []
@@ -581,18 +564,14 @@ async def test_announced_oversize_body_is_refused_before_it_arrives(http_client:
     ],
     ids=["garbage-jwt", "empty-bearer", "bare-bearer", "basic", "lowercase", "three-parts", "long"],
 )
-async def test_malformed_authorization_is_401(
-    auth_client: Client, fake_connector: FakeConnector, header: str
-) -> None:
+async def test_malformed_authorization_is_401(auth_client: Client, fake_connector: FakeConnector, header: str) -> None:
     response = await post(auth_client, activity(fake_connector.url), {"Authorization": header})
     await answer(response, 401)
     assert fake_connector.requests == []
 
 
 async def test_415_and_413_still_apply_with_auth_on(auth_client: Client, auth_settings: Settings) -> None:
-    await answer(
-        await auth_client.post("/api/messages", data=b"{}", headers={"Content-Type": "text/plain"}), 415
-    )
+    await answer(await auth_client.post("/api/messages", data=b"{}", headers={"Content-Type": "text/plain"}), 415)
     too_big = b"x" * (auth_settings.max_request_bytes + 1)
     await answer(await post(auth_client, too_big), 413)
 
@@ -626,9 +605,7 @@ async def test_valid_signed_invoke_answers_200(
     auth_client: Client, fake_connector: FakeConnector, token_issuer: TokenIssuer
 ) -> None:
     value = {"action": {"type": "Action.Execute", "verb": "no.such.verb", "data": {}}, "trigger": "manual"}
-    response = await post(
-        auth_client, invoke(fake_connector.url, value), token_issuer.bearer(fake_connector.url)
-    )
+    response = await post(auth_client, invoke(fake_connector.url, value), token_issuer.bearer(fake_connector.url))
     await answer(response, 200)
     assert (await response.json())["statusCode"] == 200
 
@@ -697,7 +674,7 @@ async def test_unsigned_and_symmetric_tokens_are_401(
     auth_client: Client, fake_connector: FakeConnector, token_issuer: TokenIssuer
 ) -> None:
     claims = {"iss": "https://api.botframework.com", "aud": APP_ID, "serviceurl": fake_connector.url}
-    unsigned = jwt.encode(claims, key=None, algorithm="none", headers={"kid": token_issuer.kid})
+    unsigned = jwt.encode(claims, key="", algorithm="none", headers={"kid": token_issuer.kid})
     symmetric = jwt.encode(claims, key="k" * 32, algorithm="HS256", headers={"kid": token_issuer.kid})
     for token in (unsigned, symmetric):
         response = await post(auth_client, activity(fake_connector.url), {"Authorization": f"Bearer {token}"})

@@ -13,7 +13,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-
 from msrest.exceptions import ClientRequestError
 
 from bot.adapter import ForumAdapter
