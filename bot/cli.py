@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from importlib import metadata
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -20,7 +21,7 @@ BANNER = """
   Never expose this port. For production set FORUMBOT_MODE=production and credentials.
 
   Try it in the Microsoft 365 Agents Playground (emulates Teams chats and channels):
-      npx @microsoft/m365agentsplayground -e http://{host}:{port}/api/messages -c msteams
+      npx @microsoft/m365agentsplayground -e http://{host}:{port}/api/messages -c msteams --disable-telemetry
   Database: {database}
 ================================================================================
 """
@@ -33,6 +34,7 @@ def configure_logging(level: str) -> None:
     )
     # aiohttp's access log never includes headers, so the Authorization header is not written anywhere.
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 def load_settings() -> Settings:
@@ -70,7 +72,8 @@ def package(settings: Settings, out: Path) -> None:
         )
     bot_id = settings.app_id or "00000000-0000-0000-0000-000000000000"
     path = build_package(
-        out, app_id=settings.manifest_app_id, bot_id=bot_id, base_url=settings.public_base_url, version="1.0.0"
+        out, app_id=settings.manifest_app_id, bot_id=bot_id, base_url=settings.public_base_url,
+        version=metadata.version("forumbot"),
     )
     sys.stdout.write(f"wrote {path}\n")
 

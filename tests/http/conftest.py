@@ -56,6 +56,7 @@ from jwt.algorithms import RSAAlgorithm
 from pydantic import SecretStr
 from yarl import URL
 
+from bot.app import create_app
 from bot.settings import AppType, Mode, Settings
 from storage.migrate import upgrade
 from tests.fakes.connector import FakeConnector, running_fake_connector
@@ -64,9 +65,7 @@ APP_ID = "5a1f3c2e-7d4b-4e6a-9c8f-0b1d2e3f4a5b"
 APP_PASSWORD = "test-password-not-a-secret"
 APP_TENANT_ID = "c0ffee00-1234-4abc-8def-0123456789ab"
 OUTBOUND_TOKEN = "outbound-test-token"
-CLIENT_TIMEOUT_SECONDS = 30
-
-
+STUB_JOIN_SECONDS = 30
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
@@ -165,8 +164,6 @@ ClientFactory = Callable[[Settings], Awaitable[TestClient[web.Request, web.Appli
 @pytest.fixture
 async def make_client() -> AsyncIterator[ClientFactory]:
     """Build test clients around `create_app(settings, background=False)`; all are closed at teardown."""
-    from bot.app import create_app
-
     clients: list[TestClient[web.Request, web.Application]] = []
 
     async def factory(settings: Settings) -> TestClient[web.Request, web.Application]:
@@ -329,7 +326,7 @@ def token_issuer(rsa_key: rsa.RSAPrivateKey, monkeypatch: pytest.MonkeyPatch) ->
     finally:
         server.shutdown()
         server.server_close()
-        thread.join(timeout=CLIENT_TIMEOUT_SECONDS)
+        thread.join(timeout=STUB_JOIN_SECONDS)
 
 
 @pytest.fixture
