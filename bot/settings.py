@@ -45,9 +45,7 @@ class Settings(BaseSettings):
     port: int = Field(default=3978, ge=1, le=65535)
     database_url: str = "sqlite+aiosqlite:///forumbot.db"
 
-    app_id: str = Field(
-        default="", validation_alias=AliasChoices("FORUMBOT_APP_ID", "MicrosoftAppId", "app_id")
-    )
+    app_id: str = Field(default="", validation_alias=AliasChoices("FORUMBOT_APP_ID", "MicrosoftAppId", "app_id"))
     app_password: SecretStr = Field(
         default=SecretStr(""),
         validation_alias=AliasChoices("FORUMBOT_APP_PASSWORD", "MicrosoftAppPassword", "app_password"),
@@ -63,9 +61,7 @@ class Settings(BaseSettings):
 
     # NoDecode: the env source would otherwise insist on JSON and reject "a,b" before _split_csv sees it.
     allowed_tenants: Annotated[list[str], NoDecode] = Field(default_factory=list)
-    allowed_service_hosts: Annotated[list[str], NoDecode] = Field(
-        default_factory=lambda: list(DEFAULT_SERVICE_HOSTS)
-    )
+    allowed_service_hosts: Annotated[list[str], NoDecode] = Field(default_factory=lambda: list(DEFAULT_SERVICE_HOSTS))
     default_language: str = "sv"
     manifest_app_id: str = "6f1d7b52-3c7e-4d8a-9a43-5f0e2b7c9d10"
     public_base_url: str = "https://forumbot.example.se"

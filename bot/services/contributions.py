@@ -196,16 +196,17 @@ async def submit(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, 
         titles = {s.id: s.title for s in forum.sections}
         if screened.blocked:
             # Nothing is stored; the author sees the match masked, in their own 1:1 card, never in a channel.
-            messages = [t("screening.blocked", field=titles.get(f.field, f.field), masked=f.masked)
-                        for f in screened.with_tier(Tier.BLOCK)]
+            blocked = {(f.field, f.masked): f for f in screened.with_tier(Tier.BLOCK)}
+            messages = [t("screening.blocked", field=titles.get(field, field), masked=masked)
+                        for field, masked in blocked]
             _count_hits(uow, turn, forum, meeting.id, screened.rule_ids, "screening.blocked")
             await uow.commit()
             return Reply(card=contribution_card(t, form, errors=messages), replace=True)
         confirmed = set(str(data.get("confirmed") or "").split(","))
         if screened.needs_confirmation and not set(screened.rule_ids) <= confirmed:
+            noticed = dict.fromkeys((f.field, f.text_key) for f in screened.findings)
             warnings = [t("screening.warn_intro")] + [
-                t("screening.warn_item", field=titles.get(f.field, f.field), label=t(f.text_key))
-                for f in screened.findings
+                t("screening.warn_item", field=titles.get(field, field), label=t(key)) for field, key in noticed
             ]
             return Reply(card=contribution_card(t, form, warnings=warnings, confirm_rules=screened.rule_ids),
                          replace=True)

@@ -49,7 +49,9 @@ async def removed(uow_factory: UnitOfWorkFactory, origin: Origin, now: datetime)
     conversation_id = base_conversation_id(origin.conversation_id)
     async with uow_factory() as uow:
         await uow.conversations.mark_inactive(conversation_id, "uninstalled", now)
+        person_id = origin.user_id if origin.is_personal else None
+        cancelled = await uow.outbox.cancel_for_conversation(conversation_id, "uninstalled", now, person_id=person_id)
         uow.audit.record(at=now, action="conversation.removed", subject_type="conversation",
-                         subject_id=conversation_id, actor_id=origin.user_id)
+                         subject_id=conversation_id, actor_id=origin.user_id, detail={"cancelled": cancelled})
         await uow.commit()
-    log.info("bot removed: conversation=%s", conversation_id)
+    log.info("bot removed: conversation=%s cancelled=%s", conversation_id, cancelled)

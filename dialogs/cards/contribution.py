@@ -18,6 +18,7 @@ from dialogs.cards.elements import (
     input_toggle,
     text,
 )
+from dialogs.cards.summary import escape_card_text
 from dialogs.texts import Texts
 from domain.model import AgendaSection
 
@@ -132,7 +133,7 @@ def submitted_card(
         value = form.values.get(section.id, "").strip()
         if value:
             body.append(text(section.title, weight="Bolder"))
-            body.append({"type": "TextBlock", "text": escape_markdown(value), "wrap": True})
+            body.append({"type": "TextBlock", "text": escape_card_text(value), "wrap": True})
     if form.late:
         body.append(text(t("contribution.late_saved")))
     data = {"meeting_id": form.meeting_id, "organisation_id": form.organisation_id}
@@ -141,11 +142,3 @@ def submitted_card(
 
 def closed_card(t: Texts, form: ContributionForm) -> Element:
     return card([heading(t("contribution.title", forum=form.forum_name)), text(t("contribution.closed"))])
-
-
-_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\*_[]()#<>`~|"})
-
-
-def escape_markdown(value: str) -> str:
-    """User text shown in a card must not turn into links or formatting."""
-    return value.translate(_MARKDOWN_SPECIAL)

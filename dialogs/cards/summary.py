@@ -92,9 +92,7 @@ def escape_markdown_inline(value: str) -> str:
 
 def _meeting_words(t: Texts, summary: Summary) -> str:
     local = summary.starts_at.astimezone(ZoneInfo(summary.timezone))
-    return t(
-        "calendar.datetime", date=format_date(t, summary.meeting_date), time=format_time(t, local.time())
-    )
+    return t("calendar.datetime", date=format_date(t, summary.meeting_date), time=format_time(t, local.time()))
 
 
 def _header_facts(t: Texts, summary: Summary) -> list[tuple[str, str]]:
@@ -212,9 +210,7 @@ class _CardBuilder:
                 yield owner
             yield from self.text_blocks(raw, heading_bytes, owner, resume)
 
-    def section(
-        self, section: SummarySection, *, late: bool, lead: tuple[_Block, ...] = ()
-    ) -> Iterator[_Block]:
+    def section(self, section: SummarySection, *, late: bool, lead: tuple[_Block, ...] = ()) -> Iterator[_Block]:
         title = escape_card_inline(section.section.title)
         resume = self.t("summary.late_continued" if late else "summary.continued", title=title)
         items = [(escape_card_inline(e.organisation.name), e.text) for e in section.entries]
@@ -226,9 +222,7 @@ class _CardBuilder:
         for key, organisations in _lists(summary):
             title = t(key, count=len(organisations))
             names = t("summary.list_separator").join(" ".join(o.name.split()) for o in organisations)
-            yield from self.group(
-                _section_heading(title), t("summary.continued", title=title), [(None, names)]
-            )
+            yield from self.group(_section_heading(title), t("summary.continued", title=title), [(None, names)])
         for section in summary.sections:
             yield from self.section(section, late=False)
         for index, section in enumerate(summary.late):
@@ -240,12 +234,15 @@ def _cut(raw: str, escape: Callable[[str], str], limit: int) -> list[tuple[Eleme
     """TextBlocks for `raw`, each at most `limit` bytes, cut after a line break, else a space, else anyhow."""
     pieces: list[tuple[Element, int]] = []
     rest = raw
-    while escaped := escape(rest):
-        whole = text(escaped)
-        if (size := utf16_size(whole)) <= limit:
-            pieces.append((whole, size))
-            break
-        fits, too_long = 0, min(len(rest), limit // 2 + 1)  # at least 2 bytes a character
+    while rest:
+        if len(rest) <= limit // 2:  # a character is at least 2 bytes: longer never fits, don't escape it all
+            if not (escaped := escape(rest)):
+                break
+            whole = text(escaped)
+            if (size := utf16_size(whole)) <= limit:
+                pieces.append((whole, size))
+                break
+        fits, too_long = 0, min(len(rest), limit // 2 + 1)
         while too_long - fits > 1:
             middle = (fits + too_long) // 2
             if utf16_size(text(escape(rest[:middle]))) <= limit:
@@ -255,8 +252,8 @@ def _cut(raw: str, escape: Callable[[str], str], limit: int) -> list[tuple[Eleme
         if fits == 0:
             raise ValueError(f"a summary card cannot hold any text within {limit} bytes")
         cut = _natural_cut(rest, fits)
-        element = text(escape(rest[:cut]))
-        if escape(rest[:cut]):
+        if escaped := escape(rest[:cut]):
+            element = text(escaped)
             pieces.append((element, utf16_size(element)))
         rest = rest[cut:]
     return pieces
@@ -348,9 +345,7 @@ def render_summary_cards(t: Texts, summary: Summary, *, max_bytes: int = MAX_MES
     return cards
 
 
-def summary_activities(
-    t: Texts, summary: Summary, *, max_bytes: int = MAX_MESSAGE_BYTES
-) -> list[dict[str, Any]]:
+def summary_activities(t: Texts, summary: Summary, *, max_bytes: int = MAX_MESSAGE_BYTES) -> list[dict[str, Any]]:
     """Bot Framework message activities, one per card part, each at most `max_bytes` (UTF-16 JSON)."""
     widest = summary_fallback_line(t, summary, part=_RESERVED_PART, parts=_RESERVED_PART)
     overhead = utf16_size(_activity(widest, {})) - utf16_size({})

@@ -216,3 +216,24 @@ async def test_a_person_can_switch_language(uow_factory: UnitOfWorkFactory, cloc
     assert reply[-1].text == "I will write to you in English from now on."
     english = texts_in(card_of((await chat.say(ANNA, "hjälp"))[-1]))
     assert "What you can do" in english
+
+
+async def test_removing_the_bot_marks_the_conversation_inactive_and_cancels_its_queue(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    from botbuilder.schema import Activity
+
+    bot, _ = make_bot(uow_factory, clock)
+    chat = channel(bot)
+    await chat.install(ANNA)
+    await chat._run(ANNA, Activity(type="installationUpdate", action="remove"))
+    async with uow_factory() as uow:
+        stored = await uow.conversations.get(CHANNEL)
+        assert stored is not None and not stored.active
+        rows = list(await uow.session.scalars(select(OutboxRow).where(OutboxRow.kind == "welcome")))
+        assert [r.status for r in rows] == ["cancelled"]
+    await chat.install(ANNA)  # installed again later: active again, but no second welcome
+    async with uow_factory() as uow:
+        stored = await uow.conversations.get(CHANNEL)
+        assert stored is not None and stored.active
+        assert len(list(await uow.session.scalars(select(OutboxRow).where(OutboxRow.kind == "welcome")))) == 1
