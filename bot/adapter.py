@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from botbuilder.core import TurnContext
+from botbuilder.core import BotAdapter, InvokeResponse, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
-from botbuilder.schema import ActivityTypes
+from botbuilder.schema import Activity, ActivityTypes
 
 from bot.settings import Settings
 from dialogs.texts import for_language, negotiate
@@ -30,9 +30,16 @@ class ForumAdapter(CloudAdapter):  # type: ignore[misc]
             type(error).__name__,
             exc_info=error,
         )
-        if activity.type == ActivityTypes.message:
-            language = negotiate(None, activity.locale, self._default_language)
-            try:
-                await context.send_activity(for_language(language)("error.turn_failed"))
-            except Exception:  # the apology is best effort; the original error is already logged
-                log.warning("could not send the turn-error apology for activity %s", activity.id)
+        language = negotiate(None, activity.locale, self._default_language)
+        apology = for_language(language)("error.turn_failed")
+        try:
+            if activity.type == ActivityTypes.message:
+                await context.send_activity(apology)
+            elif activity.type == ActivityTypes.invoke and not context.turn_state.get(BotAdapter._INVOKE_RESPONSE_KEY):
+                # A card button whose turn failed still gets an answer the person can read.
+                body = {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": apology}
+                await context.send_activity(
+                    Activity(type=ActivityTypes.invoke_response, value=InvokeResponse(status=200, body=body))
+                )
+        except Exception:  # the apology is best effort; the original error is already logged
+            log.warning("could not send the turn-error apology for activity %s", activity.id)

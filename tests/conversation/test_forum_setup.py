@@ -237,3 +237,26 @@ async def test_removing_the_bot_marks_the_conversation_inactive_and_cancels_its_
         stored = await uow.conversations.get(CHANNEL)
         assert stored is not None and stored.active
         assert len(list(await uow.session.scalars(select(OutboxRow).where(OutboxRow.kind == "welcome")))) == 1
+
+
+async def test_a_card_button_whose_turn_fails_still_gets_a_readable_answer(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    from botbuilder.schema import Activity
+
+    from bot.adapter import ForumAdapter
+    from tests.conversation.harness import test_settings
+
+    bot, _ = make_bot(uow_factory, clock)
+
+    async def broken(*_: object) -> None:
+        raise RuntimeError("boom")
+
+    bot.card_actions["help.open"] = broken  # type: ignore[assignment]
+    chat = channel(bot)
+    chat.adapter.on_turn_error = ForumAdapter(test_settings())._on_error
+    value = {"action": {"type": "Action.Execute", "verb": "help.open", "data": {}}}
+    replies = await chat._run(ANNA, Activity(type="invoke", name="adaptiveCard/action", value=value))
+    invoke = [a for a in replies if a.type == "invokeResponse"]
+    assert len(invoke) == 1 and invoke[0].value.status == 200
+    assert "Inget av det du redan sparat har försvunnit" in invoke[0].value.body["value"]
