@@ -45,9 +45,7 @@ def text_for(organisation: int, section: int) -> str:
 
 def build(organisation_count: int) -> tuple[Forum, list[ContributionInput]]:
     sections = tuple(AgendaSection(f"s{i}", f"Dagordningspunkt {i + 1}", i) for i in range(SECTIONS))
-    organisations = tuple(
-        Organisation(f"o{i}", f"Organisation {i + 1}", i) for i in range(organisation_count)
-    )
+    organisations = tuple(Organisation(f"o{i}", f"Organisation {i + 1}", i) for i in range(organisation_count))
     forum = Forum(
         "f1",
         "Gemensam lägesbild",
@@ -85,9 +83,7 @@ def measure(organisation_count: int, repeats: int) -> tuple[float, int]:
     t = Texts("sv", strict=True)
 
     def compile_and_render() -> int:
-        summary = compile_summary(
-            forum, MEETING_DATE, STARTS_AT, DEADLINE_AT, contributions, compiled_at=DEADLINE_AT
-        )
+        summary = compile_summary(forum, MEETING_DATE, STARTS_AT, DEADLINE_AT, contributions, compiled_at=DEADLINE_AT)
         return len(summary_activities(t, summary))
 
     return median_ms(compile_and_render, repeats), compile_and_render()

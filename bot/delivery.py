@@ -152,7 +152,7 @@ def _host(url: str) -> str:
         return "?"
 
 
-def _disable_sdk_retries(tc: TurnContext) -> None:
+def disable_sdk_retries(tc: TurnContext) -> None:
     """msrest retries PUTs (honouring Retry-After) inside its worker thread; we own retries: switch that off.
 
     Measured with 4.17.1: an update answered 500/503/429+Retry-After was sent 4 times and then surfaced as a
@@ -251,9 +251,7 @@ class DeliveryWorker:
         self._max_inline_wait = min(10.0, settings.delivery_lease_seconds / 4)
         # a claimed row is only sent while its lease outlasts a full call (timeout plus a rate-limit wait)
         self._lease_margin = timedelta(
-            seconds=min(
-                settings.delivery_timeout_seconds + self._max_inline_wait, settings.delivery_lease_seconds / 2
-            )
+            seconds=min(settings.delivery_timeout_seconds + self._max_inline_wait, settings.delivery_lease_seconds / 2)
         )
 
     # ------------------------------------------------------------------ lifecycle
@@ -338,9 +336,7 @@ class DeliveryWorker:
         async with self._lock:
             now = self._clock.now()
             async with self._uow() as uow:
-                await uow.outbox.release_expired_leases(
-                    now, max_attempts=self._settings.delivery_max_attempts
-                )
+                await uow.outbox.release_expired_leases(now, max_attempts=self._settings.delivery_max_attempts)
                 claimed: list[ClaimedMessage] = []
                 if not self._stopping and not self._paused(now):
                     claimed = await uow.outbox.claim_due(
@@ -411,20 +407,15 @@ class DeliveryWorker:
 
         # R3.4: the allow-list, immediately before the call, on the URL the SDK will actually use.
         if not self._settings.service_url_allowed(route.service_url) or (
-            route.conversation is not None
-            and not self._settings.service_url_allowed(route.conversation.service_url)
+            route.conversation is not None and not self._settings.service_url_allowed(route.conversation.service_url)
         ):
-            log.error(
-                "delivery alert: service_url_not_allowed row=%s host=%s", message.id, _host(route.service_url)
-            )
+            log.error("delivery alert: service_url_not_allowed row=%s host=%s", message.id, _host(route.service_url))
             return Outcome("dead", "service_url_not_allowed", attempted=False)
 
         call = _Call()
         try:
             if route.kind == "continue":
-                await asyncio.wait_for(
-                    self._continue(route, activity, call), self._settings.delivery_timeout_seconds
-                )
+                await asyncio.wait_for(self._continue(route, activity, call), self._settings.delivery_timeout_seconds)
             else:
                 await asyncio.wait_for(
                     self._create(message, route, activity, call), self._settings.delivery_timeout_seconds
@@ -481,11 +472,7 @@ class DeliveryWorker:
             personal = await uow.conversations.personal_for(message.person_id)
             if personal is not None and personal.active:
                 return self._continue_route(personal)
-            via = (
-                await uow.conversations.get(message.via_conversation_id)
-                if message.via_conversation_id
-                else None
-            )
+            via = await uow.conversations.get(message.via_conversation_id) if message.via_conversation_id else None
             if via is None or not via.active:
                 raise _Stop(Outcome("dead", "no_conversation", attempted=False))
             person = await uow.people.get(message.person_id)
@@ -498,9 +485,7 @@ class DeliveryWorker:
             )
 
     @staticmethod
-    def _continue_route(
-        conversation: StoredConversation | None, *, update_activity_id: str | None = None
-    ) -> _Route:
+    def _continue_route(conversation: StoredConversation | None, *, update_activity_id: str | None = None) -> _Route:
         if conversation is None:
             raise _Stop(Outcome("dead", "conversation_unknown", attempted=False))
         if not conversation.active:
@@ -519,7 +504,7 @@ class DeliveryWorker:
         reference = reference_from_json(dict(route.conversation.reference))
 
         async def callback(tc: TurnContext) -> None:
-            _disable_sdk_retries(tc)
+            disable_sdk_retries(tc)
             call.conversation_id = tc.activity.conversation.id if tc.activity.conversation else None
             try:
                 call.request_made = True
@@ -557,7 +542,7 @@ class DeliveryWorker:
         async def callback(tc: TurnContext) -> None:
             # The CreateConversation turn is an event with no `from` and no conversation type: fix both so the
             # stored reference works for later continue_conversation calls (and the reply has a recipient).
-            _disable_sdk_retries(tc)
+            disable_sdk_retries(tc)
             try:
                 tc.activity.from_property = user
                 reference: ConversationReference = TurnContext.get_conversation_reference(tc.activity)
@@ -584,9 +569,7 @@ class DeliveryWorker:
             route.service_url,
         )
 
-    def _outcome_of_failure(
-        self, message: ClaimedMessage, route: _Route, call: _Call, failure: Failure
-    ) -> Outcome:
+    def _outcome_of_failure(self, message: ClaimedMessage, route: _Route, call: _Call, failure: Failure) -> Outcome:
         """security-and-reliability.md §4.3, as implemented (see the module docstring of the report)."""
         now = self._clock.now()
         attempt = message.attempts + 1
@@ -605,9 +588,7 @@ class DeliveryWorker:
             return Outcome("retry", failure.label, status, next_attempt_at=until)
         if status is None or status in TRANSIENT_STATUSES or (status >= 500 and status not in (501, 505)):
             if attempt >= self._settings.delivery_max_attempts:
-                log.warning(
-                    "delivery gave up: row=%s attempts=%d error=%s", message.id, attempt, failure.label
-                )
+                log.warning("delivery gave up: row=%s attempts=%d error=%s", message.id, attempt, failure.label)
                 return Outcome("dead", failure.label, status)
             wait = self._backoff(attempt)
             retry_after = parse_retry_after(failure.retry_after, now)  # e.g. a 503 with Retry-After
@@ -622,10 +603,14 @@ class DeliveryWorker:
             log.warning("delivery refused as too large: row=%s (not resent)", message.id)
             return Outcome("dead", "too_large", status)
         if status in GONE_STATUSES:
-            gone = conversation_id if call.request_made or route.kind == "continue" else None
-            log.warning(
-                "delivery target gone: row=%s conversation=%s error=%s", message.id, gone, failure.label
+            # a 404 on an update may only mean the message was deleted: the conversation is gone only when
+            # Teams says so (or for sends, where a 404 can only be about the conversation)
+            conversation_level = (
+                status == 403 or failure.code == "ConversationNotFound" or route.update_activity_id is None
             )
+            reached = call.request_made or route.kind == "continue"
+            gone = conversation_id if reached and conversation_level else None
+            log.warning("delivery target gone: row=%s conversation=%s error=%s", message.id, gone, failure.label)
             personal = route.kind == "create" or (
                 route.conversation is not None and route.conversation.type == "personal"
             )
@@ -670,13 +655,9 @@ class DeliveryWorker:
                 )
             elif outcome.kind == "retry":
                 assert outcome.next_attempt_at is not None
-                await outbox.mark_retry(
-                    message.id, outcome.next_attempt_at, outcome.status_code, outcome.error, now
-                )
+                await outbox.mark_retry(message.id, outcome.next_attempt_at, outcome.status_code, outcome.error, now)
             elif outcome.kind == "dead":
-                await outbox.mark_dead(
-                    message.id, outcome.error, outcome.status_code, now, attempted=outcome.attempted
-                )
+                await outbox.mark_dead(message.id, outcome.error, outcome.status_code, now, attempted=outcome.attempted)
             elif outcome.kind == "cancelled":
                 await outbox.mark_cancelled(message.id, outcome.error, now)
             else:

@@ -18,7 +18,7 @@ from dialogs.cards.elements import (
     input_toggle,
     text,
 )
-from dialogs.cards.summary import escape_card_text
+from dialogs.cards.escaping import escape_card_text
 from dialogs.texts import Texts
 from domain.model import AgendaSection
 

@@ -9,13 +9,20 @@ re-serialising the card after every element.
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from dialogs.cards.elements import Element, attachment, card, facts, heading, text
+from dialogs.cards.escaping import (
+    LINE_START_RISKS,
+    escape_card_inline,
+    escape_card_text,
+    escape_markdown_inline,
+    escape_markdown_text,
+    literal_line_start,
+)
 from dialogs.texts import Texts
 from dialogs.texts.formatting import format_date, format_datetime, format_time
 from domain.model import Organisation
@@ -25,11 +32,6 @@ MAX_MESSAGE_BYTES = 80_000
 _SEPARATOR = 2 * len(", ")  # between two items of a JSON list, in UTF-16 bytes
 _RESERVED_PART = 99_999  # part numbers are reserved at this width, then filled in
 
-# Escaped with chained str.replace (backslash first): far faster than re.sub templates or str.translate.
-_TEAMS_SPECIAL = "\\`*_[]#<>"
-_MARKDOWN_SPECIAL = "\\`*_[]#<>|~&"
-_NUMBERED_MARKER = re.compile(r"(\d+)([.)])")
-_LINE_START_RISKS = frozenset("-+=0123456789")
 
 
 _JSON = json.JSONEncoder(ensure_ascii=False)  # what json.dumps(ensure_ascii=False) builds on every call
@@ -38,53 +40,6 @@ _JSON = json.JSONEncoder(ensure_ascii=False)  # what json.dumps(ensure_ascii=Fal
 def utf16_size(value: object) -> int:
     """Bytes of `value` serialised as JSON, counted in UTF-16 (how Teams measures a message)."""
     return len(_JSON.encode(value).encode("utf-16-le"))
-
-
-# -- escaping ---------------------------------------------------------------------------------------------
-
-
-def _escape_specials(value: str, special: str) -> str:
-    for character in special:
-        if character in value:
-            value = value.replace(character, "\\" + character)
-    return value
-
-
-def _literal_line_start(line: str) -> str:
-    """A stripped line that cannot start a list, a setext underline or a thematic break."""
-    if line[:1] in ("-", "+", "="):
-        return "\\" + line
-    if line[:1].isdigit() and (marker := _NUMBERED_MARKER.match(line)):
-        return f"{marker[1]}\\{line[marker.end(1) :]}"
-    return line
-
-
-def _literal_lines(value: str) -> list[str]:
-    """Stripped, non-blank lines, none starting a list, a heading underline or a thematic break."""
-    lines = [stripped for line in value.splitlines() if (stripped := line.strip())]
-    return [_literal_line_start(line) if line[0] in _LINE_START_RISKS else line for line in lines]
-
-
-def escape_card_text(value: str) -> str:
-    """User text as literal Teams card markdown: no emphasis, links, lists or HTML; each line kept."""
-    return "\n\n".join(_literal_lines(_escape_specials(value, _TEAMS_SPECIAL)))
-
-
-def escape_card_inline(value: str) -> str:
-    """A name or title for a card: one line, literal."""
-    return _literal_line_start(" ".join(_escape_specials(value, _TEAMS_SPECIAL).split()))
-
-
-def escape_markdown_text(value: str) -> str:
-    """User text as literal CommonMark: paragraphs kept, lines within a paragraph end in a hard break."""
-    escaped = _escape_specials(value, _MARKDOWN_SPECIAL)
-    paragraphs = "\n".join(line.strip() for line in escaped.splitlines()).split("\n\n")
-    blocks = ["  \n".join(_literal_lines(paragraph)) for paragraph in paragraphs]
-    return "\n\n".join(block for block in blocks if block)
-
-
-def escape_markdown_inline(value: str) -> str:
-    return _literal_line_start(" ".join(_escape_specials(value, _MARKDOWN_SPECIAL).split()))
 
 
 # -- words shared by every format -------------------------------------------------------------------------
@@ -178,7 +133,7 @@ class _CardBuilder:
     ) -> list[_Block]:
         """`raw` as TextBlocks, each small enough to share a fresh card with the resumed headings."""
         owner_bytes = 0 if owner is None else owner.size + self.continued_extra + _SEPARATOR
-        pieces = _cut(raw, escape_card_text, self.capacity - heading_bytes - owner_bytes - _SEPARATOR)
+        pieces = _cut(escape_card_text(raw), self.capacity - heading_bytes - owner_bytes - _SEPARATOR)
         if len(pieces) == 1 or owner is None:
             return [_Block(element, size, resume=resume) for element, size in pieces]
         resumed = _owner_name(self.t("summary.continued", title=owner.element["text"]))
@@ -230,42 +185,47 @@ class _CardBuilder:
             yield from self.section(section, late=True, lead=lead)
 
 
-def _cut(raw: str, escape: Callable[[str], str], limit: int) -> list[tuple[Element, int]]:
-    """TextBlocks for `raw`, each at most `limit` bytes, cut after a line break, else a space, else anyhow."""
+def _cut(escaped: str, limit: int) -> list[tuple[Element, int]]:
+    """TextBlocks for escaped text, each at most `limit` bytes.
+
+    The text is escaped once, before cutting: a cut never splits an escape, and a piece that starts in the
+    middle of a line gets its line start made literal again.
+    """
     pieces: list[tuple[Element, int]] = []
-    rest = raw
+    rest = escaped.strip()
     while rest:
-        if len(rest) <= limit // 2:  # a character is at least 2 bytes: longer never fits, don't escape it all
-            if not (escaped := escape(rest)):
-                break
-            whole = text(escaped)
+        if len(rest) <= limit // 2:  # a character is at least 2 bytes: a longer rest never fits
+            whole = text(rest)
             if (size := utf16_size(whole)) <= limit:
                 pieces.append((whole, size))
                 break
         fits, too_long = 0, min(len(rest), limit // 2 + 1)
         while too_long - fits > 1:
             middle = (fits + too_long) // 2
-            if utf16_size(text(escape(rest[:middle]))) <= limit:
+            if utf16_size(text(rest[:middle])) <= limit:
                 fits = middle
             else:
                 too_long = middle
-        if fits == 0:
-            raise ValueError(f"a summary card cannot hold any text within {limit} bytes")
         cut = _natural_cut(rest, fits)
-        if escaped := escape(rest[:cut]):
-            element = text(escaped)
-            pieces.append((element, utf16_size(element)))
-        rest = rest[cut:]
+        if cut == 0:
+            raise ValueError(f"a summary card cannot hold any text within {limit} bytes")
+        piece = text(rest[:cut].rstrip())
+        pieces.append((piece, utf16_size(piece)))
+        rest = rest[cut:].lstrip()
+        rest = literal_line_start(rest) if rest[:1] in LINE_START_RISKS else rest
     return pieces
 
 
 def _natural_cut(value: str, fits: int) -> int:
-    """Where to cut at or before `fits`: after a line break, else after a space, in the latter half."""
+    """Where to cut at or before `fits`: after a line break, else a space, in the latter half; never in an escape."""
     for separator in ("\n", " "):
         position = value.rfind(separator, fits // 2, fits)
         if position >= 0:
             return position + 1
-    return fits
+    backslashes = 0  # escapes are backslash pairs, so an odd run of them before the cut ends in an open escape
+    while backslashes < fits and value[fits - 1 - backslashes] == "\\":
+        backslashes += 1
+    return fits - backslashes % 2
 
 
 def _card_envelope(t: Texts, summary: Summary, part: int, parts: int) -> Element:

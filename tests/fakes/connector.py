@@ -226,9 +226,7 @@ class FakeConnector:
 
     def hang_next(self, path_contains: str = "", *, times: int | None = 1, method: str | None = None) -> None:
         """Hold matching requests unanswered until `release_hangs()`, `stop()` or 30 s; then answer 504."""
-        self._rules.append(
-            _Rule(path_contains, method.upper() if method else None, 504, {}, None, times, hang=True)
-        )
+        self._rules.append(_Rule(path_contains, method.upper() if method else None, 504, {}, None, times, hang=True))
 
     def release_hangs(self) -> None:
         self._release.set()
@@ -245,9 +243,7 @@ class FakeConnector:
 
     # ------------------------------------------------------------------ inspection
 
-    def activity_posts(
-        self, conversation_id: str | None = None, *, ok_only: bool = False
-    ) -> list[RecordedRequest]:
+    def activity_posts(self, conversation_id: str | None = None, *, ok_only: bool = False) -> list[RecordedRequest]:
         """Every POST of an activity (also the failed ones unless ok_only), optionally to one conversation."""
         return [
             r
@@ -271,9 +267,7 @@ class FakeConnector:
 
     def count(self, *, method: str | None = None, path_contains: str = "") -> int:
         return sum(
-            1
-            for r in self.requests
-            if (method is None or r.method == method.upper()) and path_contains in r.path
+            1 for r in self.requests if (method is None or r.method == method.upper()) and path_contains in r.path
         )
 
     # ------------------------------------------------------------------ the handler

@@ -79,9 +79,7 @@ def make_worker(uow_factory: UnitOfWorkFactory, clock: FixedClock, clean_env: No
     return make
 
 
-def reference(
-    conversation_id: str, service_url: str, ctype: str = "channel", user: str = "29:alice"
-) -> dict[str, Any]:
+def reference(conversation_id: str, service_url: str, ctype: str = "channel", user: str = "29:alice") -> dict[str, Any]:
     """Shaped like TurnContext.get_conversation_reference(activity).serialize()."""
     return {
         "activityId": "1700000000000",
@@ -294,9 +292,7 @@ async def test_update_waits_for_its_target(
     async with uow_factory() as uow:  # the original is in another worker's hands
         await uow.outbox.claim_due(clock.now(), 1, 600)
         await uow.commit()
-    update = await enqueue(
-        uow_factory, clock, kind="summary", slot="u", operation="update", update_of_id=original
-    )
+    update = await enqueue(uow_factory, clock, kind="summary", slot="u", operation="update", update_of_id=original)
     await make_worker().drain()
     assert connector.requests == []
     stored = await row(uow_factory, update)
@@ -325,9 +321,7 @@ async def test_sdk_retries_are_off_so_an_update_503_is_one_request(
         503,
         "503 ServiceUnavailable",
     )
-    assert stored["next_attempt_at"] == clock.now() + timedelta(
-        seconds=7
-    )  # Retry-After beats the 1.5 s backoff
+    assert stored["next_attempt_at"] == clock.now() + timedelta(seconds=7)  # Retry-After beats the 1.5 s backoff
     assert worker.paused_until is None  # only a 429 pauses everyone
 
 
@@ -454,9 +448,7 @@ async def test_connection_refused_is_transient(
     assert (stored["status"], stored["last_error"], stored["attempts"]) == ("retry", "connection_error", 1)
 
 
-@pytest.mark.parametrize(
-    ("status", "code"), [(403, "BotNotInConversationRoster"), (404, "ConversationNotFound")]
-)
+@pytest.mark.parametrize(("status", "code"), [(403, "BotNotInConversationRoster"), (404, "ConversationNotFound")])
 async def test_gone_conversation_is_dead_inactive_and_its_queue_cancelled(
     status: int,
     code: str,
@@ -486,6 +478,21 @@ async def test_gone_conversation_is_dead_inactive_and_its_queue_cancelled(
     conv = await conversation(uow_factory, CHANNEL)
     assert conv is not None
     assert (conv["active"], conv["inactive_reason"]) == (False, f"{status} {code}")
+
+
+async def test_update_of_a_deleted_message_does_not_retire_the_conversation(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, connector: FakeConnector, make_worker: WorkerFactory
+) -> None:
+    await store_conversation(uow_factory, clock, connector.url)
+    original = await enqueue(uow_factory, clock)
+    worker = make_worker()
+    await worker.drain()
+    update = await enqueue(uow_factory, clock, slot="u", operation="update", update_of_id=original)
+    connector.fail_next(CHANNEL, 404, body={"error": {"code": "ActivityNotFound", "message": "gone"}}, method="PUT")
+    await worker.drain()
+    assert (await row(uow_factory, update))["last_error"] == "404 ActivityNotFound"
+    conv = await conversation(uow_factory, CHANNEL)
+    assert conv is not None and conv["active"] is True
 
 
 async def test_413_is_dead_after_exactly_one_request(
@@ -559,9 +566,7 @@ async def test_inactive_conversation_is_cancelled_without_a_request(
 # ---------------------------------------------------------------------------- service URL allow-list (R3.4)
 
 
-async def insert_tampered(
-    uow_factory: UnitOfWorkFactory, clock: FixedClock, column_url: str, json_url: str
-) -> None:
+async def insert_tampered(uow_factory: UnitOfWorkFactory, clock: FixedClock, column_url: str, json_url: str) -> None:
     """A reference written behind the repository's back (admin edit, restored backup, SQL injection...)."""
     async with uow_factory() as uow:
         uow.session.add(

@@ -150,11 +150,11 @@ async def test_concurrent_claims_get_disjoint_rows(uow_factory: UnitOfWorkFactor
     assert {len(first), len(second)} == {4, 2}
 
 
+# Row locks exist on PostgreSQL only; SQLite serialises writers (BEGIN IMMEDIATE), so this runs there only.
+@pytest.mark.parametrize("backend", ["postgresql"])
 async def test_postgres_skip_locked_skips_rows_held_by_an_open_transaction(
     backend: str, uow_factory: UnitOfWorkFactory, clock: FixedClock
 ) -> None:
-    if backend != "postgresql":
-        pytest.skip("row locks exist on PostgreSQL only; SQLite serialises writers (BEGIN IMMEDIATE)")
     ids = await enqueue_many(uow_factory, clock, 6)
     async with uow_factory() as holder:
         held = await holder.outbox.claim_due(clock.now(), limit=3, lease_seconds=60)

@@ -47,9 +47,7 @@ def utf16(value: object) -> int:
 
 
 def make_forum(sections: tuple[AgendaSection, ...], organisations: tuple[Organisation, ...]) -> Forum:
-    return Forum(
-        "f1", "Trygghetsforum Centrum", "tenant", "19:forum", "29:chair", Schedule(), sections, organisations
-    )
+    return Forum("f1", "Trygghetsforum Centrum", "tenant", "19:forum", "29:chair", Schedule(), sections, organisations)
 
 
 def entry(organisation_id: str, texts: dict[str, str], **changes: Any) -> ContributionInput:
@@ -100,9 +98,7 @@ def position(haystack: list[str], needle: str) -> int:
     return next(i for i, value in enumerate(haystack) if needle in value)
 
 
-def test_the_card_lists_each_sections_texts_under_the_organisation_names_in_order(
-    sv: Texts, summary: Summary
-) -> None:
+def test_the_card_lists_each_sections_texts_under_the_organisation_names_in_order(sv: Texts, summary: Summary) -> None:
     cards = render_summary_cards(sv, summary)
 
     assert len(cards) == 1
@@ -127,9 +123,7 @@ def test_the_card_lists_each_sections_texts_under_the_organisation_names_in_orde
     ]
 
 
-def test_the_card_header_names_the_meeting_the_deadline_and_how_many_reported(
-    sv: Texts, summary: Summary
-) -> None:
+def test_the_card_header_names_the_meeting_the_deadline_and_how_many_reported(sv: Texts, summary: Summary) -> None:
     texts = texts_of(render_summary_cards(sv, summary))
 
     assert texts[0] == "Lägesbild – Trygghetsforum Centrum"
@@ -173,9 +167,7 @@ def test_a_preview_says_it_is_not_final(sv: Texts) -> None:
 
 
 def test_user_text_cannot_inject_formatting_links_or_lists(sv: Texts) -> None:
-    hostile = (
-        "**Viktigt** [klicka här](http://evil.example)\n- punkt\n1. numrerad\n# rubrik\n<at>Alla</at> _i_"
-    )
+    hostile = "**Viktigt** [klicka här](http://evil.example)\n- punkt\n1. numrerad\n# rubrik\n<at>Alla</at> _i_"
     forum = make_forum(SECTIONS, (Organisation("o", "**Fet** [org](http://evil.example)", 1),))
     summary = compile_at(forum, [entry("o", {"events": hostile})])
 
@@ -194,16 +186,12 @@ def test_user_text_cannot_inject_formatting_links_or_lists(sv: Texts) -> None:
 def many_organisations(count: int, sections: int, length: int) -> tuple[Forum, list[ContributionInput]]:
     agenda = tuple(AgendaSection(f"s{i}", f"Punkt {i + 1}", i) for i in range(sections))
     organisations = tuple(Organisation(f"o{i}", f"Organisation {i + 1}", i) for i in range(count))
-    contributions = [
-        entry(o.id, {s.id: distinct_text(o.id, s.id, length) for s in agenda}) for o in organisations
-    ]
+    contributions = [entry(o.id, {s.id: distinct_text(o.id, s.id, length) for s in agenda}) for o in organisations]
     return make_forum(agenda, organisations), contributions
 
 
 def distinct_text(organisation_id: str, section_id: str, length: int) -> str:
-    words = (
-        f"<{organisation_id}/{section_id}> " + "läget är lugnt men vi ser oro kring torget på kvällarna " * 40
-    )
+    words = f"<{organisation_id}/{section_id}> " + "läget är lugnt men vi ser oro kring torget på kvällarna " * 40
     return words[:length].strip()
 
 
@@ -270,14 +258,28 @@ def test_a_single_huge_text_is_split_across_cards_with_its_owner_repeated(sv: Te
 def test_splitting_counts_utf16_so_emoji_and_escapes_never_overflow(sv: Texts) -> None:
     text = '🚓 *akut* [brand] \\ "citat" \n' * 400
     forum, _ = many_organisations(10, 3, 10)
-    summary = compile_at(
-        forum, [entry(o.id, {s.id: text for s in forum.sections}) for o in forum.organisations]
-    )
+    summary = compile_at(forum, [entry(o.id, {s.id: text for s in forum.sections}) for o in forum.organisations])
 
     for limit in (5_000, 12_345, LIMIT):
         cards = render_summary_cards(sv, summary, max_bytes=limit)
         assert all(utf16(card) <= limit for card in cards)
         assert sum(t.count("🚓") for t in texts_of(cards)) == 10 * 3 * 400
+
+
+@pytest.mark.parametrize("hostile", ["*" * 60_000, "- punkt 1. ett " * 8_000], ids=["stars", "markers"])
+def test_cuts_never_split_an_escape_or_start_a_piece_with_a_list_marker(sv: Texts, hostile: str) -> None:
+    forum = make_forum(SECTIONS, ORGANISATIONS[:1])
+    summary = compile_at(forum, [entry("school", {"events": hostile})])
+
+    cards = render_summary_cards(sv, summary)
+
+    texts = texts_of(cards)
+    pieces = [texts[i + 1] for i, text in enumerate(texts) if text in ("Skolan", "Skolan (forts.)")]
+    assert len(pieces) > 2
+    for piece in pieces:
+        assert re.search(r"(?<!\\)(\\\\)*\\$", piece) is None  # no dangling escape at the end
+        assert not piece.startswith(("-", "*")) and not re.match(r"\d+\.", piece)
+    assert "".join(pieces).replace(" ", "").replace("\\", "") == hostile.replace(" ", "")
 
 
 def test_a_limit_too_small_for_any_text_raises_instead_of_exceeding(sv: Texts, summary: Summary) -> None:
@@ -296,9 +298,7 @@ def test_each_activity_carries_one_card_and_stays_under_the_message_limit(sv: Te
         assert activity["type"] == "message"
         assert utf16(activity) <= LIMIT
         assert activity["text"] == activity["summary"]
-        assert activity["text"].startswith(
-            "Lägesbild för Trygghetsforum Centrum, möte torsdag 26 november 2026"
-        )
+        assert activity["text"].startswith("Lägesbild för Trygghetsforum Centrum, möte torsdag 26 november 2026")
         assert activity["text"].endswith(f"Del {number} av {len(activities)}.")
         [attachment] = activity["attachments"]
         assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
@@ -339,9 +339,7 @@ def test_the_plain_text_fallback_has_every_part_without_markup(sv: Texts, summar
 def test_the_markdown_export_uses_headings_lists_and_escaped_user_text(sv: Texts) -> None:
     forum = make_forum(SECTIONS, ORGANISATIONS)
     contributions = [
-        entry(
-            "police", {"events": "**Viktigt** [länk](http://evil.example)\n- punkt\n\nNytt stycke | tabell"}
-        ),
+        entry("police", {"events": "**Viktigt** [länk](http://evil.example)\n- punkt\n\nNytt stycke | tabell"}),
         entry("school", {}, nothing_new=True),
         entry("housing", {"places": "Sent"}, after_deadline=True, submitted_at=LATE),
     ]
@@ -353,10 +351,7 @@ def test_the_markdown_export_uses_headings_lists_and_escaped_user_text(sv: Texts
     )
     assert "- **3 av 6 organisationer har rapporterat**" in markdown
     assert "## Inget nytt att rapportera (1)\n\n- Skolan\n" in markdown
-    assert (
-        "## Har inte rapporterat (3)\n\n- Fältassistenterna\n- Räddningstjänsten\n- Församlingen\n"
-        in markdown
-    )
+    assert "## Har inte rapporterat (3)\n\n- Fältassistenterna\n- Räddningstjänsten\n- Församlingen\n" in markdown
     assert (
         "## Aktuella händelser\n\n### Polisen\n\n"
         "\\*\\*Viktigt\\*\\* \\[länk\\](http://evil.example)  \n\\- punkt\n\nNytt stycke \\| tabell\n"
@@ -383,9 +378,7 @@ def test_summary_texts_have_the_same_keys_and_placeholders_in_swedish_and_englis
     en_keys = {k: v for k, v in load_catalog("en").items() if k.startswith("summary.")}
 
     assert sv_keys.keys() == en_keys.keys()
-    assert {k: placeholders(v) for k, v in sv_keys.items()} == {
-        k: placeholders(v) for k, v in en_keys.items()
-    }
+    assert {k: placeholders(v) for k, v in sv_keys.items()} == {k: placeholders(v) for k, v in en_keys.items()}
 
 
 @pytest.mark.node
