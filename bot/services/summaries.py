@@ -116,9 +116,3 @@ async def update_after_late(
 def export_markdown(t: Texts, summary: Summary) -> str:
     return render_summary_markdown(t, summary)
 
-
-def final_or_preview_activities(t: Texts, summary: Summary) -> list[dict[str, object]]:
-    return summary_activities(t, summary)
-
-
-__all__ = ["compile_for", "export_markdown", "post_summary", "times_for", "update_after_late"]
