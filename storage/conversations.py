@@ -81,20 +81,26 @@ class ConversationRepository:
         if row is None:
             row = ConversationRow(id=conversation_id, welcomed_at=None)
             self._session.add(row)
-        row.tenant_id = tenant_id
-        row.type = type
-        row.service_url = service_url
-        row.reference = reference
-        row.bot_id = bot_id
-        if type == "personal" or row.user_id is None:
-            row.user_id = user_id if type == "personal" else None
-        row.aad_object_id = aad_object_id if type == "personal" else None
-        row.team_id = team_id or row.team_id
-        row.channel_id = channel_id or row.channel_id
-        row.active = True
-        row.inactive_reason = None
-        row.updated_at = now
-        await self._session.flush()
+        values: dict[str, object] = {
+            "tenant_id": tenant_id,
+            "type": type,
+            "service_url": service_url,
+            "reference": reference,
+            "bot_id": bot_id,
+            "user_id": user_id if type == "personal" else None,
+            "aad_object_id": aad_object_id if type == "personal" else None,
+            "team_id": team_id or row.team_id,
+            "channel_id": channel_id or row.channel_id,
+            "active": True,
+            "inactive_reason": None,
+        }
+        changed = created or any(getattr(row, key) != value for key, value in values.items())
+        if changed:
+            # Only a real change is written, so an ordinary turn reads the reference and writes nothing.
+            for key, value in values.items():
+                setattr(row, key, value)
+            row.updated_at = now
+            await self._session.flush()
         return created
 
     async def mark_welcomed(self, conversation_id: str, now: datetime) -> bool:
