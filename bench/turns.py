@@ -16,6 +16,8 @@ Turns (sequential, warm-up first, then interleaved in a seeded random order so d
                   the updated card comes back in the invoke response (no outbound POST)
 
 Targets: `hjälp` median ≤ 1.2 × echo median; lägesbild submission median ≤ 1.5 × echo median.
+The table also shows Forumbot's database round trips per turn (statements including BEGIN, plus COMMIT and
+ROLLBACK, counted on its engine), which is where most of its time over the floor goes on SQLite.
 Forumbot runs on a SQLite file in a temporary directory; set FORUMBOT_BENCH_POSTGRES_URL to an admin URL
 (e.g. postgresql+asyncpg://postgres@127.0.0.1:54329/postgres) to also run on a fresh PostgreSQL database,
 created for the run and dropped after. The exit status is 0 either way: a bench reports, it does not gate.
@@ -51,14 +53,16 @@ import aiohttp
 import asyncpg
 from aiohttp import web
 from botbuilder.core import ActivityHandler, TurnContext
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.adapter import ForumAdapter
 from bot.app import create_app
 from bot.routes import messages
 from bot.runtime import RUNTIME, Runtime
 from bot.services.contributions import screener
-from bot.settings import Settings
+from bot.settings import Mode, Settings
 from storage.migrate import upgrade_async
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,7 +73,7 @@ from tests.fakes.connector import FakeConnector, running_fake_connector  # noqa:
 
 POSTGRES_ENV = "FORUMBOT_BENCH_POSTGRES_URL"
 WARMUP = 50
-RUNS = {"echo": 300, "hjälp (1:1)": 300, "hjälp (kanal)": 300, "gå med": 200, "lägesbild": 200}
+RUNS = {"echo": 300, "hjälp (1:1)": 300, "hjälp (kanal)": 200, "gå med": 200, "lägesbild": 200}
 TARGETS = {"hjälp (1:1)": 1.2, "hjälp (kanal)": 1.2, "lägesbild": 1.5}
 SEED = 20261123
 CARD = "application/vnd.microsoft.card.adaptive"
@@ -143,7 +147,7 @@ class TickingClock:
 
 def settings_for(database_url: str) -> Settings:
     return Settings(  # type: ignore[call-arg]
-        _env_file=None, mode="local", database_url=database_url, allowed_tenants=[TENANT]
+        _env_file=None, mode=Mode.LOCAL, database_url=database_url, allowed_tenants=[TENANT]
     )
 
 
@@ -274,9 +278,10 @@ async def serving(app: web.Application) -> AsyncIterator[str]:
 
 
 class Client:
-    def __init__(self, session: aiohttp.ClientSession, connector: FakeConnector) -> None:
+    def __init__(self, session: aiohttp.ClientSession, connector: FakeConnector, statements: StatementCounter) -> None:
         self.session = session
         self.connector = connector
+        self.statements = statements
 
     async def post(self, url: str, body: dict[str, Any]) -> tuple[float, int, bytes]:
         """One timed turn: seconds from POST to the response body read, the status and the body."""
@@ -305,6 +310,21 @@ class Scenario:
     build: Callable[[], dict[str, Any]]
     check: Callable[[int, bytes, int], None]  # status, body, outbound activity posts during the turn
     timings: list[float] = field(default_factory=list)
+    statements: list[int] = field(default_factory=list)  # database round trips per timed turn
+
+
+class StatementCounter:
+    """Counts the forum app's database round trips: every statement (BEGIN included), COMMIT, ROLLBACK."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.count = 0
+        sync_engine = engine.sync_engine
+        event.listen(sync_engine, "before_cursor_execute", self._one)
+        event.listen(sync_engine, "commit", self._one)
+        event.listen(sync_engine, "rollback", self._one)
+
+    def _one(self, *_: Any) -> None:
+        self.count += 1
 
 
 def expects_reply(connector: FakeConnector, card: bool) -> Callable[[int, bytes, int], None]:
@@ -408,9 +428,11 @@ def scenarios(connector: FakeConnector, echo_url: str, forum_url: str, submissio
 async def run_one(client: Client, scenario: Scenario) -> float:
     body = scenario.build()
     before = len(client.connector.requests)
+    statements = client.statements.count
     seconds, status, raw = await client.post(scenario.url, body)
     posts = sum(1 for r in client.connector.requests[before:] if r.is_activity_post)
     scenario.check(status, raw, posts)
+    scenario.statements.append(client.statements.count - statements)
     return seconds
 
 
@@ -476,7 +498,7 @@ async def run_backend(
             serving(forum) as forum_url,
             aiohttp.ClientSession() as session,
         ):
-            client = Client(session, connector)
+            client = Client(session, connector, StatementCounter(forum[RUNTIME].engine))
             submission = await set_up_forum(client, forum_url)
             all_scenarios = scenarios(connector, echo_url, forum_url, submission)
             await measure(client, all_scenarios)
@@ -507,7 +529,7 @@ def p99(values: list[float]) -> float:
 def report(title: str, results: list[Scenario]) -> None:
     floor = statistics.median(results[0].timings)
     print(f"\n{title}")
-    print(f"{'turn':<16}{'n':>5}{'median ms':>11}{'p99 ms':>9}{'× echo':>9}   target")
+    print(f"{'turn':<16}{'n':>5}{'median ms':>11}{'p99 ms':>9}{'× echo':>9}{'DB trips':>10}   target")
     for scenario in results:
         median = statistics.median(scenario.timings)
         ratio = median / floor
@@ -515,7 +537,8 @@ def report(title: str, results: list[Scenario]) -> None:
         verdict = "" if target is None else f"≤ {target:.1f}×  {'PASS' if ratio <= target else 'FAIL'}"
         print(
             f"{scenario.name:<16}{len(scenario.timings):>5}{median * 1000:>11.2f}"
-            f"{p99(scenario.timings) * 1000:>9.2f}{ratio:>8.2f}×   {verdict}"
+            f"{p99(scenario.timings) * 1000:>9.2f}{ratio:>8.2f}×{statistics.median(scenario.statements):>10.0f}"
+            f"   {verdict}"
         )
 
 

@@ -22,6 +22,18 @@ async def chair_name(uow: SqlAlchemyUnitOfWork, forum: Forum) -> str:
     return chair.display_name if chair else forum.chair_id
 
 
+async def chaired_forum(
+    uow: SqlAlchemyUnitOfWork, turn: Turn, data: Mapping[str, Any]
+) -> tuple[Forum | None, Reply | None]:
+    """The forum a chair's card is about, or the reply refusing it (stale card, or not the chair)."""
+    forum = await uow.forums.get(str(data.get("forum_id", "")))
+    if forum is None:
+        return None, Reply(text=turn.t("error.stale_card"))
+    if forum.chair_id != turn.person.id:
+        return None, Reply(text=turn.t("error.not_chair", chair=await chair_name(uow, forum)))
+    return forum, None
+
+
 async def open_setup(uow_factory: UnitOfWorkFactory, turn: Turn) -> Reply:
     t = turn.t
     if turn.origin.is_personal:
@@ -66,11 +78,9 @@ async def _create_forum(uow: SqlAlchemyUnitOfWork, turn: Turn) -> Forum:
 async def save_setup(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, Any]) -> Reply:
     t = turn.t
     async with uow_factory() as uow:
-        forum = await uow.forums.get(str(data.get("forum_id", "")))
+        forum, refusal = await chaired_forum(uow, turn, data)
         if forum is None:
-            return Reply(text=t("error.stale_card"))
-        if forum.chair_id != turn.person.id:
-            return Reply(text=t("error.not_chair", chair=await chair_name(uow, forum)))
+            return refusal or Reply(text=t("error.stale_card"))
         known = {s.id: s.position for s in forum.sections} | {o.id: o.position for o in forum.organisations}
         form, errors = parse_setup(data, known)
         if form is None:

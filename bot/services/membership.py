@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.services.forums import chair_name
+from bot.services.forums import chair_name, chaired_forum
 from bot.services.turn import Reply, Turn
 from dialogs.cards.elements import message
 from dialogs.cards.membership import VACANT, join_card, members_card
@@ -151,11 +151,9 @@ async def _plan_changes(
 async def save_members(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, Any]) -> Reply:
     t = turn.t
     async with uow_factory() as uow:
-        forum = await uow.forums.get(str(data.get("forum_id", "")))
+        forum, refusal = await chaired_forum(uow, turn, data)
         if forum is None:
-            return Reply(text=t("error.stale_card"))
-        if forum.chair_id != turn.person.id:
-            return Reply(text=t("error.not_chair", chair=await chair_name(uow, forum)))
+            return refusal or Reply(text=t("error.stale_card"))
         plan, errors = await _plan_changes(uow, turn, forum, data)
         if errors:
             names = await _names(uow, forum)
