@@ -35,6 +35,7 @@ def configure_logging(level: str) -> None:
     # aiohttp's access log never includes headers, so the Authorization header is not written anywhere.
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)  # one line per tick otherwise
 
 
 def load_settings() -> Settings:
