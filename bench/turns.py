@@ -1,4 +1,4 @@
-"""Benchmark: time per turn over HTTP, Forumbot against a plain botbuilder echo bot (issues 9 and 10).
+"""Benchmark: time per turn over HTTP, Forumbot against a plain botbuilder echo bot on the same adapter.
 
 Both bots run as aiohttp apps on 127.0.0.1 behind the same route (`bot.routes.messages`: body checks, parse,
 `authenticate_request`, `adapter.process_activity`) and the same `ForumAdapter`, and both reply through one
