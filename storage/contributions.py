@@ -87,9 +87,17 @@ class ContributionRepository:
         return [_to_version(v, c) for v, c in (await self._session.execute(stmt)).all()]
 
     async def latest(self, meeting_id: str, organisation_id: str) -> StoredVersion | None:
-        return next(
-            (v for v in await self.latest_for_meeting(meeting_id) if v.organisation_id == organisation_id), None
+        stmt = (
+            select(ContributionVersionRow, ContributionRow)
+            .join(ContributionRow, ContributionVersionRow.contribution_id == ContributionRow.id)
+            .where(
+                ContributionRow.meeting_id == meeting_id,
+                ContributionRow.organisation_id == organisation_id,
+                ContributionVersionRow.version == ContributionRow.current_version,
+            )
         )
+        found = (await self._session.execute(stmt)).first()
+        return _to_version(found[0], found[1]) if found else None
 
     async def history(self, meeting_id: str, organisation_id: str) -> list[StoredVersion]:
         stmt = (

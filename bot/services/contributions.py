@@ -27,6 +27,7 @@ from dialogs.texts.formatting import format_date, format_datetime
 from domain.collection import Phase, may_submit, phase
 from domain.model import Forum, Person
 from domain.screening import Screener, Tier
+from storage.contributions import StoredVersion
 from storage.meetings import StoredMeeting
 from storage.outbox import NewMessage
 from storage.unit_of_work import SqlAlchemyUnitOfWork, UnitOfWorkFactory
@@ -213,13 +214,11 @@ async def submit(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, 
         if screened.needs_confirmation:
             _count_hits(uow, turn, forum, meeting.id, screened.rule_ids, "screening.override",
                         fields=screened.fields)
-        queued = await _store(uow, turn, forum, meeting, organisation_id, values, nothing_new, attending,
-                              late=current is Phase.LATE)
+        version, queued = await _store(uow, turn, forum, meeting, organisation_id, values, nothing_new, attending,
+                                       late=current is Phase.LATE)
         if away_raw:
             await uow.people.set_away_until(turn.person.id, date.fromisoformat(away_raw), turn.now)
-        version = await uow.contributions.latest(meeting.id, organisation_id)
         await uow.commit()
-    assert version is not None
     card = submitted_card(t, form, submitted_label=format_datetime(t, version.submitted_at, forum.schedule.timezone),
                           submitted_by=version.submitted_by_name, version=version.version)
     return Reply(card=card, replace=True, queued=queued)
@@ -258,7 +257,7 @@ def _count_hits(
 async def _store(
     uow: SqlAlchemyUnitOfWork, turn: Turn, forum: Forum, meeting: StoredMeeting, organisation_id: str,
     values: Mapping[str, str], nothing_new: bool, attending: bool, *, late: bool,
-) -> int:
+) -> tuple[StoredVersion, int]:
     sections = [(s.id, s.title, values.get(s.id, "").strip()) for s in forum.sections]
     version = await uow.contributions.add_version(
         meeting_id=meeting.id, organisation_id=organisation_id, sections=sections, nothing_new=nothing_new,
@@ -271,9 +270,8 @@ async def _store(
                              "late": late})
     log.info("contribution stored: meeting=%s organisation=%s version=%s late=%s", meeting.id, organisation_id,
              version.version, late)
-    if late:
-        return await summaries.update_after_late(uow, forum, meeting, organisation_id, turn.now)
-    return 0
+    queued = await summaries.update_after_late(uow, forum, meeting, organisation_id, turn.now) if late else 0
+    return version, queued
 
 
 async def set_away(uow_factory: UnitOfWorkFactory, turn: Turn, args: str, back: bool) -> Reply:
