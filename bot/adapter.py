@@ -7,7 +7,6 @@ import logging
 from botbuilder.core import BotAdapter, InvokeResponse, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity, ActivityTypes
-
 from msrest.universal_http.requests import ClientRetryPolicy
 
 from bot.settings import Settings

@@ -16,7 +16,7 @@ from bot.references import origin_of, reference_to_json, tenant_of
 from bot.services import contributions, forums, install, meeting_commands, membership
 from bot.services.help import help_reply
 from bot.services.membership import RosterMember
-from bot.services.presence import base_conversation_id, record_origin
+from bot.services.presence import base_conversation_id, record_origin, turn_key
 from bot.services.turn import Reply, Turn
 from bot.settings import Settings
 from dialogs.cards.elements import CARD_CONTENT_TYPE, card, text
@@ -98,15 +98,30 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
         await super().on_turn(turn_context)
 
     async def _begin(self, tc: TurnContext) -> Turn:
-        """Refresh the person and conversation reference, and load the forum of this conversation."""
+        """Refresh the person and conversation reference, and load the forum of this conversation.
+
+        Someone who wrote in the same conversation through the same reference within the cache's time to live
+        needs no database round trip: nothing would be written, and the forum is the cached one (writes in this
+        process drop it; another instance's writes are seen within the time to live).
+        """
         origin = origin_of(tc.activity)
         now = self.clock.now()
-        async with self.uow() as uow:
-            person = await record_origin(uow, origin, reference_to_json(tc.activity), now)
-            forum = await uow.forums.by_conversation(base_conversation_id(origin.conversation_id))
-            await uow.commit()
-        if person is None:
-            raise ValueError("activity without a sender")
+        reference = reference_to_json(tc.activity)
+        key = turn_key(origin, reference)
+        cache = self.uow.cache
+        recent = cache.turn(key)
+        if recent is not None:
+            person = recent.person
+            forum = cache.recent_forum(recent.forum_id) if recent.forum_id else None
+        else:
+            async with self.uow() as uow:
+                found = await record_origin(uow, origin, reference, now)
+                forum = await uow.forums.by_conversation(base_conversation_id(origin.conversation_id))
+                await uow.commit()
+            if found is None:
+                raise ValueError("activity without a sender")
+            person = found
+            cache.put_turn(key, person, forum.id if forum else None)
         language = negotiate(person.language, origin.locale, self.settings.default_language)
         return Turn(origin=origin, person=person, t=for_language(language), now=now, forum=forum)
 
@@ -193,11 +208,11 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
     # --- commands that need botbuilder ------------------------------------------------------------
 
     async def _help(self, tc: TurnContext, turn: Turn, command: Command) -> Reply:
-        personal_forums = []
+        personal_forum = None
         if turn.origin.is_personal:
             async with self.uow() as uow:
-                personal_forums = await uow.forums.for_person(turn.person.id)
-        return await help_reply(turn, personal_forums)
+                personal_forum = await uow.forums.first_for_person(turn.person.id)
+        return await help_reply(turn, personal_forum)
 
     async def _members(self, tc: TurnContext, turn: Turn, command: Command) -> Reply:
         roster: list[RosterMember] = []

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.cache import ReadCache
 from storage.orm import ConversationRow
 
 
@@ -43,8 +44,9 @@ def _to_stored(row: ConversationRow) -> StoredConversation:
 
 
 class ConversationRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, cache: ReadCache | None = None) -> None:
         self._session = session
+        self._cache = cache
 
     async def get(self, conversation_id: str) -> StoredConversation | None:
         row = await self._session.get(ConversationRow, conversation_id)
@@ -114,6 +116,8 @@ class ConversationRepository:
         return bool(getattr(result, "rowcount", 0))
 
     async def mark_inactive(self, conversation_id: str, reason: str, now: datetime) -> None:
+        if self._cache is not None:
+            self._cache.drop_conversation(conversation_id)
         row = await self._session.get(ConversationRow, conversation_id)
         if row is not None:
             row.active = False

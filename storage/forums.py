@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.model import (
@@ -18,6 +18,7 @@ from domain.model import (
     RoleKind,
     Schedule,
 )
+from storage.cache import ReadCache
 from storage.orm import AgendaSectionRow, ForumRow, MembershipRow, OrganisationRow, RoleRow
 from storage.schedule_codec import schedule_from_json, schedule_to_json
 
@@ -27,8 +28,26 @@ def new_id() -> str:
 
 
 class ForumRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, cache: ReadCache | None = None) -> None:
         self._session = session
+        self._cache = cache
+        self._changed: set[str] = set()  # forums this unit of work changed: never cached from here
+
+    async def _touch(self, forum_id: str) -> None:
+        """Record a change to the forum aggregate: bump its revision and forget cached copies."""
+        self._changed.add(forum_id)
+        await self._session.execute(
+            update(ForumRow).where(ForumRow.id == forum_id).values(revision=ForumRow.revision + 1)
+        )
+        if self._cache is not None:
+            self._cache.drop_forum(forum_id)
+
+    async def _forum_of_organisation(self, organisation_id: str) -> str:
+        forum_id = await self._session.scalar(
+            select(OrganisationRow.forum_id).where(OrganisationRow.id == organisation_id)
+        )
+        assert forum_id is not None
+        return forum_id
 
     async def by_conversation(self, conversation_id: str) -> Forum | None:
         row = await self._session.scalar(select(ForumRow).where(ForumRow.conversation_id == conversation_id))
@@ -51,7 +70,27 @@ class ForumRepository:
         forums = [await self.get(fid) for fid in forum_ids]
         return [f for f in forums if f is not None]
 
+    async def first_for_person(self, person_id: str) -> Forum | None:
+        """One forum the person chairs or belongs to (the oldest), for a 1:1 chat that names none."""
+        member_of = select(MembershipRow.forum_id).where(MembershipRow.person_id == person_id)
+        row = await self._session.scalar(
+            select(ForumRow)
+            .where((ForumRow.chair_id == person_id) | ForumRow.id.in_(member_of))
+            .order_by(ForumRow.created_at)
+            .limit(1)
+        )
+        return await self._load(row) if row else None
+
     async def _load(self, row: ForumRow) -> Forum:
+        cacheable = self._cache is not None and row.id not in self._changed
+        if cacheable and self._cache is not None and (hit := self._cache.forum(row.id, row.revision)) is not None:
+            return hit
+        forum = await self._load_aggregate(row)
+        if cacheable and self._cache is not None:
+            self._cache.put_forum(forum, row.revision)
+        return forum
+
+    async def _load_aggregate(self, row: ForumRow) -> Forum:
         sections = await self._session.scalars(
             select(AgendaSectionRow)
             .where(AgendaSectionRow.forum_id == row.id, AgendaSectionRow.removed_at.is_(None))
@@ -110,16 +149,21 @@ class ForumRepository:
                 updated_at=now,
             )
         )
+        self._changed.add(forum_id)
         await self._session.flush()
+        if self._cache is not None:
+            self._cache.drop_conversation(conversation_id)
         return forum_id
 
     async def update_settings(self, forum_id: str, *, name: str, schedule: Schedule, now: datetime) -> None:
+        await self._touch(forum_id)
         row = await self._session.get_one(ForumRow, forum_id)
         row.name = name
         row.schedule = schedule_to_json(schedule)
         row.updated_at = now
 
     async def set_chair(self, forum_id: str, chair_id: str, now: datetime) -> None:
+        await self._touch(forum_id)
         row = await self._session.get_one(ForumRow, forum_id)
         row.chair_id = chair_id
         row.updated_at = now
@@ -162,6 +206,7 @@ class ForumRepository:
         items: Sequence[tuple[str | None, str]],
         now: datetime,
     ) -> list[str]:
+        await self._touch(forum_id)
         label = "title" if model is AgendaSectionRow else "name"
         rows: list[AgendaSectionRow | OrganisationRow] = list(
             await self._session.scalars(select(model).where(model.forum_id == forum_id, model.removed_at.is_(None)))
@@ -196,6 +241,7 @@ class ForumRepository:
     async def set_role_holder(
         self, organisation_id: str, kind: RoleKind, holder_id: str | None, now: datetime
     ) -> None:
+        await self._touch(await self._forum_of_organisation(organisation_id))
         await self._ensure_roles(organisation_id, now)
         row = await self._session.scalar(
             select(RoleRow).where(RoleRow.organisation_id == organisation_id, RoleRow.kind == kind.value)
@@ -205,6 +251,7 @@ class ForumRepository:
         row.updated_at = now
 
     async def vacate_roles_of(self, forum_id: str, person_id: str, now: datetime) -> None:
+        await self._touch(forum_id)
         org_ids = select(OrganisationRow.id).where(OrganisationRow.forum_id == forum_id)
         for row in await self._session.scalars(
             select(RoleRow).where(RoleRow.organisation_id.in_(org_ids), RoleRow.holder_id == person_id)
@@ -215,6 +262,7 @@ class ForumRepository:
     async def set_membership(
         self, forum_id: str, person_id: str, organisation_id: str | None, now: datetime
     ) -> None:
+        await self._touch(forum_id)
         row = await self._session.get(MembershipRow, (forum_id, person_id))
         if row is None:
             self._session.add(
@@ -226,6 +274,7 @@ class ForumRepository:
         await self._session.flush()
 
     async def remove_membership(self, forum_id: str, person_id: str) -> None:
+        await self._touch(forum_id)
         await self._session.execute(
             delete(MembershipRow).where(MembershipRow.forum_id == forum_id, MembershipRow.person_id == person_id)
         )

@@ -42,6 +42,7 @@ class ForumRow(Base):
     conversation_id: Mapped[str] = mapped_column(String(400), unique=True)
     chair_id: Mapped[str] = mapped_column(String(200))
     schedule: Mapped[dict[str, object]] = mapped_column(JSON)
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # bumped by every change
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.model import Person
+from storage.cache import ReadCache
 from storage.orm import PersonRow
 
 
@@ -22,8 +23,13 @@ def _to_person(row: PersonRow) -> Person:
 
 
 class PersonRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, cache: ReadCache | None = None) -> None:
         self._session = session
+        self._cache = cache
+
+    def _forget(self, person_id: str) -> None:
+        if self._cache is not None:
+            self._cache.drop_person(person_id)
 
     async def get(self, person_id: str) -> Person | None:
         row = await self._session.get(PersonRow, person_id)
@@ -65,6 +71,7 @@ class PersonRepository:
                 row.tenant_id, changed = tenant_id, True
             if changed:
                 row.updated_at = now
+                self._forget(person_id)
         await self._session.flush()
         return _to_person(row)
 
@@ -72,8 +79,10 @@ class PersonRepository:
         row = await self._session.get_one(PersonRow, person_id)
         row.language = language
         row.updated_at = now
+        self._forget(person_id)
 
     async def set_away_until(self, person_id: str, until: date | None, now: datetime) -> None:
         row = await self._session.get_one(PersonRow, person_id)
         row.away_until = until
         row.updated_at = now
+        self._forget(person_id)

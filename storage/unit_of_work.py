@@ -7,6 +7,7 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.audit import AuditRepository
+from storage.cache import ReadCache
 from storage.contributions import ContributionRepository
 from storage.conversations import ConversationRepository
 from storage.forums import ForumRepository
@@ -20,16 +21,17 @@ class SqlAlchemyUnitOfWork:
 
     session: AsyncSession
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession], cache: ReadCache | None = None) -> None:
         self._session_factory = session_factory
+        self.cache = cache
         self.committed = False
 
     async def __aenter__(self) -> SqlAlchemyUnitOfWork:
         self.session = self._session_factory()
         self.committed = False
-        self.forums = ForumRepository(self.session)
-        self.people = PersonRepository(self.session)
-        self.conversations = ConversationRepository(self.session)
+        self.forums = ForumRepository(self.session, self.cache)
+        self.people = PersonRepository(self.session, self.cache)
+        self.conversations = ConversationRepository(self.session, self.cache)
         self.meetings = MeetingRepository(self.session)
         self.contributions = ContributionRepository(self.session)
         self.summaries = SummaryRepository(self.session)
@@ -60,8 +62,9 @@ class SqlAlchemyUnitOfWork:
 class UnitOfWorkFactory:
     """Builds a fresh unit of work per use-case call."""
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession], cache: ReadCache | None = None) -> None:
         self.session_factory = session_factory
+        self.cache = cache if cache is not None else ReadCache()
 
     def __call__(self) -> SqlAlchemyUnitOfWork:
-        return SqlAlchemyUnitOfWork(self.session_factory)
+        return SqlAlchemyUnitOfWork(self.session_factory, self.cache)

@@ -7,10 +7,9 @@ from dialogs.cards.help import HelpRole, help_card
 from domain.model import Forum
 
 
-async def help_reply(turn: Turn, personal_forums: list[Forum]) -> Reply:
-    forum = turn.forum
-    if forum is None and turn.origin.is_personal and personal_forums:
-        forum = personal_forums[0]
+async def help_reply(turn: Turn, personal_forum: Forum | None) -> Reply:
+    """`personal_forum`: in a 1:1 chat, a forum the person belongs to (the chat itself names none)."""
+    forum = turn.forum or (personal_forum if turn.origin.is_personal else None)
     role = HelpRole.NONE
     organisation = None
     if forum is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import datetime
 from typing import Any
@@ -18,6 +19,22 @@ def base_conversation_id(conversation_id: str) -> str:
     return conversation_id.split(";messageid=")[0]
 
 
+def stored_reference(origin: Origin, reference: dict[str, Any]) -> dict[str, Any]:
+    """The reference as stored: the channel itself rather than the thread, and no activity id."""
+    stored = dict(reference)
+    conversation = dict(stored.get("conversation") or {})
+    conversation["id"] = base_conversation_id(origin.conversation_id)
+    stored["conversation"] = conversation
+    stored.pop("activityId", None)
+    return stored
+
+
+def turn_key(origin: Origin, reference: dict[str, Any]) -> tuple[str, str, str]:
+    """Who, where, and through exactly which reference: equal keys need no refresh of the stored reference."""
+    fingerprint = json.dumps(stored_reference(origin, reference), sort_keys=True, default=str)
+    return (origin.user_id or "", base_conversation_id(origin.conversation_id), fingerprint)
+
+
 async def record_origin(
     uow: SqlAlchemyUnitOfWork, origin: Origin, reference: dict[str, Any], now: datetime
 ) -> Person | None:
@@ -32,11 +49,7 @@ async def record_origin(
             now=now,
         )
     conversation_id = base_conversation_id(origin.conversation_id)
-    stored = dict(reference)
-    conversation = dict(stored.get("conversation") or {})
-    conversation["id"] = conversation_id
-    stored["conversation"] = conversation
-    stored.pop("activityId", None)
+    stored = stored_reference(origin, reference)
     created = await uow.conversations.save(
         conversation_id=conversation_id,
         tenant_id=origin.tenant_id or "",
