@@ -457,6 +457,10 @@ class DeliveryWorker:
                 target = await uow.outbox.resolve_update_target(message.update_of_id)
                 if target is None:
                     raise _Stop(Outcome("dead", "update_target_missing", attempted=False))
+                if target.status == "sent" and target.conversation_id and not target.activity_id:
+                    # The channel never told us the message's id, so it cannot be edited: post the new version.
+                    log.info("update posted as a new message: row=%s target=%s", message.id, target.row_id)
+                    return self._continue_route(await uow.conversations.get(target.conversation_id))
                 if not target.ready:
                     if target.status in ("pending", "retry", "sending"):
                         later = self._clock.now() + timedelta(seconds=UPDATE_TARGET_WAIT_SECONDS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from functools import cache
 from typing import Any
@@ -43,6 +44,7 @@ def screener() -> Screener:
 def build_form(
     t: Texts, forum: Forum, meeting: StoredMeeting, organisation_id: str, *, values: Mapping[str, str] | None = None,
     nothing_new: bool = False, attending: bool = True, away_until: str = "", late: bool = False,
+    base_version: int = 0,
 ) -> ContributionForm:
     times = times_for(forum, meeting)
     tz = forum.schedule.timezone
@@ -60,6 +62,7 @@ def build_form(
         attending=attending,
         away_until=away_until,
         late=late,
+        base_version=base_version,
     )
 
 
@@ -73,7 +76,7 @@ async def stored_form(
         return build_form(t, forum, meeting, organisation_id, late=late)
     values = {section_id: text for section_id, _, text in latest.sections}
     return build_form(t, forum, meeting, organisation_id, values=values, nothing_new=latest.nothing_new,
-                      attending=latest.attending, late=late)
+                      attending=latest.attending, late=late, base_version=latest.version)
 
 
 def request_payload(t: Texts, form: ContributionForm, *, reminder: bool = False) -> dict[str, object]:
@@ -167,6 +170,13 @@ def _submitted_values(forum: Forum, data: Mapping[str, Any]) -> dict[str, str]:
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+def _int(value: object) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        return 0
+
+
 async def submit(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, Any]) -> Reply:
     """Validate, screen, and store a new version. On any problem the card comes back with the text intact."""
     t = turn.t
@@ -183,7 +193,8 @@ async def submit(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, 
         away_raw = str(data.get("away_until") or "").strip()
         current = phase(times_for(forum, meeting), turn.now)
         form = build_form(t, forum, meeting, organisation_id, values=values, nothing_new=nothing_new,
-                          attending=attending, away_until=away_raw, late=current is Phase.LATE)
+                          attending=attending, away_until=away_raw, late=current is Phase.LATE,
+                          base_version=_int(data.get("base_version")))
         if organisation is None or not may_submit(forum, turn.person.id, organisation_id):
             name = organisation.name if organisation else "?"
             return Reply(card=contribution_card(t, form, errors=[t("contribution.error.not_allowed",
@@ -193,6 +204,14 @@ async def submit(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, 
         errors = _validate(t, forum, values, nothing_new, attending, away_raw)
         if errors:
             return Reply(card=contribution_card(t, form, errors=errors), replace=True)
+        latest = await uow.contributions.latest(meeting.id, organisation_id)
+        if latest is not None and latest.version != _int(data.get("base_version")):
+            # Someone else changed the report since this card was made: keep what this person typed, say so,
+            # and let them send it over the newer version on purpose.
+            newer = replace(form, base_version=latest.version)
+            changed = t("contribution.error.changed", name=latest.submitted_by_name,
+                        time=format_datetime(t, latest.submitted_at, forum.schedule.timezone))
+            return Reply(card=contribution_card(t, newer, errors=[changed]), replace=True)
         screened = screener().screen({s.id: values[s.id] for s in forum.sections if values[s.id].strip()})
         titles = {s.id: s.title for s in forum.sections}
         if screened.blocked:
@@ -310,6 +329,6 @@ async def edit_again(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[s
         t, forum, meeting, str(data.get("organisation_id", "")), values=_submitted_values(forum, data),
         nothing_new=str(data.get("nothing_new", "false")).lower() == "true",
         attending=str(data.get("attending", "yes")) != "no", away_until=str(data.get("away_until") or ""),
-        late=phase(times_for(forum, meeting), turn.now) is Phase.LATE,
+        late=phase(times_for(forum, meeting), turn.now) is Phase.LATE, base_version=_int(data.get("base_version")),
     )
     return Reply(card=contribution_card(t, form), replace=True)

@@ -57,12 +57,17 @@ async def _forum_cycle(uow: SqlAlchemyUnitOfWork, forum: Forum, now: datetime) -
         due = due_work(times_for(forum, meeting), now)
         if due.send_cards or due.send_reminders:
             answered = {v.organisation_id for v in await uow.contributions.latest_for_meeting(meeting.id)}
+            carded_now: set[str] = set()
             if due.send_cards:
                 for recipient in card_recipients(forum, people, meeting.local_date):
-                    if recipient.organisation.id not in answered:
-                        queued += await _queue_card(uow, forum, meeting, recipient, people, now, reminder=False)
+                    if recipient.organisation.id not in answered and await _queue_card(
+                        uow, forum, meeting, recipient, people, now, reminder=False
+                    ):
+                        carded_now.add(recipient.organisation.id)
+                queued += len(carded_now)
             if due.send_reminders:
-                for recipient in reminder_recipients(forum, people, meeting.local_date, answered):
+                # After an outage both can fall due in one tick: the card just sent is reminder enough.
+                for recipient in reminder_recipients(forum, people, meeting.local_date, answered | carded_now):
                     queued += await _queue_card(uow, forum, meeting, recipient, people, now, reminder=True)
         if due.post_summary:
             queued += await post_summary(uow, forum, meeting, now)

@@ -42,6 +42,7 @@ class ContributionForm:
     attending: bool = True
     away_until: str = ""
     late: bool = False
+    base_version: int = 0  # the version the person is editing; a newer one means someone else changed it
 
 
 def contribution_card(
@@ -93,7 +94,8 @@ def contribution_card(
         )
     )
     body.append(input_date("away_until", t("contribution.away_label"), value=form.away_until or None))
-    data = {"meeting_id": form.meeting_id, "organisation_id": form.organisation_id}
+    data = {"meeting_id": form.meeting_id, "organisation_id": form.organisation_id,
+            "base_version": form.base_version}
     if confirm_rules:
         actions = [
             execute(t("screening.send_anyway"), "contribution.submit", {**data, "confirmed": ",".join(confirm_rules)}),

@@ -173,3 +173,19 @@ async def test_asking_in_the_channel_sends_the_card_privately(
     async with uow_factory() as uow:
         rows = list(await uow.session.scalars(select(OutboxRow).where(OutboxRow.kind == "contribution_card")))
         assert [(r.person_id, r.via_conversation_id) for r in rows] == [(ERIK.id, CHANNEL)]
+
+
+async def test_a_card_older_than_the_latest_version_does_not_silently_overwrite_it(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    bot, _ = await forum_with_participants(uow_factory, clock)
+    erik, fatima = personal(bot, ERIK), personal(bot, FATIMA)
+    old_card = await open_card(fatima, FATIMA)  # Fatima opens the form, then Erik submits first
+    await erik.execute(ERIK, "contribution.submit", submit_data(await open_card(erik, ERIK), s2="Eriks text."))
+    refused = (await fatima.execute(FATIMA, "contribution.submit", submit_data(old_card, s2="Fatimas text.")))["value"]
+    shown = texts_in(refused)
+    assert "Erik Johansson ändrade lägesbilden" in shown
+    field = [k for k in inputs_of(refused) if k.startswith("s__")][1]
+    assert inputs_of(refused)[field]["value"] == "Fatimas text."
+    stored = (await fatima.execute(FATIMA, "contribution.submit", submit_data(refused, s2="Fatimas text.")))["value"]
+    assert "Inlämnad" in texts_in(stored) and "Version\n2" in texts_in(stored)

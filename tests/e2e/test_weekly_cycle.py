@@ -69,10 +69,17 @@ def fill(card: dict[str, Any], texts: dict[int, str], **fields: str) -> dict[str
     return data | {k: v for k, v in action["data"].items() if k != "verb"}
 
 
-async def submit(bot: Forumbot, person: Person, texts: dict[int, str], **fields: str) -> dict[str, Any]:
+async def submit(
+    bot: Forumbot, person: Person, texts: dict[int, str], *, edit: bool = False, **fields: str
+) -> dict[str, Any]:
+    """Fill in the card the person received; with `edit`, first press "Ändra" on the receipt, as a person would."""
     chat = await chat_of(bot, person)
     assert chat is not None
     card = bot.last_card_to(chat)
+    if edit:
+        action = next(a for a in card["actions"] if a["verb"] == "contribution.submit")
+        ids = {k: action["data"][k] for k in ("meeting_id", "organisation_id")}
+        card = (await bot.execute(person, "contribution.open", ids, conversation=chat))["value"]
     body = await bot.execute(person, "contribution.submit", fill(card, texts, **fields), conversation=chat)
     assert "Inlämnad" in texts_in(body["value"]), texts_in(body["value"])
     return body
@@ -100,7 +107,7 @@ async def test_a_week_of_lagesbild_from_window_to_late_addition(
 
         await submit(bot, ERIK, {2: "Stök vid centrumtorget fredag kväll."})
         await submit(bot, FATIMA, {4: "Ökat antal unga i centrum efter skolan."})
-        await submit(bot, ERIK, {2: "Stök vid centrumtorget fredag och lördag kväll."})  # an edit: latest counts
+        await submit(bot, ERIK, {2: "Stök vid centrumtorget fredag och lördag kväll."}, edit=True)  # latest counts
 
         # Wednesday 12:00: reminders only to the two organisations that have not answered.
         assert await bot.tick(REMINDER) == 2
@@ -141,3 +148,22 @@ async def test_a_week_of_lagesbild_from_window_to_late_addition(
         assert "Lugnt på skolgården" in updated.split("Inkommet efter sammanställning")[1]
         notes = request_texts(bot, chair_chat, "Inkommet efter sammanställning: Norrbyskolan")
         assert len(notes) == 1
+
+
+async def test_when_teams_gives_no_message_id_a_late_addition_is_posted_anew(
+    database_url: str, fake_connector: FakeConnector, clock: FixedClock
+) -> None:
+    clock.set(SUNDAY)
+    async with running_forumbot(database_url, fake_connector, clock) as bot:
+        await set_up(bot)
+        await bot.tick(OPENS)
+        await submit(bot, ERIK, {2: "Stök vid centrumtorget."})
+        fake_connector.fail_next(CHANNEL, 201, body={"id": ""}, method="POST")  # a post acknowledged without an id
+        await bot.tick(DEADLINE)
+        clock.set(EVENING)
+        await submit(bot, LARS, {3: "Lugnt på skolgården."})
+        await bot.deliver()
+        assert fake_connector.updates_to(CHANNEL) == []
+        posts = [c for c in bot.cards_to(CHANNEL) if "Lägesbild – Trygghetsforum Norrby" in texts_in(c)]
+        assert len(posts) == 2
+        assert "Lugnt på skolgården" in texts_in(posts[1]).split("Inkommet efter sammanställning")[1]
