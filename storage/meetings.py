@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -82,6 +82,22 @@ class MeetingRepository:
         row.status = status
         row.changed_by = actor_id
         row.updated_at = now
+
+    async def redate(self, changes: list[tuple[str, date, datetime]], now: datetime) -> None:
+        """The schedule itself changed: each meeting (id, new date, new start) now belongs to another date.
+
+        Two steps, so that meetings trading dates never collide on the unique (forum, date) key in between.
+        """
+        rows = [await self._session.get_one(MeetingRow, meeting_id) for meeting_id, _, _ in changes]
+        for offset, row in enumerate(rows):
+            row.original_date = date(1900, 1, 1) + timedelta(days=offset)
+        await self._session.flush()
+        for row, (_, day, starts_at) in zip(rows, changes, strict=True):
+            row.original_date = day
+            row.local_date = day
+            row.starts_at = starts_at
+            row.updated_at = now
+        await self._session.flush()
 
     async def move(
         self, meeting_id: str, local_date: date, starts_at: datetime, actor_id: str | None, now: datetime

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.forms import parse_setup
+from bot.services.meetings import follow_schedule
 from bot.services.turn import Reply, Turn
 from bot.services.wording import word_form_errors
 from dialogs.cards.setup import describe_schedule, forum_values, saved_card, setup_card
@@ -97,6 +98,8 @@ async def save_setup(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[s
                          detail={"sections": len(form.sections), "organisations": len(form.organisations)})
         saved = await uow.forums.get(forum.id)
         assert saved is not None
+        if saved.schedule != forum.schedule:
+            await follow_schedule(uow, saved, turn.now)
         chair = await chair_name(uow, saved)
         await uow.commit()
     return Reply(card=saved_card(t, forum=saved.name, lines=_facts(turn, saved), chair=chair), replace=True)

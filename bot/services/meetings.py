@@ -70,5 +70,34 @@ async def meeting_on(
     return None
 
 
+async def follow_schedule(uow: SqlAlchemyUnitOfWork, forum: Forum, now: datetime) -> int:
+    """After the chair changed the schedule: make the future meetings stored so far match it.
+
+    Meetings the chair moved or cancelled by hand are left alone. Each other future meeting keeps its place in
+    the order and takes the date of the corresponding new occurrence, so contributions already sent for "the
+    next meeting" stay with the next meeting; meetings beyond the new occurrences found are cancelled.
+    Returns how many meetings changed.
+    """
+    stored = [
+        m for m in await uow.meetings.for_forum(forum.id)
+        if m.starts_at > now and not m.cancelled and m.local_date == m.original_date
+    ]
+    if not stored:
+        return 0
+    upcoming = next_occurrences(forum.schedule, now, len(stored), holidays=holidays())
+    taken = {m.original_date for m in await uow.meetings.for_forum(forum.id)} - {m.original_date for m in stored}
+    targets = [o for o in upcoming if o.local_date not in taken]
+    changes = [
+        (meeting.id, target.local_date, target.starts_at)
+        for meeting, target in zip(stored, targets, strict=False)
+        if (meeting.original_date, meeting.starts_at) != (target.local_date, target.starts_at)
+    ]
+    if changes:
+        await uow.meetings.redate(changes, now)
+    for meeting in stored[len(targets):]:
+        await uow.meetings.set_status(meeting.id, "cancelled", None, now)
+    return len(changes) + max(0, len(stored) - len(targets))
+
+
 def local_start(forum: Forum, day: date, at: time) -> datetime:
     return meeting_times(forum.schedule, day, at).starts_at

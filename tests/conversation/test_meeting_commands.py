@@ -108,3 +108,25 @@ async def test_away_until_sends_the_card_to_the_deputy(uow_factory: UnitOfWorkFa
     cards = [who for kind, who in await kinds(uow_factory) if kind == "collection_open"]
     assert FATIMA.id in cards and ERIK.id not in cards  # Fatima is Polisen's deputy
     assert (await erik.say(ERIK, "tillbaka"))[-1].text == "Välkommen tillbaka! Du får formulären igen."
+
+
+async def test_changing_the_weekday_moves_the_stored_meetings_and_keeps_reports_with_the_next_meeting(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    from tests.conversation.flows import values_from
+
+    bot, channel = await forum_with_participants(uow_factory, clock)
+    erik = personal(bot, ERIK)
+    await erik.execute(ERIK, "contribution.submit", submit_data(await open_card(erik, ERIK), s1="Lugnt."))
+    await channel.say(FATIMA, "nästa möte")  # materialises Thursday's meeting and maybe the one after
+    card = card_of((await channel.say(ANNA, "konfigurera"))[-1])
+    data = values_from(card) | {"weekday": "4", "forum_id": card["actions"][0]["data"]["forum_id"]}  # Friday
+    await channel.execute(ANNA, "setup.save", data)
+    shown = texts_in(card_of((await channel.say(FATIMA, "nästa möte"))[-1]))
+    assert "fredag 27 november 2026 kl. 09:00" in shown
+    assert "Har rapporterat (1 av 2)" in shown
+    async with uow_factory() as uow:
+        forum = await uow.forums.by_conversation(channel.conversation_id)
+        assert forum is not None
+        dates = [m.local_date.isoformat() for m in await uow.meetings.for_forum(forum.id) if not m.cancelled]
+    assert "2026-11-26" not in dates and "2026-11-27" in dates
