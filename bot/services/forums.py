@@ -6,11 +6,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.forms import parse_setup
-from bot.services.meetings import follow_schedule
+from bot.services.meetings import follow_schedule, holidays
+from bot.services.summaries import FORUM_LANGUAGE
 from bot.services.turn import Reply, Turn
 from bot.services.wording import word_form_errors
 from dialogs.cards.setup import describe_schedule, forum_values, saved_card, setup_card
+from dialogs.texts import for_language
+from dialogs.texts.formatting import format_datetime
 from domain.model import Forum, Schedule
+from domain.schedule import next_occurrences
 from storage.unit_of_work import SqlAlchemyUnitOfWork, UnitOfWorkFactory
 
 
@@ -57,7 +61,8 @@ async def open_setup(uow_factory: UnitOfWorkFactory, turn: Turn) -> Reply:
 
 
 async def _create_forum(uow: SqlAlchemyUnitOfWork, turn: Turn) -> Forum:
-    t = turn.t
+    # The forum's shared words (its default name and agenda) are in the forum's language, not the creator's.
+    t = for_language(FORUM_LANGUAGE)
     conversation_id = turn.origin.conversation_id.split(";messageid=")[0]
     forum_id = await uow.forums.create(
         name=t("setup.default_name"),
@@ -109,8 +114,11 @@ def _facts(turn: Turn, forum: Forum) -> list[tuple[str, str]]:
     t = turn.t
     meetings, collection = describe_schedule(t, forum.schedule)
     none = t("setup.fact_none")
+    upcoming = next_occurrences(forum.schedule, turn.now, 1, holidays=holidays())
+    next_label = format_datetime(t, upcoming[0].starts_at, forum.schedule.timezone) if upcoming else none
     return [
         (t("setup.fact_schedule"), meetings),
+        (t("setup.fact_next"), next_label),
         (t("setup.fact_collection"), collection),
         (t("setup.fact_sections"), ", ".join(s.title for s in forum.sections) or none),
         (t("setup.fact_organisations"), ", ".join(o.name for o in forum.organisations) or none),

@@ -34,7 +34,7 @@ async def welcome(
                 subject_id=conversation_id,
                 recipient_id=conversation_id,
                 conversation_id=conversation_id,
-                payload=message(welcome_text(t, personal=personal), card),
+                payload={**message(None, card), "summary": welcome_text(t, personal=personal)},
             ),
             now,
         )

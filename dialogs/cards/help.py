@@ -43,5 +43,7 @@ def help_card(
     if role is HelpRole.NONE and not personal:
         body.append(text(t("help.join_commands") if forum_here else t("help.setup_commands")))
     body.append(text(t("help.always")))
+    if not personal:
+        body.append(text(t("help.mention_note"), weight="Bolder"))
     body.append(text(t("help.dst_note"), subtle=True))
     return card(body)

@@ -185,11 +185,15 @@ def describe_schedule(t: Texts, schedule: Schedule) -> tuple[str, str]:
         meetings = t("setup.schedule_weekly", weekday=weekday, time=at)
     collection = t(
         "setup.collection_summary",
-        opens_days=schedule.opens.days_before,
+        opens_days=_days(t, schedule.opens.days_before),
         opens_time=schedule.opens.at.strftime("%H:%M"),
-        reminder_days=schedule.reminder.days_before,
+        reminder_days=_days(t, schedule.reminder.days_before),
         reminder_time=schedule.reminder.at.strftime("%H:%M"),
-        deadline_days=schedule.deadline.days_before,
+        deadline_days=_days(t, schedule.deadline.days_before),
         deadline_time=schedule.deadline.at.strftime("%H:%M"),
     )
     return meetings, collection
+
+
+def _days(t: Texts, count: int) -> str:
+    return t("setup.days_one" if count == 1 else "setup.days_many", count=count)
