@@ -391,6 +391,8 @@ async def set_up_forum(client: Client, url: str) -> dict[str, Any]:
 
 
 def scenarios(connector: FakeConnector, echo_url: str, forum_url: str, submission: dict[str, Any]) -> list[Scenario]:
+    # Each submission edits the one before, as from the card's "Ändra": it names the version it replaces.
+    versions = itertools.count(0)
     return [
         Scenario(
             "echo",
@@ -419,7 +421,9 @@ def scenarios(connector: FakeConnector, echo_url: str, forum_url: str, submissio
         Scenario(
             "lägesbild",
             forum_url,
-            lambda: execute(connector, ERIK, "contribution.submit", submission, channel=False),
+            lambda: execute(
+                connector, ERIK, "contribution.submit", submission | {"base_version": next(versions)}, channel=False
+            ),
             expects_submitted,
         ),
     ]

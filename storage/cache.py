@@ -28,6 +28,7 @@ class ReadCache:
         self._monotonic = monotonic
         self._forums: dict[str, tuple[int, Forum, float]] = {}
         self._turns: dict[tuple[str, str, str], TurnContextEntry] = {}
+        self._home: dict[str, tuple[str | None, float]] = {}  # person -> a forum they belong to (1:1 chats)
 
     # -- forums ---------------------------------------------------------------------------------------------
 
@@ -62,8 +63,24 @@ class ReadCache:
         self._turns[key] = TurnContextEntry(person, forum_id, self._monotonic())
 
     def drop_person(self, person_id: str) -> None:
+        self._home.pop(person_id, None)
         for key in [k for k in self._turns if k[0] == person_id]:
             del self._turns[key]
+
+    # -- the forum a 1:1 chat is about ---------------------------------------------------------------------
+
+    def home_forum(self, person_id: str) -> tuple[bool, Forum | None]:
+        """(known, forum): whether a recent lookup is cached, and the forum it found (None: none)."""
+        entry = self._home.get(person_id)
+        if entry is None or self._monotonic() - entry[1] >= self.ttl:
+            return False, None
+        if entry[0] is None:
+            return True, None
+        forum = self.recent_forum(entry[0])
+        return (forum is not None), forum
+
+    def put_home_forum(self, person_id: str, forum: Forum | None) -> None:
+        self._home[person_id] = (forum.id if forum else None, self._monotonic())
 
     def drop_conversation(self, conversation_id: str) -> None:
         for key in [k for k in self._turns if k[1] == conversation_id]:

@@ -42,6 +42,10 @@ class ForumRepository:
         if self._cache is not None:
             self._cache.drop_forum(forum_id)
 
+    def _forget_person(self, person_id: str) -> None:
+        if self._cache is not None:
+            self._cache.drop_person(person_id)
+
     async def _forum_of_organisation(self, organisation_id: str) -> str:
         forum_id = await self._session.scalar(
             select(OrganisationRow.forum_id).where(OrganisationRow.id == organisation_id)
@@ -72,6 +76,10 @@ class ForumRepository:
 
     async def first_for_person(self, person_id: str) -> Forum | None:
         """One forum the person chairs or belongs to (the oldest), for a 1:1 chat that names none."""
+        if self._cache is not None:
+            known, cached = self._cache.home_forum(person_id)
+            if known:
+                return cached
         member_of = select(MembershipRow.forum_id).where(MembershipRow.person_id == person_id)
         row = await self._session.scalar(
             select(ForumRow)
@@ -79,7 +87,10 @@ class ForumRepository:
             .order_by(ForumRow.created_at)
             .limit(1)
         )
-        return await self._load(row) if row else None
+        forum = await self._load(row) if row else None
+        if self._cache is not None and not self._changed:
+            self._cache.put_home_forum(person_id, forum)
+        return forum
 
     async def _load(self, row: ForumRow) -> Forum:
         cacheable = self._cache is not None and row.id not in self._changed
@@ -153,6 +164,7 @@ class ForumRepository:
         await self._session.flush()
         if self._cache is not None:
             self._cache.drop_conversation(conversation_id)
+            self._cache.drop_person(chair_id)
         return forum_id
 
     async def update_settings(self, forum_id: str, *, name: str, schedule: Schedule, now: datetime) -> None:
@@ -164,6 +176,7 @@ class ForumRepository:
 
     async def set_chair(self, forum_id: str, chair_id: str, now: datetime) -> None:
         await self._touch(forum_id)
+        self._forget_person(chair_id)
         row = await self._session.get_one(ForumRow, forum_id)
         row.chair_id = chair_id
         row.updated_at = now
@@ -263,6 +276,7 @@ class ForumRepository:
         self, forum_id: str, person_id: str, organisation_id: str | None, now: datetime
     ) -> None:
         await self._touch(forum_id)
+        self._forget_person(person_id)
         row = await self._session.get(MembershipRow, (forum_id, person_id))
         if row is None:
             self._session.add(
@@ -275,6 +289,7 @@ class ForumRepository:
 
     async def remove_membership(self, forum_id: str, person_id: str) -> None:
         await self._touch(forum_id)
+        self._forget_person(person_id)
         await self._session.execute(
             delete(MembershipRow).where(MembershipRow.forum_id == forum_id, MembershipRow.person_id == person_id)
         )
