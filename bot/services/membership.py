@@ -51,6 +51,11 @@ async def join(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, An
         if organisation is None:
             card = join_card(t, forum=forum, current_organisation=None, errors=[t("membership.organisation_required")])
             return Reply(card=card, replace=True)
+        previous = forum.membership(turn.person.id)
+        if previous is not None and previous.organisation_id not in (None, organisation.id):
+            # A person represents one organisation: roles held for the previous one become vacant.
+            await uow.forums.vacate_roles_of(forum.id, turn.person.id, turn.now)
+            forum = await uow.forums.get(forum.id) or forum
         await uow.forums.set_membership(forum.id, turn.person.id, organisation.id, turn.now)
         lines = [t("membership.joined", name=turn.person.display_name, forum=forum.name,
                    organisation=organisation.name)]

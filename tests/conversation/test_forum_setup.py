@@ -260,3 +260,18 @@ async def test_a_card_button_whose_turn_fails_still_gets_a_readable_answer(
     invoke = [a for a in replies if a.type == "invokeResponse"]
     assert len(invoke) == 1 and invoke[0].value.status == 200
     assert "Inget av det du redan sparat har försvunnit" in invoke[0].value.body["value"]
+
+
+async def test_joining_for_another_organisation_vacates_the_roles_held_for_the_first(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    bot, _ = make_bot(uow_factory, clock)
+    chat = channel(bot)
+    await set_up_forum(chat, ANNA, name="Forum", organisations=["Polisen", "Socialtjänsten"])
+    await join(chat, ERIK, "Polisen", "participant")
+    await join(chat, ERIK, "Socialtjänsten", "participant")
+    async with uow_factory() as uow:
+        forum = await uow.forums.by_conversation(CHANNEL)
+    assert forum is not None
+    held = {(r.organisation_id, r.kind.value) for r in forum.roles if r.holder_id == ERIK.id}
+    assert held == {(forum.organisations[1].id, "participant")}
