@@ -142,6 +142,11 @@ async def reopen(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, 
             return Reply(text=t("error.stale_card"), replace=True)
         forum, meeting = found
         organisation_id = str(data.get("organisation_id", ""))
+        if not may_submit(forum, turn.person.id, organisation_id):
+            # Another organisation's report is never shown to someone who does not hold its roles.
+            organisation = forum.organisation(organisation_id)
+            return Reply(text=t("contribution.error.not_allowed",
+                                organisation=organisation.name if organisation else "?"), replace=True)
         if phase(times_for(forum, meeting), turn.now) is Phase.CLOSED:
             form = build_form(t, forum, meeting, organisation_id)
             return Reply(card=closed_card(t, form), replace=True)

@@ -189,3 +189,18 @@ async def test_a_card_older_than_the_latest_version_does_not_silently_overwrite_
     assert inputs_of(refused)[field]["value"] == "Fatimas text."
     stored = (await fatima.execute(FATIMA, "contribution.submit", submit_data(refused, s2="Fatimas text.")))["value"]
     assert "Inlämnad" in texts_in(stored) and "Version\n2" in texts_in(stored)
+
+
+async def test_nobody_outside_the_organisation_can_open_its_stored_report(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    bot, _ = await forum_with_participants(uow_factory, clock)
+    erik = personal(bot, ERIK)
+    receipt = (await erik.execute(ERIK, "contribution.submit",
+                                  submit_data(await open_card(erik, ERIK), s2="Polisens interna bild.")))["value"]
+    ids = next(a for a in receipt["actions"] if a["verb"] == "contribution.open")["data"]
+    snoop = await personal(bot, JOHN).execute(JOHN, "contribution.open", ids)  # John is Socialtjänsten
+    assert "Polisens interna bild." not in texts_in(snoop["value"])
+    assert "Bara deltagaren eller ersättaren för Polisen" in texts_in(snoop["value"])
+    own = await erik.execute(ERIK, "contribution.open", ids)
+    assert "Polisens interna bild." in texts_in(own["value"])
