@@ -201,6 +201,6 @@ async def test_nobody_outside_the_organisation_can_open_its_stored_report(
     ids = next(a for a in receipt["actions"] if a["verb"] == "contribution.open")["data"]
     snoop = await personal(bot, JOHN).execute(JOHN, "contribution.open", ids)  # John is Socialtjänsten
     assert "Polisens interna bild." not in texts_in(snoop["value"])
-    assert "Bara deltagaren eller ersättaren för Polisen" in texts_in(snoop["value"])
+    assert "Only the participant or deputy for Polisen" in texts_in(snoop["value"])
     own = await erik.execute(ERIK, "contribution.open", ids)
     assert "Polisens interna bild." in texts_in(own["value"])
