@@ -46,6 +46,7 @@ from msrest.exceptions import ClientRequestError, HttpOperationError
 
 from bot.ratelimit import RateLimiter, Sleep
 from bot.references import reference_from_json
+from bot.services import unreachable
 from bot.settings import Settings
 from domain.clock import Clock
 from storage.conversations import StoredConversation
@@ -679,6 +680,12 @@ class DeliveryWorker:
                     outcome.gone_conversation_id,
                     cancelled,
                 )
+            if (
+                message.person_id is not None
+                and message.kind != unreachable.NOTICE_KIND
+                and outcome.kind in ("dead", "cancelled")
+            ):
+                await unreachable.tell_chair(uow, message.person_id, message.via_conversation_id, now)
             await uow.commit()
         log.info(
             "delivery %s: row=%s kind=%s attempt=%d status=%s activity=%s",
