@@ -102,5 +102,7 @@ async def test_install_setup_join_and_reach_everyone_through_the_outbox(
             anna_chat = await uow.conversations.personal_for(ANNA.id)
         # The chair hears about it, once.
         assert anna_chat is not None
-        notices = [b for b in fake_connector.sent_to(anna_chat.id) if "kunde inte nå Fatima Hassan" in str(b.get("text"))]
+        notices = [
+            b for b in fake_connector.sent_to(anna_chat.id) if "kunde inte nå Fatima Hassan" in str(b.get("text"))
+        ]
         assert len(notices) == 1 and "Socialtjänsten" in str(notices[0]["text"])
