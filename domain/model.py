@@ -151,13 +151,3 @@ class Forum:
 
     def membership(self, person_id: str) -> Membership | None:
         return next((m for m in self.memberships if m.person_id == person_id), None)
-
-
-DEFAULT_SECTION_KEYS: tuple[str, ...] = (
-    "follow_up",
-    "events",
-    "places",
-    "upcoming",
-    "trends",
-    "other",
-)

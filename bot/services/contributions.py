@@ -23,10 +23,10 @@ from dialogs.cards.contribution import (
     submitted_card,
 )
 from dialogs.cards.elements import message
-from dialogs.texts import Texts, for_language
+from dialogs.texts import Texts
 from dialogs.texts.formatting import format_date, format_datetime
 from domain.collection import Phase, may_submit, phase
-from domain.model import Forum, Person
+from domain.model import Forum
 from domain.screening import Screener, Tier
 from storage.contributions import StoredVersion
 from storage.meetings import StoredMeeting
@@ -317,9 +317,6 @@ async def set_away(uow_factory: UnitOfWorkFactory, turn: Turn, args: str, back: 
         return Reply(text=t("contribution.away_cleared"))
     return Reply(text=t("contribution.away_set", date=format_date(t, until)))
 
-
-def texts_for(person: Person | None, default: str) -> Texts:
-    return for_language(person.language if person and person.language else default)
 
 
 async def edit_again(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, Any]) -> Reply:

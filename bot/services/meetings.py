@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.holidays import swedish_holidays
@@ -97,7 +97,3 @@ async def follow_schedule(uow: SqlAlchemyUnitOfWork, forum: Forum, now: datetime
     for meeting in stored[len(targets):]:
         await uow.meetings.set_status(meeting.id, "cancelled", None, now)
     return len(changes) + max(0, len(stored) - len(targets))
-
-
-def local_start(forum: Forum, day: date, at: time) -> datetime:
-    return meeting_times(forum.schedule, day, at).starts_at
