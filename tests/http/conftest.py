@@ -27,6 +27,7 @@ the fake connector on 127.0.0.1 and nothing leaves the machine.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
 import threading
@@ -178,6 +179,9 @@ async def make_client() -> AsyncIterator[ClientFactory]:
     finally:
         for client in reversed(clients):
             await client.close()
+        # aiosqlite answers from its own thread; after a failed connect (the /readyz test) that answer can
+        # arrive a moment after the app closed. Let it land while this test's event loop is still running.
+        await asyncio.sleep(0.1)
 
 
 @pytest.fixture
