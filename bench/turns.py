@@ -69,6 +69,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `tests` is not installed; run as a script, this file's folder comes first
     sys.path.insert(0, str(ROOT))
 
+from tests.conversation.harness import inputs_of  # noqa: E402
 from tests.fakes.connector import FakeConnector, running_fake_connector  # noqa: E402
 
 POSTGRES_ENV = "FORUMBOT_BENCH_POSTGRES_URL"
@@ -211,23 +212,6 @@ def execute(
         name="adaptiveCard/action",
         value=value,
     )
-
-
-def inputs_of(card: Any) -> dict[str, dict[str, Any]]:
-    found: dict[str, dict[str, Any]] = {}
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if str(node.get("type", "")).startswith("Input.") and "id" in node:
-                found[node["id"]] = node
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(card)
-    return found
 
 
 def last_card(connector: FakeConnector) -> dict[str, Any]:
