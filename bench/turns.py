@@ -336,8 +336,8 @@ async def set_up_forum(client: Client, url: str) -> dict[str, Any]:
     card = last_card(connector)
     data = {key: node.get("value", "") for key, node in inputs_of(card).items()}
     data.update(name="Trygghetsforum Bench", organisations_new="\n".join(ORGANISATIONS))
-    forum_id = next(a for a in card["actions"] if a.get("verb") == "setup.save")["data"]["forum_id"]
-    saved = await client.turn(url, execute(connector, CHAIR, "setup.save", data | {"forum_id": forum_id}, channel=True))
+    setup_data = next(a for a in card["actions"] if a.get("verb") == "setup.save")["data"]
+    saved = await client.turn(url, execute(connector, CHAIR, "setup.save", data | setup_data, channel=True))
     if "är sparat" not in json.dumps(saved, ensure_ascii=False):
         raise RuntimeError(f"setup failed: {saved}")
     for person, organisation in zip([ERIK, *MEMBERS], ORGANISATIONS, strict=True):
@@ -353,7 +353,7 @@ async def set_up_forum(client: Client, url: str) -> dict[str, Any]:
                 person,
                 "join.submit",
                 {
-                    "forum_id": join_card["actions"][0]["data"]["forum_id"],
+                    **join_card["actions"][0]["data"],
                     "organisation_id": org_id,
                     "role": "participant",
                 },

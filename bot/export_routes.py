@@ -8,7 +8,7 @@ from aiohttp import web
 
 from bot.exports import ExportSigner
 from bot.runtime import RUNTIME
-from bot.services.summaries import compile_for, export_markdown
+from bot.services.summaries import export_markdown, recorded_summary
 from dialogs.texts import for_language
 
 log = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ async def download(request: web.Request) -> web.Response:
         if meeting is None or forum is None or forum.chair_id != grant.person_id:
             return web.json_response({"error": "link expired or invalid"}, status=404)
         person = await uow.people.get(grant.person_id)
-        summary = await compile_for(uow, forum, meeting, now)
+        summary = await recorded_summary(uow, forum, meeting, now)
         uow.audit.record(at=now, action="summary.exported", subject_type="meeting", subject_id=meeting.id,
                          actor_id=grant.person_id, forum_id=forum.id, detail={"format": "markdown"})
         await uow.commit()

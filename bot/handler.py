@@ -75,10 +75,13 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
             "help.open": lambda tc, turn, data: self._help(tc, turn, Command("help", "")),
             "setup.open": lambda tc, turn, data: forums.open_setup(self.uow, turn),
             "setup.save": lambda tc, turn, data: forums.save_setup(self.uow, turn, data),
+            "setup.refresh": lambda tc, turn, data: forums.refresh_setup(self.uow, turn, data),
+            "setup.review": lambda tc, turn, data: forums.review_setup(self.uow, turn, data),
             "join.open": lambda tc, turn, data: membership.open_join(turn),
             "join.submit": lambda tc, turn, data: membership.join(self.uow, turn, data),
             "members.open": lambda tc, turn, data: self._members(tc, turn, Command("members", "")),
             "members.save": lambda tc, turn, data: membership.save_members(self.uow, turn, data),
+            "members.refresh": self._refresh_members,
             "contribution.submit": lambda tc, turn, data: contributions.submit(self.uow, turn, data),
             "contribution.edit": lambda tc, turn, data: contributions.edit_again(self.uow, turn, data),
             "contribution.open": lambda tc, turn, data: contributions.reopen(self.uow, turn, data),
@@ -219,6 +222,10 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
         if turn.forum is not None and turn.is_chair and not turn.origin.is_personal:
             roster = await self._roster(tc)
         return await membership.open_members(self.uow, turn, roster)
+
+    async def _refresh_members(self, tc: TurnContext, turn: Turn, data: dict[str, Any]) -> Reply:
+        roster = await self._roster(tc) if turn.is_chair and not turn.origin.is_personal else []
+        return await membership.refresh_members(self.uow, turn, data, roster)
 
     async def _roster(self, tc: TurnContext) -> list[RosterMember]:
         members: list[RosterMember] = []

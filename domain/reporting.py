@@ -13,8 +13,12 @@ Counting rules, applied to the counting (latest) contribution of each organisati
 * In a final summary (compiled at or after the deadline) the text of contributions that arrived after the
   deadline goes to `late`, not to the main sections; such organisations still count as reported and
   appear in the nothing-new and not-attending lists. A preview (before the deadline) has no late entries.
-* Contributions from organisations no longer in the forum are ignored; if an organisation appears more
+* Contributions from organisations not in the frame are ignored; if an organisation appears more
   than once, its most recently submitted contribution counts.
+* A summary is compiled against a `SummaryFrame`: the forum's name, time zone, agenda, organisations and the
+  meeting's instants as they were when the summary was first compiled. Once a summary has been posted its
+  frame is frozen, so later setup changes (an organisation retired, a section renamed, a new deadline) never
+  alter what a past meeting's summary and export say.
 * Ordering is stable: agenda sections by position (then agenda order), organisations by position (then
   forum order). Every agenda section is kept, even without entries. Text for sections no longer on the
   agenda (`extra_sections`, or unknown ids in `sections`) is shown in additional sections after the last
@@ -74,6 +78,32 @@ class SummarySection:
 
 
 @dataclass(frozen=True, kw_only=True)
+class SummaryFrame:
+    """What a summary is compiled against: the forum and meeting as known at the first compilation."""
+
+    forum_name: str
+    timezone: str
+    meeting_date: date
+    starts_at: datetime
+    deadline_at: datetime
+    sections: tuple[AgendaSection, ...]
+    organisations: tuple[Organisation, ...]
+
+
+def frame_for(forum: Forum, meeting_date: date, starts_at: datetime, deadline_at: datetime) -> SummaryFrame:
+    """The frame of a meeting's summary from the forum as it is now."""
+    return SummaryFrame(
+        forum_name=forum.name,
+        timezone=forum.schedule.timezone,
+        meeting_date=meeting_date,
+        starts_at=starts_at,
+        deadline_at=deadline_at,
+        sections=forum.sections,
+        organisations=forum.organisations,
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
 class Summary:
     """The compiled contributions for one meeting (sammanställd lägesbild)."""
 
@@ -93,8 +123,13 @@ class Summary:
     final: bool
 
 
+class _HasSections(Protocol):
+    @property
+    def sections(self) -> tuple[AgendaSection, ...]: ...
+
+
 def split_sections(
-    forum: Forum, sections: Iterable[tuple[str, str, str]]
+    forum: _HasSections, sections: Iterable[tuple[str, str, str]]
 ) -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
     """Stored (section_id, title, text) triples -> texts of agenda sections, and (title, text) extras."""
     current = {s.id for s in forum.sections}
@@ -118,9 +153,17 @@ def compile_summary(
     compiled_at: datetime,
 ) -> Summary:
     """Compile the counting contributions of a meeting; see the module docstring for the rules."""
-    final = compiled_at >= deadline_at
-    organisations = _ordered(forum.organisations)
-    agenda = _ordered(forum.sections)
+    return compile_frame(frame_for(forum, meeting_date, starts_at, deadline_at), contributions,
+                         compiled_at=compiled_at)
+
+
+def compile_frame(
+    frame: SummaryFrame, contributions: Sequence[ContributionInput], *, compiled_at: datetime
+) -> Summary:
+    """Compile the counting contributions of a meeting against a (possibly frozen) frame."""
+    final = compiled_at >= frame.deadline_at
+    organisations = _ordered(frame.organisations)
+    agenda = _ordered(frame.sections)
     latest = _latest_per_organisation(contributions, {o.id for o in organisations})
 
     extras = _ExtraSections(agenda)
@@ -149,11 +192,11 @@ def compile_summary(
     agenda_ids = {s.id for s in agenda}
     all_sections = agenda + extras.sections()
     return Summary(
-        forum_name=forum.name,
-        timezone=forum.schedule.timezone,
-        meeting_date=meeting_date,
-        starts_at=starts_at,
-        deadline_at=deadline_at,
+        forum_name=frame.forum_name,
+        timezone=frame.timezone,
+        meeting_date=frame.meeting_date,
+        starts_at=frame.starts_at,
+        deadline_at=frame.deadline_at,
         compiled_at=compiled_at,
         sections=tuple(
             SummarySection(s, tuple(main[s.id])) for s in all_sections if s.id in agenda_ids or main.get(s.id)

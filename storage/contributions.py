@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.forums import new_id
@@ -98,6 +98,17 @@ class ContributionRepository:
         )
         found = (await self._session.execute(stmt)).first()
         return _to_version(found[0], found[1]) if found else None
+
+    async def count_by_organisation(self, organisation_ids: list[str]) -> dict[str, int]:
+        """How many meetings each organisation has submitted a report for (kept when it is retired)."""
+        if not organisation_ids:
+            return {}
+        rows = await self._session.execute(
+            select(ContributionRow.organisation_id, func.count())
+            .where(ContributionRow.organisation_id.in_(organisation_ids))
+            .group_by(ContributionRow.organisation_id)
+        )
+        return {org_id: int(count) for org_id, count in rows.all()}
 
     async def history(self, meeting_id: str, organisation_id: str) -> list[StoredVersion]:
         stmt = (

@@ -225,19 +225,46 @@ class ForumRepository:
             await self._session.scalars(select(model).where(model.forum_id == forum_id, model.removed_at.is_(None)))
         )
         existing = {r.id: r for r in rows}
+        kept_ids = {item_id for item_id, _ in items if item_id in existing}
         kept: list[str] = []
         for position, (item_id, text) in enumerate(items, start=1):
             row = existing.pop(item_id, None) if item_id else None
+            if row is None:
+                row = await self._reusable(model, forum_id, text, existing, kept_ids)
             if row is None:
                 row = model(id=new_id(), forum_id=forum_id, position=position, **{label: text})
                 self._session.add(row)
             setattr(row, label, text)
             row.position = position
+            row.removed_at = None
             kept.append(row.id)
         for row in existing.values():
-            row.removed_at = now
+            row.removed_at = now  # retired, never deleted: reports and past summaries refer to it
         await self._session.flush()
         return kept
+
+    async def _reusable(
+        self,
+        model: type[AgendaSectionRow] | type[OrganisationRow],
+        forum_id: str,
+        text: str,
+        existing: dict[str, AgendaSectionRow | OrganisationRow],
+        kept_ids: set[str],
+    ) -> AgendaSectionRow | OrganisationRow | None:
+        """A new item with the name of one being dropped in this save, or of a retired one, reuses that row."""
+        label = "title" if model is AgendaSectionRow else "name"
+        wanted = text.strip().casefold()
+        for row_id, row in list(existing.items()):
+            if row_id not in kept_ids and str(getattr(row, label)).strip().casefold() == wanted:
+                return existing.pop(row_id)
+        retired: list[AgendaSectionRow | OrganisationRow] = list(
+            await self._session.scalars(
+                select(model)
+                .where(model.forum_id == forum_id, model.removed_at.is_not(None))
+                .order_by(model.removed_at.desc())
+            )
+        )
+        return next((r for r in retired if str(getattr(r, label)).strip().casefold() == wanted), None)
 
     async def _ensure_roles(self, organisation_id: str, now: datetime) -> None:
         present = set(

@@ -9,8 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.reporting import Summary, SummaryFrame
 from storage.forums import new_id
-from storage.orm import MeetingRow, SummaryRow
+from storage.orm import MeetingRow, SummaryRevisionRow, SummaryRow
+from storage.summary_codec import frame_from_json, frame_to_json, summary_from_json, summary_to_json
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,33 @@ class SummaryRepository:
     async def parts(self, meeting_id: str) -> int:
         row = await self._session.get(SummaryRow, meeting_id)
         return row.parts if row else 0
+
+    async def frame(self, meeting_id: str) -> SummaryFrame | None:
+        """The frozen frame of a posted summary (None before it is posted, or for one posted before 0003)."""
+        data = await self._session.scalar(
+            select(SummaryRevisionRow.frame)
+            .where(SummaryRevisionRow.meeting_id == meeting_id)
+            .order_by(SummaryRevisionRow.revision)
+            .limit(1)
+        )
+        return frame_from_json(data) if data is not None else None
+
+    async def latest(self, meeting_id: str) -> Summary | None:
+        """The latest posted revision of the summary, exactly as it was compiled."""
+        data = await self._session.scalar(
+            select(SummaryRevisionRow.content)
+            .where(SummaryRevisionRow.meeting_id == meeting_id)
+            .order_by(SummaryRevisionRow.revision.desc())
+            .limit(1)
+        )
+        return summary_from_json(data) if data is not None else None
+
+    def keep(self, meeting_id: str, revision: int, frame: SummaryFrame, summary: Summary) -> None:
+        """Append a revision to the frozen record (never updated afterwards)."""
+        self._session.add(
+            SummaryRevisionRow(meeting_id=meeting_id, revision=revision, compiled_at=summary.compiled_at,
+                               frame=frame_to_json(frame), content=summary_to_json(summary))
+        )
 
     async def record(self, meeting_id: str, parts: int, now: datetime) -> bool:
         """Mark the summary as posted. False if it already was (another tick or instance got there first)."""

@@ -186,6 +186,24 @@ class SummaryRow(Base):
     parts: Mapped[int] = mapped_column(Integer, default=1)
 
 
+class SummaryRevisionRow(Base):
+    """The frozen record of a posted summary: its frame (fixed at the first compilation) and its content.
+
+    Revision 1 is what went out at the deadline; each late addition appends the next revision. Rows are only
+    ever inserted: setup changes after the meeting never rewrite what a past meeting's summary said.
+    """
+
+    __tablename__ = "summary_revisions"
+
+    meeting_id: Mapped[str] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True
+    )
+    revision: Mapped[int] = mapped_column(Integer, primary_key=True)
+    compiled_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    frame: Mapped[dict[str, object]] = mapped_column(JSON)
+    content: Mapped[dict[str, object]] = mapped_column(JSON)
+
+
 class OutboxRow(Base):
     """One proactive message. Unique key: what, about which subject, to whom, for which local day, which slot."""
 
@@ -251,5 +269,6 @@ __all__ = [
     "OutboxRow",
     "PersonRow",
     "RoleRow",
+    "SummaryRevisionRow",
     "SummaryRow",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,12 +11,24 @@ from bot.services.meetings import follow_schedule, holidays
 from bot.services.summaries import FORUM_LANGUAGE
 from bot.services.turn import Reply, Turn
 from bot.services.wording import word_form_errors
-from dialogs.cards.setup import describe_schedule, forum_values, saved_card, setup_card
-from dialogs.texts import for_language
+from dialogs.cards.elements import Element
+from dialogs.cards.setup import (
+    NEW_ORGANISATIONS,
+    NEW_SECTIONS,
+    describe_schedule,
+    forum_values,
+    removal_card,
+    saved_card,
+    setup_card,
+)
+from dialogs.texts import Texts, for_language
 from dialogs.texts.formatting import format_datetime
-from domain.model import Forum, Schedule
+from domain.model import Forum, Organisation, Schedule
+from domain.revisions import setup_revision
 from domain.schedule import next_occurrences
 from storage.unit_of_work import SqlAlchemyUnitOfWork, UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
 
 
 def _rows(forum: Forum) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -48,16 +61,52 @@ async def open_setup(uow_factory: UnitOfWorkFactory, turn: Turn) -> Reply:
         if forum is None:
             forum = await _create_forum(uow, turn)
             await uow.commit()
-            sections, organisations = _rows(forum)
-            card = setup_card(t, forum_id=forum.id, values=forum_values(forum), sections=sections,
-                              organisations=organisations)
-            return Reply(text=t("setup.created"), card=card)
+            return Reply(text=t("setup.created"), card=_setup_card(t, forum))
         if forum.chair_id != turn.person.id:
             return Reply(text=t("setup.already_setup", chair=await chair_name(uow, forum)))
+    return Reply(card=_setup_card(t, forum))
+
+
+def _setup_card(
+    t: Texts,
+    forum: Forum,
+    *,
+    typed: Mapping[str, Any] | None = None,
+    errors: list[str] | None = None,
+    note: str | None = None,
+) -> Element:
+    """The setup card for the forum as stored, with `typed` values (from a submitted card) laid over it.
+
+    Only values for fields the current card has are kept: an item that has since been removed is not
+    brought back by an outdated card.
+    """
+    values = forum_values(forum)
+    for key, value in (typed or {}).items():
+        if (key in values or key in (NEW_SECTIONS, NEW_ORGANISATIONS)) and isinstance(value, str | int | float):
+            values[key] = str(value)
     sections, organisations = _rows(forum)
-    card = setup_card(t, forum_id=forum.id, values=forum_values(forum), sections=sections,
-                      organisations=organisations)
-    return Reply(card=card)
+    return setup_card(t, forum_id=forum.id, values=values, sections=sections, organisations=organisations,
+                      errors=errors or (), revision=setup_revision(forum), chair_id=forum.chair_id, note=note)
+
+
+async def refresh_setup(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, Any]) -> Reply:
+    """Universal Actions refresh: the chair's copy of a setup card becomes the current one."""
+    async with uow_factory() as uow:
+        forum, refusal = await chaired_forum(uow, turn, data)
+    if forum is None:
+        return refusal or Reply(text=turn.t("error.stale_card"))
+    return Reply(card=_setup_card(turn.t, forum), replace=True)
+
+
+async def review_setup(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, Any]) -> Reply:
+    """Back from the removal question: the setup card with what the chair typed."""
+    async with uow_factory() as uow:
+        forum, refusal = await chaired_forum(uow, turn, data)
+    if forum is None:
+        return refusal or Reply(text=turn.t("error.stale_card"))
+    current = str(data.get("revision", "")) == setup_revision(forum)
+    note = None if current else turn.t("setup.stale.note")
+    return Reply(card=_setup_card(turn.t, forum, typed=data, note=note), replace=True)
 
 
 async def _create_forum(uow: SqlAlchemyUnitOfWork, turn: Turn) -> Forum:
@@ -87,17 +136,25 @@ async def save_setup(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[s
         forum, refusal = await chaired_forum(uow, turn, data)
         if forum is None:
             return refusal or Reply(text=t("error.stale_card"))
+        if str(data.get("revision", "")) != setup_revision(forum):
+            # An outdated copy (or a card from before revisions): saving it would undo what changed since.
+            log.info("outdated setup card refused: forum=%s", forum.id)
+            return Reply(card=_setup_card(t, forum, typed=data, note=t("setup.stale.note")), replace=True)
         known = {s.id: s.position for s in forum.sections} | {o.id: o.position for o in forum.organisations}
         form, errors = parse_setup(data, known)
         if form is None:
-            sections, organisations = _rows(forum)
-            values = {k: str(v) for k, v in data.items() if isinstance(v, str | int | float)}
-            card = setup_card(t, forum_id=forum.id, values=values, sections=sections,
-                              organisations=organisations, errors=word_form_errors(t, errors))
-            return Reply(card=card, replace=True)
+            return Reply(card=_setup_card(t, forum, typed=data, errors=word_form_errors(t, errors)), replace=True)
+        removed = _removed_organisations(forum, form.organisations)
+        if removed and str(data.get("confirm_remove", "")) != ",".join(sorted(o.id for o in removed)):
+            counts = await uow.contributions.count_by_organisation([o.id for o in removed])
+            rows = [(o.id, o.name, counts.get(o.id, 0)) for o in removed]
+            return Reply(card=removal_card(t, forum_id=forum.id, data=data, removed=rows), replace=True)
         await uow.forums.update_settings(forum.id, name=form.name, schedule=form.schedule, now=turn.now)
         await uow.forums.replace_sections(forum.id, form.sections, turn.now)
         await uow.forums.replace_organisations(forum.id, form.organisations, turn.now)
+        for organisation in removed:
+            uow.audit.record(at=turn.now, action="organisation.retired", subject_type="organisation",
+                             subject_id=organisation.id, actor_id=turn.person.id, forum_id=forum.id)
         uow.audit.record(at=turn.now, action="forum.settings_changed", subject_type="forum", subject_id=forum.id,
                          actor_id=turn.person.id, forum_id=forum.id,
                          detail={"sections": len(form.sections), "organisations": len(form.organisations)})
@@ -108,6 +165,13 @@ async def save_setup(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[s
         chair = await chair_name(uow, saved)
         await uow.commit()
     return Reply(card=saved_card(t, forum=saved.name, lines=_facts(turn, saved), chair=chair), replace=True)
+
+
+def _removed_organisations(forum: Forum, kept: list[tuple[str | None, str]]) -> list[Organisation]:
+    """Stored organisations the form drops (an organisation typed again under the same name is kept)."""
+    kept_ids = {item_id for item_id, _ in kept if item_id}
+    kept_names = {name.casefold() for item_id, name in kept if not item_id}
+    return [o for o in forum.organisations if o.id not in kept_ids and o.name.casefold() not in kept_names]
 
 
 def _facts(turn: Turn, forum: Forum) -> list[tuple[str, str]]:

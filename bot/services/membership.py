@@ -12,6 +12,7 @@ from dialogs.cards.elements import message
 from dialogs.cards.membership import VACANT, join_card, members_card
 from dialogs.texts import for_language
 from domain.model import Forum, RoleKind
+from domain.revisions import join_revision, members_revision
 from storage.outbox import NewMessage
 from storage.unit_of_work import SqlAlchemyUnitOfWork, UnitOfWorkFactory
 
@@ -38,7 +39,7 @@ async def open_join(turn: Turn) -> Reply:
         return Reply(text=t("membership.no_organisations"))
     membership = forum.membership(turn.person.id)
     current = membership.organisation_id if membership else None
-    return Reply(card=join_card(t, forum=forum, current_organisation=current))
+    return Reply(card=join_card(t, forum=forum, current_organisation=current, revision=join_revision(forum)))
 
 
 async def join(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, Any]) -> Reply:
@@ -47,9 +48,15 @@ async def join(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, An
         forum = await uow.forums.get(str(data.get("forum_id", "")))
         if forum is None:
             return Reply(text=t("error.stale_card"))
+        revision = join_revision(forum)
+        if str(data.get("revision", "")) != revision:
+            card = join_card(t, forum=forum, current_organisation=None, revision=revision,
+                             note=t("membership.stale.join_note"))
+            return Reply(card=card, replace=True)
         organisation = forum.organisation(str(data.get("organisation_id", "")))
         if organisation is None:
-            card = join_card(t, forum=forum, current_organisation=None, errors=[t("membership.organisation_required")])
+            card = join_card(t, forum=forum, current_organisation=None, errors=[t("membership.organisation_required")],
+                             revision=revision)
             return Reply(card=card, replace=True)
         previous = forum.membership(turn.person.id)
         if previous is not None and previous.organisation_id not in (None, organisation.id):
@@ -101,8 +108,23 @@ async def open_members(uow_factory: UnitOfWorkFactory, turn: Turn, roster: Seque
                                     tenant_id=forum.tenant_id, now=turn.now)
         names = await _names(uow, forum)
         await uow.commit()
-    card = members_card(t, forum=forum, names=names, roster=[(m.id, m.name) for m in roster])
+    card = members_card(t, forum=forum, names=names, roster=[(m.id, m.name) for m in roster],
+                        revision=members_revision(forum))
     return Reply(card=card)
+
+
+async def refresh_members(
+    uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, Any], roster: Sequence[RosterMember]
+) -> Reply:
+    """Universal Actions refresh: the chair's copy of the members card becomes the current one."""
+    async with uow_factory() as uow:
+        forum, refusal = await chaired_forum(uow, turn, data)
+        if forum is None:
+            return refusal or Reply(text=turn.t("error.stale_card"))
+        names = await _names(uow, forum)
+    card = members_card(turn.t, forum=forum, names=names, roster=[(m.id, m.name) for m in roster],
+                        revision=members_revision(forum))
+    return Reply(card=card, replace=True)
 
 
 @dataclass
@@ -159,10 +181,17 @@ async def save_members(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping
         forum, refusal = await chaired_forum(uow, turn, data)
         if forum is None:
             return refusal or Reply(text=t("error.stale_card"))
+        revision = members_revision(forum)
+        if str(data.get("revision", "")) != revision:
+            names = await _names(uow, forum)
+            card = members_card(t, forum=forum, names=names, roster=[], revision=revision,
+                                note=t("membership.stale.note"))
+            return Reply(card=card, replace=True)
         plan, errors = await _plan_changes(uow, turn, forum, data)
         if errors:
             names = await _names(uow, forum)
-            return Reply(card=members_card(t, forum=forum, names=names, roster=[], errors=errors), replace=True)
+            card = members_card(t, forum=forum, names=names, roster=[], errors=errors, revision=revision)
+            return Reply(card=card, replace=True)
         await _apply(uow, turn, forum, plan)
         await uow.commit()
         saved = await uow.forums.get(forum.id)

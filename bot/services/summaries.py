@@ -10,7 +10,7 @@ from dialogs.cards.elements import message
 from dialogs.cards.summary import render_summary_markdown, summary_activities
 from dialogs.texts import DEFAULT_LANGUAGE, Texts, for_language
 from domain.model import Forum
-from domain.reporting import ContributionInput, Summary, compile_summary, split_sections
+from domain.reporting import ContributionInput, Summary, SummaryFrame, compile_frame, frame_for, split_sections
 from storage.meetings import StoredMeeting
 from storage.outbox import NewMessage
 from storage.unit_of_work import SqlAlchemyUnitOfWork
@@ -20,10 +20,30 @@ log = logging.getLogger(__name__)
 FORUM_LANGUAGE = DEFAULT_LANGUAGE
 
 
+async def frame_of(uow: SqlAlchemyUnitOfWork, forum: Forum, meeting: StoredMeeting) -> SummaryFrame:
+    """The frozen frame once the summary was posted; until then the forum and meeting as they are now."""
+    frozen = await uow.summaries.frame(meeting.id)
+    if frozen is not None:
+        return frozen
+    times = times_for(forum, meeting)
+    return frame_for(forum, meeting.local_date, times.starts_at, times.deadline_at)
+
+
 async def compile_for(uow: SqlAlchemyUnitOfWork, forum: Forum, meeting: StoredMeeting, now: datetime) -> Summary:
+    return await _compile(uow, await frame_of(uow, forum, meeting), meeting, now)
+
+
+async def recorded_summary(
+    uow: SqlAlchemyUnitOfWork, forum: Forum, meeting: StoredMeeting, now: datetime
+) -> Summary:
+    """What the record says: the latest posted revision, or (never posted) the summary as it stands now."""
+    return await uow.summaries.latest(meeting.id) or await compile_for(uow, forum, meeting, now)
+
+
+async def _compile(uow: SqlAlchemyUnitOfWork, frame: SummaryFrame, meeting: StoredMeeting, now: datetime) -> Summary:
     inputs = []
     for version in await uow.contributions.latest_for_meeting(meeting.id):
-        texts, extras = split_sections(forum, version.sections)
+        texts, extras = split_sections(frame, version.sections)
         inputs.append(
             ContributionInput(
                 organisation_id=version.organisation_id,
@@ -36,8 +56,7 @@ async def compile_for(uow: SqlAlchemyUnitOfWork, forum: Forum, meeting: StoredMe
                 after_deadline=version.after_deadline,
             )
         )
-    times = times_for(forum, meeting)
-    return compile_summary(forum, meeting.local_date, times.starts_at, times.deadline_at, inputs, compiled_at=now)
+    return compile_frame(frame, inputs, compiled_at=now)
 
 
 async def _texts_of(uow: SqlAlchemyUnitOfWork, person_id: str) -> Texts:
@@ -47,10 +66,12 @@ async def _texts_of(uow: SqlAlchemyUnitOfWork, person_id: str) -> Texts:
 
 async def post_summary(uow: SqlAlchemyUnitOfWork, forum: Forum, meeting: StoredMeeting, now: datetime) -> int:
     """At the deadline: the summary to the forum conversation and 1:1 to the chair. Once per meeting."""
-    summary = await compile_for(uow, forum, meeting, now)
+    frame = await frame_of(uow, forum, meeting)
+    summary = await _compile(uow, frame, meeting, now)
     activities = summary_activities(for_language(FORUM_LANGUAGE), summary)
     if not await uow.summaries.record(meeting.id, len(activities), now):
         return 0
+    uow.summaries.keep(meeting.id, 1, frame, summary)
     day = meeting.local_date.isoformat()
     queued = 0
     for part, activity in enumerate(activities, start=1):
@@ -81,9 +102,11 @@ async def update_after_late(
     """A late contribution: update the posted summary in place and send the chair one short note."""
     if await uow.summaries.revision(meeting.id) is None:
         return 0  # not posted yet: the summary at the deadline tick will include it
-    summary = await compile_for(uow, forum, meeting, now)
+    frame = await frame_of(uow, forum, meeting)
+    summary = await _compile(uow, frame, meeting, now)
     activities = summary_activities(for_language(FORUM_LANGUAGE), summary)
     revision = await uow.summaries.bump(meeting.id, len(activities), now)
+    uow.summaries.keep(meeting.id, revision, frame, summary)
     day = meeting.local_date.isoformat()
     queued = 0
     for part, activity in enumerate(activities, start=1):
@@ -100,7 +123,9 @@ async def update_after_late(
                              payload=activity)
         queued += await uow.outbox.enqueue(new, now) is not None
     t = await _texts_of(uow, forum.chair_id)
-    organisation = forum.organisation(organisation_id)
+    organisation = forum.organisation(organisation_id) or next(
+        (o for o in frame.organisations if o.id == organisation_id), None
+    )
     note = t("collection.late_note", organisation=organisation.name if organisation else "?", forum=forum.name)
     queued += await uow.outbox.enqueue(
         NewMessage(kind="summary_late_note", subject_id=meeting.id, recipient_id=forum.chair_id,

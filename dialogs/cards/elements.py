@@ -11,11 +11,33 @@ CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 
 
-def card(body: Sequence[Element], actions: Sequence[Element] = ()) -> Element:
+def card(body: Sequence[Element], actions: Sequence[Element] = (), *, refresh: Element | None = None) -> Element:
     result: Element = {"type": "AdaptiveCard", "$schema": SCHEMA, "version": "1.5", "body": list(body)}
     if actions:
         result["actions"] = list(actions)
+    if refresh:
+        result["refresh"] = refresh
     return result
+
+
+def refresh(verb: str, data: dict[str, Any], user_ids: Sequence[str]) -> Element | None:
+    """Universal Actions `refresh`: Teams asks for the current card when one of `user_ids` views it.
+
+    Without user ids there is nothing to refresh automatically (Teams refreshes for at most 60 listed users).
+    """
+    ids = [u for u in user_ids if u][:60]
+    if not ids:
+        return None
+    return {"action": {"type": "Action.Execute", "verb": verb, "data": {"verb": verb, **data}}, "userIds": ids}
+
+
+def notice(message: str) -> Element:
+    """An emphasised note at the top of a card (why it was sent back), in words, not colour alone."""
+    return {
+        "type": "Container",
+        "style": "warning",
+        "items": [text(f"ℹ {message}", weight="Bolder")],
+    }
 
 
 def heading(text: str, *, size: str = "Large") -> Element:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from dialogs.cards.elements import Element, card, choice_set, errors_block, execute, heading, text
+from dialogs.cards.elements import Element, card, choice_set, errors_block, execute, heading, notice, refresh, text
 from dialogs.texts import Texts
 from domain.model import Forum, RoleKind
 
@@ -12,9 +12,18 @@ VACANT = "-"
 
 
 def join_card(
-    t: Texts, *, forum: Forum, current_organisation: str | None, errors: Sequence[str] = ()
+    t: Texts,
+    *,
+    forum: Forum,
+    current_organisation: str | None,
+    errors: Sequence[str] = (),
+    revision: str = "",
+    note: str | None = None,
 ) -> Element:
+    """`revision`: the join revision (domain/revisions.py) of the organisations offered."""
     body: list[Element] = [heading(t("membership.join_title", forum=forum.name)), text(t("membership.join_intro"))]
+    if note:
+        body.append(notice(note))
     if errors:
         body.append(errors_block(errors, t("setup.errors_title")))
     body.append(
@@ -38,7 +47,8 @@ def join_card(
             compact=False,
         )
     )
-    return card(body, [execute(t("membership.join_button"), "join.submit", {"forum_id": forum.id})])
+    data = {"forum_id": forum.id, "revision": revision}
+    return card(body, [execute(t("membership.join_button"), "join.submit", data)])
 
 
 def members_card(
@@ -48,12 +58,19 @@ def members_card(
     names: Mapping[str, str],
     roster: Sequence[tuple[str, str]],
     errors: Sequence[str] = (),
+    revision: str = "",
+    note: str | None = None,
 ) -> Element:
-    """`names`: person id -> display name for members; `roster`: (id, name) of people in the conversation."""
+    """`names`: person id -> display name for members; `roster`: (id, name) of people in the conversation.
+
+    `revision`: the members revision (domain/revisions.py) the card shows; the chair's copy is refreshed.
+    """
     members = [(m.person_id, names.get(m.person_id, m.person_id)) for m in forum.memberships]
     member_ids = {m.person_id for m in forum.memberships}
     candidates = [(pid, name) for pid, name in roster if pid not in member_ids]
     body: list[Element] = [heading(t("membership.members_title", forum=forum.name))]
+    if note:
+        body.append(notice(note))
     if errors:
         body.append(errors_block(errors, t("setup.errors_title")))
     body.append(text(t("membership.members_list_title"), weight="Bolder"))
@@ -86,4 +103,6 @@ def members_card(
     body.append(text(t("membership.chair_title"), weight="Bolder"))
     chair_choices = members or [(forum.chair_id, names.get(forum.chair_id, ""))]
     body.append(choice_set("chair_id", t("membership.chair"), chair_choices, value=forum.chair_id, required=True))
-    return card(body, [execute(t("membership.save"), "members.save", {"forum_id": forum.id})])
+    data = {"forum_id": forum.id, "revision": revision}
+    return card(body, [execute(t("membership.save"), "members.save", data)],
+                refresh=refresh("members.refresh", {"forum_id": forum.id}, [forum.chair_id]))

@@ -17,6 +17,8 @@ from dialogs.cards.elements import (
     input_text,
     input_time,
     input_toggle,
+    notice,
+    refresh,
     text,
 )
 from dialogs.texts import Texts
@@ -26,6 +28,8 @@ SECTION_PREFIX = "section__"
 SECTION_POS_PREFIX = "section_pos__"
 ORG_PREFIX = "org__"
 ORG_POS_PREFIX = "org_pos__"
+NEW_SECTIONS = "sections_new"
+NEW_ORGANISATIONS = "organisations_new"
 MAX_NAME = 100
 MAX_ITEM = 120
 
@@ -76,11 +80,20 @@ def setup_card(
     sections: Sequence[tuple[str, str]],
     organisations: Sequence[tuple[str, str]],
     errors: Sequence[str] = (),
+    revision: str = "",
+    chair_id: str | None = None,
+    note: str | None = None,
 ) -> Element:
-    """`sections` / `organisations` are the stored (id, label) rows to show as editable inputs."""
+    """`sections` / `organisations` are the stored (id, label) rows to show as editable inputs.
+
+    `revision` is the setup revision the card shows (domain/revisions.py); a save from another revision is
+    refused. `chair_id` gets the card refreshed to the current one whenever the chair views it.
+    """
     weekdays = t.words("calendar.weekdays")
     v = values.get
     body: list[Element] = [heading(t("setup.title")), text(t("setup.intro"), subtle=True)]
+    if note:
+        body.append(notice(note))
     if errors:
         body.append(errors_block(errors, t("setup.errors_title")))
     body += [
@@ -125,8 +138,41 @@ def setup_card(
                                error=t("setup.error.time")))
     body += _list_inputs(t, "sections", SECTION_PREFIX, SECTION_POS_PREFIX, sections, values)
     body += _list_inputs(t, "organisations", ORG_PREFIX, ORG_POS_PREFIX, organisations, values)
-    actions = [execute(t("setup.save"), "setup.save", {"forum_id": forum_id})]
+    actions = [execute(t("setup.save"), "setup.save", {"forum_id": forum_id, "revision": revision})]
+    return card(body, actions, refresh=refresh("setup.refresh", {"forum_id": forum_id}, [chair_id or ""]))
+
+
+def removal_card(
+    t: Texts,
+    *,
+    forum_id: str,
+    data: Mapping[str, object],
+    removed: Sequence[tuple[str, str, int]],
+) -> Element:
+    """Asks the chair to confirm removing organisations: what happens to their reports, and two ways on.
+
+    `data` is the submitted setup card (carried along unchanged, revision included); `removed` is
+    (organisation id, name, number of reports kept) per organisation to be removed.
+    """
+    lines = "\r".join(f"- {name}: {_reports(t, count)}" for _, name, count in removed)
+    body = [
+        heading(t("setup.remove.title"), size="Medium"),
+        text(lines),
+        text(t("setup.remove.explained")),
+    ]
+    carried = {k: v for k, v in data.items() if k != "verb"}
+    ids = ",".join(sorted(org_id for org_id, _, _ in removed))
+    actions = [
+        execute(t("setup.remove.confirm"), "setup.save", {**carried, "confirm_remove": ids}, validate=False),
+        execute(t("setup.remove.back"), "setup.review", carried, validate=False),
+    ]
     return card(body, actions)
+
+
+def _reports(t: Texts, count: int) -> str:
+    if count == 0:
+        return t("setup.remove.reports_none")
+    return t("setup.remove.reports_one" if count == 1 else "setup.remove.reports_many", count=count)
 
 
 def _list_inputs(
@@ -151,7 +197,7 @@ def _list_inputs(
                          value=_int(values, pos_prefix + row_id, index), minimum=1, maximum=99,
                          error=t("setup.error.position"))
         )
-    new_key = "sections_new" if kind == "sections" else "organisations_new"
+    new_key = NEW_SECTIONS if kind == "sections" else NEW_ORGANISATIONS
     elements.append(input_text(new_key, t(f"setup.{kind}_new"), value=values.get(new_key), multiline=True,
                                max_length=3000))
     return elements

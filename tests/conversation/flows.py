@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.conversation.harness import Chat, User, card_of, inputs_of
+from tests.conversation.harness import Chat, User, action_data, card_of, inputs_of
 
 
 def values_from(card: dict[str, Any]) -> dict[str, Any]:
@@ -19,8 +19,7 @@ async def set_up_forum(
     card = card_of(replies[-1])
     data = values_from(card)
     data.update(name=name, organisations_new="\n".join(organisations), **changes)
-    forum_id = next(a for a in card["actions"] if a.get("verb") == "setup.save")["data"]["forum_id"]
-    body = await chat.execute(chair, "setup.save", {**data, "forum_id": forum_id})
+    body = await chat.execute(chair, "setup.save", {**data, **action_data(card, "setup.save")})
     return body
 
 
@@ -29,5 +28,5 @@ async def join(chat: Chat, user: User, organisation: str, role: str = "participa
     card = card_of(replies[-1])
     choices = inputs_of(card)["organisation_id"]["choices"]
     org_id = next(c["value"] for c in choices if c["title"] == organisation)
-    forum_id = card["actions"][0]["data"]["forum_id"]
-    return await chat.execute(user, "join.submit", {"forum_id": forum_id, "organisation_id": org_id, "role": role})
+    return await chat.execute(user, "join.submit",
+                              {**action_data(card, "join.submit"), "organisation_id": org_id, "role": role})

@@ -156,3 +156,11 @@ def make_bot(uow: UnitOfWorkFactory, clock: FixedClock, **settings: Any) -> tupl
     wake = WakeCounter()
     bot = ForumBot(settings=test_settings(**settings), uow=uow, clock=clock, delivery=wake)  # type: ignore[arg-type]
     return bot, wake
+
+
+def action_data(card: dict[str, Any], verb: str) -> dict[str, Any]:
+    """The data of the card's action with `verb`, as Teams sends it with the inputs (forum id, revision …)."""
+    for action in card.get("actions", []):
+        if action.get("verb") == verb:
+            return {k: v for k, v in action["data"].items() if k != "verb"}
+    raise AssertionError(f"no {verb} action on the card")

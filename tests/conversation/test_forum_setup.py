@@ -8,7 +8,16 @@ from domain.clock import FixedClock
 from storage.orm import OutboxRow
 from storage.unit_of_work import UnitOfWorkFactory
 from tests.conversation.flows import join, set_up_forum, values_from
-from tests.conversation.harness import CHANNEL, Chat, User, card_of, inputs_of, make_bot, texts_in
+from tests.conversation.harness import (
+    CHANNEL,
+    Chat,
+    User,
+    action_data,
+    card_of,
+    inputs_of,
+    make_bot,
+    texts_in,
+)
 
 ANNA = User("29:anna", "Anna Lindqvist")
 ERIK = User("29:erik", "Erik Johansson")
@@ -71,8 +80,7 @@ async def test_the_chair_can_rename_remove_and_reorder_sections(
     data[first] = "Uppföljning"  # rename
     data[second] = ""  # remove
     data["section_pos__" + section_keys[-1][len("section__"):]] = "1"  # move the last to the top
-    forum_id = card["actions"][0]["data"]["forum_id"]
-    await chat.execute(ANNA, "setup.save", {**data, "forum_id": forum_id})
+    await chat.execute(ANNA, "setup.save", {**data, **action_data(card, "setup.save")})
     async with uow_factory() as uow:
         forum = await uow.forums.by_conversation(CHANNEL)
     assert forum is not None
@@ -102,7 +110,7 @@ async def test_only_the_chair_can_save_the_setup(uow_factory: UnitOfWorkFactory,
     bot, _ = make_bot(uow_factory, clock)
     chat = channel(bot)
     card = card_of((await chat.say(ANNA, "konfigurera"))[-1])
-    data = {**values_from(card), "name": "Kapat", "forum_id": card["actions"][0]["data"]["forum_id"]}
+    data = {**values_from(card), "name": "Kapat", **action_data(card, "setup.save")}
     body = await chat.execute(ERIK, "setup.save", data)
     assert "Bara forumets ordförande" in texts_in(body["value"])
 
@@ -140,7 +148,7 @@ async def test_the_chair_names_a_deputy_and_hands_over_the_chair(
     deputy_key = next(k for k in data if k.startswith("role__deputy__"))
     data[deputy_key] = FATIMA.id
     data["chair_id"] = ERIK.id
-    body = await chat.execute(ANNA, "members.save", {**data, "forum_id": card["actions"][0]["data"]["forum_id"]})
+    body = await chat.execute(ANNA, "members.save", {**data, **action_data(card, "members.save")})
     assert "Erik Johansson är nu ordförande" in texts_in(body["value"])
     async with uow_factory() as uow:
         forum = await uow.forums.by_conversation(CHANNEL)

@@ -11,7 +11,7 @@ from bot.services.cycle import run_cycle
 from domain.clock import FixedClock
 from storage.orm import OutboxRow
 from storage.unit_of_work import UnitOfWorkFactory
-from tests.conversation.harness import Chat, card_of, texts_in
+from tests.conversation.harness import Chat, action_data, card_of, texts_in
 from tests.conversation.test_contribution import (
     ANNA,
     ERIK,
@@ -120,7 +120,7 @@ async def test_changing_the_weekday_moves_the_stored_meetings_and_keeps_reports_
     await erik.execute(ERIK, "contribution.submit", submit_data(await open_card(erik, ERIK), s1="Lugnt."))
     await channel.say(FATIMA, "nästa möte")  # materialises Thursday's meeting and maybe the one after
     card = card_of((await channel.say(ANNA, "konfigurera"))[-1])
-    data = values_from(card) | {"weekday": "4", "forum_id": card["actions"][0]["data"]["forum_id"]}  # Friday
+    data = values_from(card) | {"weekday": "4", **action_data(card, "setup.save")}  # Friday
     await channel.execute(ANNA, "setup.save", data)
     shown = texts_in(card_of((await channel.say(FATIMA, "nästa möte"))[-1]))
     assert "fredag 27 november 2026 kl. 09:00" in shown

@@ -9,7 +9,7 @@ import pytest
 
 from domain.clock import FixedClock
 from tests.conversation.flows import values_from
-from tests.conversation.harness import inputs_of, texts_in
+from tests.conversation.harness import action_data, inputs_of, texts_in
 from tests.e2e.harness import CHANNEL, Forumbot, Person, running_forumbot
 from tests.fakes.connector import FakeConnector
 
@@ -26,8 +26,7 @@ async def set_up(bot: Forumbot) -> None:
     card = bot.last_card_to(CHANNEL)
     data = values_from(card) | {"name": "Trygghetsforum Norrby",
                                 "organisations_new": "Polisen\nSocialtjänsten\nFältassistenterna"}
-    forum_id = card["actions"][0]["data"]["forum_id"]
-    saved = await bot.execute(ANNA, "setup.save", data | {"forum_id": forum_id}, conversation=CHANNEL)
+    saved = await bot.execute(ANNA, "setup.save", data | action_data(card, "setup.save"), conversation=CHANNEL)
     assert "Trygghetsforum Norrby är sparat" in texts_in(saved["value"])
 
 
@@ -35,7 +34,7 @@ async def join(bot: Forumbot, person: Person, organisation: str) -> None:
     await bot.say_in_channel(person, "gå med")
     card = bot.last_card_to(CHANNEL)
     org_id = next(c["value"] for c in inputs_of(card)["organisation_id"]["choices"] if c["title"] == organisation)
-    body = await bot.execute(person, "join.submit", {"forum_id": card["actions"][0]["data"]["forum_id"],
+    body = await bot.execute(person, "join.submit", {**action_data(card, "join.submit"),
                                                      "organisation_id": org_id, "role": "participant"},
                              conversation=CHANNEL)
     assert f"Du är deltagare för {organisation}" in texts_in(body["value"])

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from domain.clock import FixedClock
-from tests.conversation.harness import inputs_of, texts_in
+from tests.conversation.harness import action_data, inputs_of, texts_in
 from tests.e2e.harness import CHANNEL, Forumbot, Person, running_forumbot
 from tests.e2e.test_foundation_journey import ANNA, ERIK, FATIMA, LARS
 from tests.fakes.connector import FakeConnector
@@ -37,7 +37,7 @@ async def set_up(bot: Forumbot) -> None:
     card = bot.last_card_to(CHANNEL)
     data = values_from(card) | {"name": "Trygghetsforum Norrby",
                                 "organisations_new": "Polisen\nSocialtjänsten\nFältassistenterna\nNorrbyskolan"}
-    await bot.execute(ANNA, "setup.save", data | {"forum_id": card["actions"][0]["data"]["forum_id"]},
+    await bot.execute(ANNA, "setup.save", data | action_data(card, "setup.save"),
                       conversation=CHANNEL)
     for person, organisation, role in (
         (ERIK, "Polisen", "participant"), (FATIMA, "Socialtjänsten", "participant"),
@@ -48,7 +48,7 @@ async def set_up(bot: Forumbot) -> None:
         join_card = bot.last_card_to(CHANNEL)
         choices = inputs_of(join_card)["organisation_id"]["choices"]
         org_id = next(c["value"] for c in choices if c["title"] == organisation)
-        await bot.execute(person, "join.submit", {"forum_id": join_card["actions"][0]["data"]["forum_id"],
+        await bot.execute(person, "join.submit", {**action_data(join_card, "join.submit"),
                                                   "organisation_id": org_id, "role": role}, conversation=CHANNEL)
 
 
