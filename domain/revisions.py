@@ -45,3 +45,23 @@ def members_revision(forum: Forum) -> str:
 def join_revision(forum: Forum) -> str:
     """What the join card offers: the organisations."""
     return _digest("join", forum.id, tuple((o.id, o.name) for o in forum.organisations))
+
+
+def fingerprint(value: str) -> str:
+    """A short digest of a value a card showed, so an outdated submit can tell typed values from shown ones."""
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()[:8]
+
+
+def typed_values(submitted: dict[str, object], shown: object) -> dict[str, str]:
+    """The submitted values that differ from what the card showed (what the person actually typed).
+
+    `shown` maps input id -> fingerprint of the value the card was built with. Without it (a card from before
+    fingerprints, or a submit that carries no inputs) nothing counts as typed.
+    """
+    if not isinstance(shown, dict):
+        return {}
+    typed: dict[str, str] = {}
+    for key, value in submitted.items():
+        if key in shown and isinstance(value, str | int | float) and fingerprint(str(value)) != shown[key]:
+            typed[key] = str(value)
+    return typed

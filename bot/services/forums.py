@@ -24,7 +24,7 @@ from dialogs.cards.setup import (
 from dialogs.texts import Texts, for_language
 from dialogs.texts.formatting import format_datetime
 from domain.model import Forum, Organisation, Schedule
-from domain.revisions import setup_revision
+from domain.revisions import setup_revision, typed_values
 from domain.schedule import next_occurrences
 from storage.unit_of_work import SqlAlchemyUnitOfWork, UnitOfWorkFactory
 
@@ -104,9 +104,10 @@ async def review_setup(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping
         forum, refusal = await chaired_forum(uow, turn, data)
     if forum is None:
         return refusal or Reply(text=turn.t("error.stale_card"))
-    current = str(data.get("revision", "")) == setup_revision(forum)
-    note = None if current else turn.t("setup.stale.note")
-    return Reply(card=_setup_card(turn.t, forum, typed=data, note=note), replace=True)
+    if str(data.get("revision", "")) == setup_revision(forum):
+        return Reply(card=_setup_card(turn.t, forum, typed=data), replace=True)
+    typed = typed_values(dict(data), data.get("shown"))
+    return Reply(card=_setup_card(turn.t, forum, typed=typed, note=turn.t("setup.stale.note")), replace=True)
 
 
 async def _create_forum(uow: SqlAlchemyUnitOfWork, turn: Turn) -> Forum:
@@ -139,7 +140,8 @@ async def save_setup(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[s
         if str(data.get("revision", "")) != setup_revision(forum):
             # An outdated copy (or a card from before revisions): saving it would undo what changed since.
             log.info("outdated setup card refused: forum=%s", forum.id)
-            return Reply(card=_setup_card(t, forum, typed=data, note=t("setup.stale.note")), replace=True)
+            typed = typed_values(dict(data), data.get("shown"))
+            return Reply(card=_setup_card(t, forum, typed=typed, note=t("setup.stale.note")), replace=True)
         known = {s.id: s.position for s in forum.sections} | {o.id: o.position for o in forum.organisations}
         form, errors = parse_setup(data, known)
         if form is None:

@@ -23,6 +23,7 @@ from dialogs.cards.elements import (
 )
 from dialogs.texts import Texts
 from domain.model import Forum, Schedule
+from domain.revisions import fingerprint
 
 SECTION_PREFIX = "section__"
 SECTION_POS_PREFIX = "section_pos__"
@@ -138,7 +139,9 @@ def setup_card(
                                error=t("setup.error.time")))
     body += _list_inputs(t, "sections", SECTION_PREFIX, SECTION_POS_PREFIX, sections, values)
     body += _list_inputs(t, "organisations", ORG_PREFIX, ORG_POS_PREFIX, organisations, values)
-    actions = [execute(t("setup.save"), "setup.save", {"forum_id": forum_id, "revision": revision})]
+    # What each input showed, so that a submit from an outdated copy keeps only what the person typed.
+    shown = {key: fingerprint(str(values.get(key) or "")) for key in _input_ids(body)}
+    actions = [execute(t("setup.save"), "setup.save", {"forum_id": forum_id, "revision": revision, "shown": shown})]
     return card(body, actions, refresh=refresh("setup.refresh", {"forum_id": forum_id}, [chair_id or ""]))
 
 
@@ -173,6 +176,10 @@ def _reports(t: Texts, count: int) -> str:
     if count == 0:
         return t("setup.remove.reports_none")
     return t("setup.remove.reports_one" if count == 1 else "setup.remove.reports_many", count=count)
+
+
+def _input_ids(elements: Sequence[Element]) -> list[str]:
+    return [e["id"] for e in elements if str(e.get("type", "")).startswith("Input.") and "id" in e]
 
 
 def _list_inputs(
