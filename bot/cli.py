@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.settings import Mode, Settings
+from bot.settings import Mode, PackageSettings, Settings
 
 log = logging.getLogger("forumbot")
 
@@ -42,9 +42,20 @@ def load_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as invalid:
-        lines = [f"  - {'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}" for e in invalid.errors()]
-        sys.stderr.write("Forumbot cannot start; the settings are not valid:\n" + "\n".join(lines) + "\n")
+        sys.stderr.write("Forumbot cannot start; the settings are not valid:\n" + describe(invalid) + "\n")
         raise SystemExit(2) from None
+
+
+def describe(invalid: ValidationError) -> str:
+    """One line per problem, each naming the setting."""
+    lines = []
+    for error in invalid.errors():
+        where = ".".join(str(p) for p in error["loc"])
+        message = str(error["msg"]).removeprefix("Value error, ")
+        for line in message.splitlines():
+            if line.strip():
+                lines.append(f"  - {where + ': ' if where else ''}{line.strip()}")
+    return "\n".join(lines)
 
 
 def serve(settings: Settings) -> None:
@@ -64,18 +75,37 @@ def migrate(settings: Settings) -> None:
     log.info("database is up to date")
 
 
-def package(settings: Settings, out: Path) -> None:
-    from manifest.build import build_package
+def package(out: Path) -> None:
+    """Write the Teams app package. Needs only the app id and the manifest settings (no secret, no tenant)."""
+    from manifest.build import Developer, build_package
 
+    try:
+        settings = PackageSettings()
+    except ValidationError as invalid:
+        sys.stderr.write("Forumbot cannot write the package; the settings are not valid:\n" + describe(invalid) + "\n")
+        raise SystemExit(2) from None
+    developer = None
     if not settings.app_id:
         sys.stderr.write(
             "Note: FORUMBOT_APP_ID is empty; the package gets a placeholder bot id and only suits the Playground.\n"
         )
+    else:
+        missing = settings.missing_for_release()
+        if missing:
+            sys.stderr.write("Forumbot cannot write the package:\n" + "\n".join(f"  - {m}" for m in missing) + "\n")
+            raise SystemExit(2)
+        base = settings.public_base_url.rstrip("/")
+        developer = Developer(settings.developer_name, settings.developer_website or f"{base}/",
+                              settings.privacy_url, settings.terms_url)
     bot_id = settings.app_id or "00000000-0000-0000-0000-000000000000"
-    path = build_package(
-        out, app_id=settings.manifest_app_id, bot_id=bot_id, base_url=settings.public_base_url,
-        version=metadata.version("forumbot"),
-    )
+    try:
+        path = build_package(
+            out, app_id=settings.manifest_app_id, bot_id=bot_id, base_url=settings.public_base_url,
+            version=metadata.version("forumbot"), developer=developer,
+        )
+    except ValueError as problem:
+        sys.stderr.write(f"Forumbot cannot write the package: {problem}\n")
+        raise SystemExit(2) from None
     sys.stdout.write(f"wrote {path}\n")
 
 
@@ -87,14 +117,15 @@ def main(argv: list[str] | None = None) -> None:
     pkg = sub.add_parser("package", help="write the Teams app package (zip)")
     pkg.add_argument("--out", type=Path, default=Path("dist/forumbot-teams-app.zip"))
     args = parser.parse_args(argv)
+    if args.command == "package":
+        package(args.out)
+        return
     settings = load_settings()
     configure_logging(settings.log_level)
     if args.command == "serve":
         serve(settings)
-    elif args.command == "migrate":
-        migrate(settings)
     else:
-        package(settings, args.out)
+        migrate(settings)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,8 @@ DEFAULT_SERVICE_HOSTS = (
     "smba.infra.dod.teams.microsoft.us",
 )
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+EXAMPLE_PUBLIC_URL = "https://forumbot.example.se"
+MIN_SIGNING_KEY = 32
 
 
 class Mode(enum.StrEnum):
@@ -64,7 +66,8 @@ class Settings(BaseSettings):
     allowed_service_hosts: Annotated[list[str], NoDecode] = Field(default_factory=lambda: list(DEFAULT_SERVICE_HOSTS))
     default_language: str = "sv"
     manifest_app_id: str = "6f1d7b52-3c7e-4d8a-9a43-5f0e2b7c9d10"
-    public_base_url: str = "https://forumbot.example.se"
+    public_base_url: str = EXAMPLE_PUBLIC_URL
+    migrate_on_start: bool = True  # False: migrations run as a release step (`forumbot migrate`)
 
     signing_key: SecretStr = Field(default=SecretStr(""))  # for export links; random per process when empty
     max_request_bytes: int = Field(default=256 * 1024, ge=1024)
@@ -117,7 +120,24 @@ class Settings(BaseSettings):
             raise ValueError("production mode needs " + ", ".join(missing))
         if any(h.lower() in LOOPBACK_HOSTS for h in self.allowed_service_hosts):
             raise ValueError("loopback service URLs are only allowed in local mode")
+        problems = self.production_problems()
+        if problems:
+            raise ValueError("production mode cannot run with these settings:\n" + "\n".join(problems))
         return self
+
+    def production_problems(self) -> list[str]:
+        """Settings that would break a production deployment silently: one line each, naming the setting."""
+        problems = []
+        if self.database_url.startswith("sqlite"):
+            problems.append("FORUMBOT_DATABASE_URL is SQLite: production needs PostgreSQL "
+                            "(postgresql+asyncpg://user:password@host:5432/forumbot?ssl=verify-full)")
+        if len(self.signing_key.get_secret_value()) < MIN_SIGNING_KEY:
+            problems.append(f"FORUMBOT_SIGNING_KEY must be a secret of at least {MIN_SIGNING_KEY} characters "
+                            "(export links are signed with it; every instance needs the same one)")
+        host = (urlsplit(self.public_base_url).hostname or "").lower()
+        if self.public_base_url.rstrip("/") == EXAMPLE_PUBLIC_URL or host.endswith(("example.se", "example.com")):
+            problems.append("FORUMBOT_PUBLIC_BASE_URL is still the example: set the bot's public https address")
+        return problems
 
     def _missing_credentials(self) -> list[str]:
         missing = []
@@ -164,3 +184,29 @@ class Settings(BaseSettings):
             APP_TENANTID=self.app_tenant_id,
             PORT=self.port,
         )
+
+
+class PackageSettings(BaseSettings):
+    """What `forumbot package` needs: on an admin's workstation, never the client secret or the tenant."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="FORUMBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+    app_id: str = Field(default="", validation_alias=AliasChoices("FORUMBOT_APP_ID", "MicrosoftAppId", "app_id"))
+    manifest_app_id: str = "6f1d7b52-3c7e-4d8a-9a43-5f0e2b7c9d10"
+    public_base_url: str = EXAMPLE_PUBLIC_URL
+    developer_name: str = "Forumbot"
+    developer_website: str = ""  # default: the public base URL
+    privacy_url: str = ""  # the municipality's privacy statement (integritetspolicy)
+    terms_url: str = ""  # the terms of use
+
+    def missing_for_release(self) -> list[str]:
+        """Settings a real (non-Playground) package needs, one line each."""
+        missing = []
+        if self.public_base_url.rstrip("/") == EXAMPLE_PUBLIC_URL:
+            missing.append("FORUMBOT_PUBLIC_BASE_URL is still the example: set the bot's public https address")
+        for name, value in (("FORUMBOT_PRIVACY_URL", self.privacy_url), ("FORUMBOT_TERMS_URL", self.terms_url)):
+            if not value:
+                missing.append(f"{name} is not set: the app catalog links to it (the municipality's page)")
+        return missing

@@ -2,7 +2,8 @@
 
 Placeholders in manifest.json (and the localization files):
 ``{{APP_ID}}`` manifest id, ``{{BOT_ID}}`` the bot's Microsoft App ID, ``{{BASE_URL}}`` public https origin
-without trailing slash, ``{{BASE_HOST}}`` its host name (derived), ``{{VERSION}}`` x.y.z.
+without trailing slash, ``{{BASE_HOST}}`` its host name (derived), ``{{VERSION}}`` x.y.z, and the publisher:
+``{{DEVELOPER_NAME}}``, ``{{DEVELOPER_URL}}``, ``{{PRIVACY_URL}}``, ``{{TERMS_URL}}`` (the municipality's pages).
 Values are substituted into the parsed JSON strings, never into raw text.
 """
 
@@ -13,6 +14,7 @@ import os
 import re
 import tempfile
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,6 +27,28 @@ _GUID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 _VERSION = re.compile(r"^(?:0|[1-9]\d{0,8})\.(?:0|[1-9]\d{0,8})\.(?:0|[1-9]\d{0,8})$")
 _PLACEHOLDER = re.compile(r"\{\{[A-Z_]+\}\}")
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed timestamps: the same inputs give a byte-identical package
+
+
+@dataclass(frozen=True)
+class Developer:
+    """Who publishes the app in the tenant's catalog, and where its privacy statement and terms are."""
+
+    name: str
+    website_url: str
+    privacy_url: str
+    terms_url: str
+
+
+def _placeholder_developer(base_url: str) -> Developer:
+    """For a Playground package only: addresses under the bot's own origin (not pages the bot serves)."""
+    return Developer("Forumbot", f"{base_url}/", f"{base_url}/integritet", f"{base_url}/villkor")
+
+
+def _check_https(name: str, value: str) -> str:
+    parts = urlsplit(value.strip())
+    if parts.scheme != "https" or not parts.hostname or parts.username or parts.password:
+        raise ValueError(f"{name} must be an https URL such as https://www.norrby.se/integritet, got {value!r}")
+    return value.strip()
 
 
 def _check_guid(name: str, value: str) -> str:
@@ -70,14 +94,23 @@ def _load_template(name: str) -> Any:
     return json.loads((TEMPLATE_DIR / name).read_text(encoding="utf-8"))
 
 
-def _values(*, app_id: str, bot_id: str, base_url: str, version: str) -> dict[str, str]:
+def _values(
+    *, app_id: str, bot_id: str, base_url: str, version: str, developer: Developer | None = None
+) -> dict[str, str]:
     url, host = _check_base_url(base_url)
+    who = developer or _placeholder_developer(url)
+    if not who.name.strip() or len(who.name) > 32:
+        raise ValueError(f"developer name must be 1-32 characters, got {who.name!r}")
     return {
         "APP_ID": _check_guid("app_id", app_id),
         "BOT_ID": _check_guid("bot_id", bot_id),
         "BASE_URL": url,
         "BASE_HOST": host,
         "VERSION": _check_version(version),
+        "DEVELOPER_NAME": who.name.strip(),
+        "DEVELOPER_URL": _check_https("developer website", who.website_url),
+        "PRIVACY_URL": _check_https("privacy URL", who.privacy_url),
+        "TERMS_URL": _check_https("terms URL", who.terms_url),
     }
 
 
@@ -98,17 +131,19 @@ def _localization_files(manifest: dict[str, Any]) -> list[str]:
     return files
 
 
-def render_manifest(*, app_id: str, bot_id: str, base_url: str, version: str) -> dict[str, Any]:
+def render_manifest(
+    *, app_id: str, bot_id: str, base_url: str, version: str, developer: Developer | None = None
+) -> dict[str, Any]:
     """The filled manifest.json as a dict. Raises ValueError for a malformed GUID, URL or version."""
-    values = _values(app_id=app_id, bot_id=bot_id, base_url=base_url, version=version)
+    values = _values(app_id=app_id, bot_id=bot_id, base_url=base_url, version=version, developer=developer)
     return _render(MANIFEST_FILE, values)
 
 
 def render_localizations(
-    *, app_id: str, bot_id: str, base_url: str, version: str
+    *, app_id: str, bot_id: str, base_url: str, version: str, developer: Developer | None = None
 ) -> dict[str, dict[str, Any]]:
     """File name -> filled localization document, for every file named in the manifest's localizationInfo."""
-    values = _values(app_id=app_id, bot_id=bot_id, base_url=base_url, version=version)
+    values = _values(app_id=app_id, bot_id=bot_id, base_url=base_url, version=version, developer=developer)
     manifest = _render(MANIFEST_FILE, values)
     return {name: _render(name, values) for name in _localization_files(manifest)}
 
@@ -117,14 +152,17 @@ def _json_bytes(document: dict[str, Any]) -> bytes:
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def build_package(out: Path, *, app_id: str, bot_id: str, base_url: str, version: str) -> Path:
+def build_package(
+    out: Path, *, app_id: str, bot_id: str, base_url: str, version: str, developer: Developer | None = None
+) -> Path:
     """Write the app package zip and return its path.
 
     ``out`` is the zip file to write, or an existing directory (then ``forumbot-<version>.zip`` inside it).
     The zip holds manifest.json, the localization files and both icons at its root.
     """
-    manifest = render_manifest(app_id=app_id, bot_id=bot_id, base_url=base_url, version=version)
-    localizations = render_localizations(app_id=app_id, bot_id=bot_id, base_url=base_url, version=version)
+    manifest = render_manifest(app_id=app_id, bot_id=bot_id, base_url=base_url, version=version, developer=developer)
+    localizations = render_localizations(app_id=app_id, bot_id=bot_id, base_url=base_url, version=version,
+                                         developer=developer)
     members: dict[str, bytes] = {MANIFEST_FILE: _json_bytes(manifest)}
     for name, document in localizations.items():
         members[name] = _json_bytes(document)

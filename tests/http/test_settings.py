@@ -27,6 +27,9 @@ def production(**overrides: object) -> Settings:
         "app_type": "SingleTenant",
         "app_tenant_id": TENANT,
         "allowed_tenants": [TENANT],
+        "database_url": "postgresql+asyncpg://forumbot:pw@db.internal:5432/forumbot?ssl=verify-full",
+        "signing_key": "k" * 40,
+        "public_base_url": "https://forumbot.norrby.se",
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg, arg-type]
@@ -204,6 +207,9 @@ def test_legacy_microsoft_env_names_are_accepted(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("MicrosoftAppType", "SingleTenant")
     monkeypatch.setenv("MicrosoftAppTenantId", TENANT)
     monkeypatch.setenv("FORUMBOT_ALLOWED_TENANTS", TENANT)
+    monkeypatch.setenv("FORUMBOT_DATABASE_URL", "postgresql+asyncpg://forumbot@db/forumbot?ssl=verify-full")
+    monkeypatch.setenv("FORUMBOT_SIGNING_KEY", "k" * 32)
+    monkeypatch.setenv("FORUMBOT_PUBLIC_BASE_URL", "https://forumbot.norrby.se")
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     assert settings.app_id == APP_ID
     assert settings.app_password.get_secret_value() == "from-env"
@@ -300,3 +306,47 @@ def test_service_hosts_are_configuration() -> None:
     settings = production(allowed_service_hosts=["smba.example.test"])
     assert settings.service_url_allowed("https://smba.example.test/emea/")
     assert not settings.service_url_allowed("https://smba.trafficmanager.net/emea/")
+
+
+# --- production settings that would break silently (issue: ready for an IT department) -------------------
+
+
+@pytest.mark.usefixtures("clean_env")
+@pytest.mark.parametrize(
+    ("overrides", "named"),
+    [
+        ({"database_url": "sqlite+aiosqlite:///forumbot.db"}, "FORUMBOT_DATABASE_URL"),
+        ({"signing_key": ""}, "FORUMBOT_SIGNING_KEY"),
+        ({"signing_key": "x" * 31}, "FORUMBOT_SIGNING_KEY"),
+        ({"public_base_url": "https://forumbot.example.se"}, "FORUMBOT_PUBLIC_BASE_URL"),
+        ({"public_base_url": "https://forumbot.example.se/"}, "FORUMBOT_PUBLIC_BASE_URL"),
+    ],
+    ids=["sqlite", "no-signing-key", "short-signing-key", "example-url", "example-url-slash"],
+)
+def test_production_refuses_settings_that_would_break_it_silently(overrides: dict[str, str], named: str) -> None:
+    with pytest.raises(ValueError, match="production mode cannot run") as caught:
+        production(**overrides)
+    lines = [line for line in str(caught.value).splitlines() if line.startswith("FORUMBOT_")]
+    assert [line.split(" ")[0] for line in lines] == [named]
+
+
+@pytest.mark.usefixtures("clean_env")
+def test_a_32_character_signing_key_and_a_real_address_are_enough() -> None:
+    assert production(signing_key="s" * 32).public_base_url == "https://forumbot.norrby.se"
+
+
+def test_production_serve_names_each_bad_setting_on_its_own_line(tmp_path: Path) -> None:
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("FORUMBOT_", "Microsoft", "PYTHON"))}
+    env.update({
+        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+        "FORUMBOT_MODE": "production", "FORUMBOT_HOST": "0.0.0.0", "FORUMBOT_APP_ID": APP_ID,
+        "FORUMBOT_APP_PASSWORD": "pw", "FORUMBOT_APP_TENANT_ID": TENANT, "FORUMBOT_ALLOWED_TENANTS": TENANT,
+        "FORUMBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'never.db'}",
+    })
+    done = subprocess.run([sys.executable, "-m", "bot", "serve"], cwd=tmp_path, env=env, capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    named = [line.strip() for line in done.stderr.splitlines() if "FORUMBOT_" in line]
+    assert [line.split(" ")[1] for line in named] == [
+        "FORUMBOT_DATABASE_URL", "FORUMBOT_SIGNING_KEY", "FORUMBOT_PUBLIC_BASE_URL"]
+    assert not (tmp_path / "never.db").exists()
