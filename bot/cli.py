@@ -58,14 +58,17 @@ def describe(invalid: ValidationError) -> str:
     return "\n".join(lines)
 
 
-def serve(settings: Settings) -> None:
+def serve(settings: Settings, *, migrate: bool = True) -> None:
     from aiohttp import web
 
     from bot.app import create_app
 
     if settings.mode is Mode.LOCAL and not settings.auth_enabled:
         sys.stderr.write(BANNER.format(host=settings.host, port=settings.port, database=settings.database_url))
-    web.run_app(create_app(settings, migrate=True), host=settings.host, port=settings.port, print=None)
+    run_migrations = migrate and settings.migrate_on_start
+    if not run_migrations:
+        log.info("not migrating on start (--no-migrate or FORUMBOT_MIGRATE_ON_START=false)")
+    web.run_app(create_app(settings, migrate=run_migrations), host=settings.host, port=settings.port, print=None)
 
 
 def migrate(settings: Settings) -> None:
@@ -112,7 +115,9 @@ def package(out: Path) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="forumbot", description="Forumbot for Microsoft Teams")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("serve", help="migrate the database and serve /api/messages")
+    serve_cmd = sub.add_parser("serve", help="migrate the database and serve /api/messages")
+    serve_cmd.add_argument("--no-migrate", action="store_true",
+                           help="do not migrate on start (migrations run as a release step: forumbot migrate)")
     sub.add_parser("migrate", help="bring the database schema up to date")
     pkg = sub.add_parser("package", help="write the Teams app package (zip)")
     pkg.add_argument("--out", type=Path, default=Path("dist/forumbot-teams-app.zip"))
@@ -123,7 +128,7 @@ def main(argv: list[str] | None = None) -> None:
     settings = load_settings()
     configure_logging(settings.log_level)
     if args.command == "serve":
-        serve(settings)
+        serve(settings, migrate=not args.no_migrate)
     else:
         migrate(settings)
 

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import os
 
 from alembic import context
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from storage.db import make_engine
 from storage.orm import Base
 
 target_metadata = Base.metadata
+
+# Two processes migrating one PostgreSQL database at once (two instances starting together) take turns:
+# the second waits here, then finds the schema up to date. Held until the migration transaction ends.
+MIGRATION_LOCK = 0x466F72756D626F74  # "Forumbot"
 
 
 def _run(connection: Connection) -> None:
@@ -21,6 +27,8 @@ def _run(connection: Connection) -> None:
         compare_type=True,
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         context.run_migrations()
 
 
@@ -35,8 +43,10 @@ async def _run_async(url: str) -> None:
 
 
 def run_migrations_online() -> None:
-    url = context.config.get_main_option("sqlalchemy.url")
-    assert url
+    # `forumbot migrate` passes the URL; the developers' alembic.ini leaves it to FORUMBOT_DATABASE_URL.
+    url = context.config.get_main_option("sqlalchemy.url") or os.environ.get(
+        "FORUMBOT_DATABASE_URL", "sqlite+aiosqlite:///forumbot.db"
+    )
     asyncio.run(_run_async(url))
 
 
