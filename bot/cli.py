@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from bot.operations import run_check, run_outbox
 from bot.settings import Mode, PackageSettings, Settings
 
 log = logging.getLogger("forumbot")
@@ -119,6 +120,12 @@ def main(argv: list[str] | None = None) -> None:
     serve_cmd.add_argument("--no-migrate", action="store_true",
                            help="do not migrate on start (migrations run as a release step: forumbot migrate)")
     sub.add_parser("migrate", help="bring the database schema up to date")
+    box = sub.add_parser("outbox", help="list dead letters and stuck messages, or retry / drop one")
+    box.add_argument("action", nargs="?", choices=["list", "retry", "drop"], default="list")
+    box.add_argument("row_id", nargs="?", type=int)
+    box.add_argument("--forum", help="only this forum (id or name)")
+    chk = sub.add_parser("check", help="check the settings, the database and the token endpoint")
+    chk.add_argument("--token-url", help=argparse.SUPPRESS)  # tests point it at a loopback listener
     pkg = sub.add_parser("package", help="write the Teams app package (zip)")
     pkg.add_argument("--out", type=Path, default=Path("dist/forumbot-teams-app.zip"))
     args = parser.parse_args(argv)
@@ -129,6 +136,12 @@ def main(argv: list[str] | None = None) -> None:
     configure_logging(settings.log_level)
     if args.command == "serve":
         serve(settings, migrate=not args.no_migrate)
+    elif args.command == "outbox":
+        if args.action != "list" and args.row_id is None:
+            parser.error(f"outbox {args.action} needs the row id (see: forumbot outbox)")
+        raise SystemExit(run_outbox(settings, args.action, args.row_id, args.forum))
+    elif args.command == "check":
+        raise SystemExit(run_check(settings, args.token_url))
     else:
         migrate(settings)
 

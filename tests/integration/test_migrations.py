@@ -10,6 +10,8 @@ from alembic import command
 
 from storage.migrate import alembic_config
 
+ALEMBIC_INI = str(Path(__file__).resolve().parents[2] / "alembic.ini")
+
 
 async def test_migrations_match_the_models(database_url: str) -> None:
     # `database_url` is already migrated to head; `check` fails if autogenerate would find any difference.
@@ -23,7 +25,7 @@ async def test_every_migration_downgrades_and_upgrades_again_with_the_developers
     from alembic.config import Config
 
     monkeypatch.setenv("FORUMBOT_DATABASE_URL", database_url)
-    config = Config(str(Path(__file__).resolve().parents[2] / "alembic.ini"))
+    config = Config(ALEMBIC_INI)
     await asyncio.to_thread(command.downgrade, config, "base")
     await asyncio.to_thread(command.upgrade, config, "head")
     await asyncio.to_thread(command.check, alembic_config(database_url))
