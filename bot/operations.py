@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from bot.settings import AppType, Settings
 from domain.clock import Clock, SystemClock
@@ -143,4 +144,8 @@ def run_check(settings: Settings, token_url: str | None) -> int:
 
 
 def run_outbox(settings: Settings, action: str, row_id: int | None, forum: str | None) -> int:
-    return asyncio.run(outbox(settings, action, row_id, forum, sys.stdout))
+    try:
+        return asyncio.run(outbox(settings, action, row_id, forum, sys.stdout))
+    except (DBAPIError, OSError) as error:
+        sys.stderr.write(f"the outbox cannot be read ({type(error).__name__}): run forumbot check\n")
+        return 2
