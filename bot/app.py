@@ -17,7 +17,8 @@ from bot.runtime import RUNTIME, Runtime
 from bot.scheduler import Ticker
 from bot.settings import Settings
 from domain.clock import Clock, SystemClock
-from storage.db import make_engine, make_session_factory
+from storage.cache_sync import CacheListener
+from storage.db import is_sqlite, make_engine, make_session_factory
 from storage.migrate import upgrade_async
 from storage.unit_of_work import UnitOfWorkFactory
 
@@ -51,6 +52,10 @@ def create_app(
         )
         app[RUNTIME] = runtime
         ticker = Ticker(runtime)
+        # Another instance's changes reach this process's read cache at once (PostgreSQL only).
+        listener = None if is_sqlite(settings.database_url) else CacheListener(settings.database_url, uow.cache)
+        if listener is not None:
+            await listener.start()
         if background:
             await delivery.start()
             ticker.start()
@@ -60,6 +65,8 @@ def create_app(
         finally:
             ticker.stop()
             await delivery.stop()
+            if listener is not None:
+                await listener.stop()
             await engine.dispose()
             log.info("forumbot stopped")
 

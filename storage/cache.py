@@ -2,8 +2,9 @@
 
 Forums change rarely and are read on every turn. Each forum row carries a `revision` that every write bumps,
 so a cached aggregate is reused only while the stored revision matches. Writes in this process drop entries at
-once; another instance's write is seen at the next revision check, or within `ttl` seconds for the turn
-context, which skips the database entirely for someone who wrote a moment ago.
+once; another instance's write is seen at the next revision check, or, for the turn context (which skips the
+database entirely for someone who wrote a moment ago), as soon as its PostgreSQL NOTIFY arrives
+(storage/cache_sync.py), and within `ttl` seconds at the latest.
 """
 
 from __future__ import annotations
@@ -85,3 +86,22 @@ class ReadCache:
     def drop_conversation(self, conversation_id: str) -> None:
         for key in [k for k in self._turns if k[1] == conversation_id]:
             del self._turns[key]
+
+    # -- changes announced by other instances (storage/cache_sync.py) ---------------------------------------
+
+    def apply(self, change: str) -> None:
+        """Drop what a `kind:id` announcement names (forum, person, conversation); unknown kinds: everything."""
+        kind, _, key = change.partition(":")
+        if kind == "forum":
+            self.drop_forum(key)
+        elif kind == "person":
+            self.drop_person(key)
+        elif kind == "conversation":
+            self.drop_conversation(key)
+        else:
+            self.clear()
+
+    def clear(self) -> None:
+        self._forums.clear()
+        self._turns.clear()
+        self._home.clear()

@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.cache import ReadCache
+from storage.cache_sync import note_change
 from storage.orm import ConversationRow
 
 
@@ -116,6 +117,7 @@ class ConversationRepository:
         return bool(getattr(result, "rowcount", 0))
 
     async def mark_inactive(self, conversation_id: str, reason: str, now: datetime) -> None:
+        note_change(self._session, "conversation", conversation_id)
         if self._cache is not None:
             self._cache.drop_conversation(conversation_id)
         row = await self._session.get(ConversationRow, conversation_id)

@@ -19,6 +19,7 @@ from domain.model import (
     Schedule,
 )
 from storage.cache import ReadCache
+from storage.cache_sync import note_change
 from storage.orm import AgendaSectionRow, ForumRow, MembershipRow, OrganisationRow, RoleRow
 from storage.schedule_codec import schedule_from_json, schedule_to_json
 
@@ -39,10 +40,12 @@ class ForumRepository:
         await self._session.execute(
             update(ForumRow).where(ForumRow.id == forum_id).values(revision=ForumRow.revision + 1)
         )
+        note_change(self._session, "forum", forum_id)
         if self._cache is not None:
             self._cache.drop_forum(forum_id)
 
     def _forget_person(self, person_id: str) -> None:
+        note_change(self._session, "person", person_id)
         if self._cache is not None:
             self._cache.drop_person(person_id)
 
@@ -162,6 +165,8 @@ class ForumRepository:
         )
         self._changed.add(forum_id)
         await self._session.flush()
+        note_change(self._session, "conversation", conversation_id)
+        note_change(self._session, "person", chair_id)
         if self._cache is not None:
             self._cache.drop_conversation(conversation_id)
             self._cache.drop_person(chair_id)

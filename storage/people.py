@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.model import Person
 from storage.cache import ReadCache
+from storage.cache_sync import note_change
 from storage.orm import PersonRow
 
 
@@ -28,6 +29,7 @@ class PersonRepository:
         self._cache = cache
 
     def _forget(self, person_id: str) -> None:
+        note_change(self._session, "person", person_id)
         if self._cache is not None:
             self._cache.drop_person(person_id)
 
