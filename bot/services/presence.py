@@ -20,8 +20,10 @@ def base_conversation_id(conversation_id: str) -> str:
 
 
 def stored_reference(origin: Origin, reference: dict[str, Any]) -> dict[str, Any]:
-    """The reference as stored: the channel itself rather than the thread, and no activity id."""
+    """The reference as stored: the channel itself rather than the thread, no activity id, and the service URL
+    the handler checked and normalised (the same one as in the service_url column)."""
     stored = dict(reference)
+    stored["serviceUrl"] = origin.service_url
     conversation = dict(stored.get("conversation") or {})
     conversation["id"] = base_conversation_id(origin.conversation_id)
     stored["conversation"] = conversation
