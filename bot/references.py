@@ -10,7 +10,6 @@ from botbuilder.schema import Activity, ConversationReference
 
 from bot.services.turn import Origin
 
-
 # Limits on what an inbound activity may carry, checked before anything is stored (bot/routes.py answers 400).
 # Chosen so that real Teams traffic always fits; each is at most the width of the column it is stored in:
 # - conversation ids: 400 (conversations.id). Teams sends `a:1…` personal ids of about 100-150 characters,

@@ -81,6 +81,26 @@ def _invoke_body(status: int, body: object) -> object:
     return body
 
 
+async def _read_body(request: web.Request, limit: int, read_seconds: float) -> bytes | web.Response:
+    """The whole body, or the answer when it cannot be had: 408 (too slow), 413 (too large), 400 (unreadable)."""
+    try:
+        async with asyncio.timeout(read_seconds):
+            raw = await request.read()
+    except TimeoutError:  # a body that trickles in would hold the connection: answer and close it
+        log.warning("request body not read within %.1f s", read_seconds)
+        timed_out = _problem(408, "request body timeout")
+        timed_out.force_close()
+        return timed_out
+    except web.HTTPRequestEntityTooLarge:
+        return _problem(413, "request too large")
+    except Exception as error:  # truncated or badly encoded body (aiohttp payload errors)
+        log.warning("could not read request body: %s", type(error).__name__)
+        return _problem(400, "unreadable body")
+    if len(raw) > limit:  # also when the app's client_max_size is larger
+        return _problem(413, "request too large")
+    return raw
+
+
 async def messages(request: web.Request) -> web.StreamResponse:
     runtime = request.app[RUNTIME]
     settings = runtime.settings
@@ -93,20 +113,9 @@ async def messages(request: web.Request) -> web.StreamResponse:
     auth_header = request.headers.get("Authorization", "")
     if settings.auth_enabled and not auth_header.startswith("Bearer "):
         return _problem(401, "missing bearer token")
-    try:
-        raw = await asyncio.wait_for(request.read(), settings.request_read_timeout_seconds)
-    except TimeoutError:  # a body that trickles in holds a connection: answer and close it
-        log.warning("request body not read within %.1f s", settings.request_read_timeout_seconds)
-        timed_out = _problem(408, "request body timeout")
-        timed_out.force_close()
-        return timed_out
-    except web.HTTPRequestEntityTooLarge:
-        return _problem(413, "request too large")
-    except Exception as error:  # truncated or badly encoded body (aiohttp payload errors)
-        log.warning("could not read request body: %s", type(error).__name__)
-        return _problem(400, "unreadable body")
-    if len(raw) > settings.max_request_bytes:  # also when the app's client_max_size is larger
-        return _problem(413, "request too large")
+    raw = await _read_body(request, settings.max_request_bytes, settings.request_read_timeout_seconds)
+    if isinstance(raw, web.Response):
+        return raw
     activity = _parse_activity(raw)
     if activity is None:
         return _problem(400, "not a valid activity")

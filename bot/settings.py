@@ -95,7 +95,8 @@ class Settings(BaseSettings):
     @field_validator("allowed_service_hosts")
     @classmethod
     def _plain_hosts(cls, value: list[str]) -> list[str]:
-        bad = [h for h in value if service_urls.normalise_host(h) is None and service_urls.normalise_host(f"[{h}]") is None]
+        readable = service_urls.normalise_host
+        bad = [h for h in value if readable(h) is None and readable(f"[{h}]") is None]  # "::1" is a host too
         if bad:
             raise ValueError(f"not a plain host name: {', '.join(repr(h) for h in bad)} (no scheme, port or path)")
         return value

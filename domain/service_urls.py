@@ -83,36 +83,37 @@ def normalise_host(text: str) -> str | None:
     return ".".join(labels)
 
 
-def check(raw: object, *, allowed_hosts: Iterable[str], local: bool) -> ServiceUrlCheck:
-    """Read `raw` strictly; accept it only for an allow-listed host (or loopback when `local`)."""
-    if not isinstance(raw, str) or not raw:
-        return _refuse("empty")
+def _split(raw: str) -> tuple[str, str, str] | str:
+    """(scheme, authority, path), or a refusal code for anything two parsers could read differently."""
     if len(raw) > MAX_LENGTH:
-        return _refuse("too_long")
+        return "too_long"
     if any(unicodedata.category(ch) in _INVISIBLE for ch in raw):
-        return _refuse("control_or_space")
+        return "control_or_space"
     if "\\" in raw:
-        return _refuse("backslash")
+        return "backslash"
     scheme, separator, rest = raw.partition("://")
     if not separator or not _SCHEME.fullmatch(scheme):
-        return _refuse("not_absolute")
-    scheme = scheme.lower()
-    if scheme not in DEFAULT_PORTS:
-        return _refuse("scheme_not_allowed")
+        return "not_absolute"
+    if scheme.lower() not in DEFAULT_PORTS:
+        return "scheme_not_allowed"
     split = re.search(r"[/?#]", rest)
     authority, remainder = (rest[: split.start()], rest[split.start() :]) if split else (rest, "")
     if "@" in authority:
-        return _refuse("userinfo")
+        return "userinfo"
     if "%" in authority:
-        return _refuse("percent_in_authority")
+        return "percent_in_authority"
     if "?" in remainder or "#" in remainder:
-        return _refuse("query_or_fragment")
+        return "query_or_fragment"
     if "%" in remainder:
-        return _refuse("percent_in_path")
+        return "percent_in_path"
     path = remainder or "/"
     if not _PATH.fullmatch(path):
-        return _refuse("bad_path")
+        return "bad_path"
+    return scheme.lower(), authority, path
 
+
+def _host_and_port(authority: str) -> tuple[str, int | None] | str:
+    """(normalised host, port or None), or a refusal code."""
     if authority.startswith("["):
         close = authority.find("]")
         host_text, port_part = (authority[: close + 1], authority[close + 1 :]) if close >= 0 else (authority, "")
@@ -120,25 +121,38 @@ def check(raw: object, *, allowed_hosts: Iterable[str], local: bool) -> ServiceU
         host_text, colon, port_text = authority.partition(":")
         port_part = colon + port_text
     if not host_text:
-        return _refuse("empty_host")
+        return "empty_host"
     port: int | None = None
     if port_part:
         if not port_part.startswith(":") or not _PORT.fullmatch(port_part[1:]) or int(port_part[1:]) > 65535:
-            return _refuse("bad_port")
+            return "bad_port"
         port = int(port_part[1:])
     host = normalise_host(host_text)
     if host is None:
-        return _refuse("bad_host")
+        return "bad_host"
+    return host, port
 
+
+def check(raw: object, *, allowed_hosts: Iterable[str], local: bool) -> ServiceUrlCheck:
+    """Read `raw` strictly; accept it only for an allow-listed host (or loopback when `local`)."""
+    if not isinstance(raw, str) or not raw:
+        return _refuse("empty")
+    parts = _split(raw)
+    if isinstance(parts, str):
+        return _refuse(parts)
+    scheme, authority, path = parts
+    where = _host_and_port(authority)
+    if isinstance(where, str):
+        return _refuse(where)
+    host, port = where
     if host in LOOPBACK_HOSTS:
         if not local:
             return _refuse("loopback_not_allowed", host)
-    else:
-        if scheme != "https":
-            return _refuse("scheme_not_https", host)
-        if port not in (None, 443):
-            return _refuse("port_not_allowed", host)
-        if host not in {normalise_host(h) for h in allowed_hosts}:
-            return _refuse("host_not_allowed", host)
+    elif scheme != "https":
+        return _refuse("scheme_not_https", host)
+    elif port not in (None, 443):
+        return _refuse("port_not_allowed", host)
+    elif host not in {normalise_host(h) for h in allowed_hosts}:
+        return _refuse("host_not_allowed", host)
     shown_port = "" if port in (None, DEFAULT_PORTS[scheme]) else f":{port}"
     return ServiceUrlCheck(url=f"{scheme}://{host}{shown_port}{path}", host=host)
