@@ -46,7 +46,9 @@ async def evil() -> AsyncIterator[FakeConnector]:
 
 
 def runtime_of(client: Client) -> Runtime:
-    return client.server.app[RUNTIME]
+    app = client.app
+    assert app is not None
+    return app[RUNTIME]
 
 
 def channel_install(service_url: str) -> dict[str, Any]:
