@@ -67,7 +67,8 @@ def test_a_newline_in_an_argument_stays_on_one_line(captured: tuple[logging.Logg
 
 def test_a_newline_in_the_message_itself_is_escaped(captured: tuple[logging.Logger, io.StringIO]) -> None:
     logger, stream = captured
-    logger.warning("dropped activity " + FORGED_ID)  # someone building the message eagerly
+    message = "dropped activity " + FORGED_ID  # someone building the message eagerly
+    logger.warning(message)
     assert len(stream.getvalue().splitlines()) == 1
 
 
