@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from bot.log_safety import EscapeControlCharacters
 from bot.operations import run_check, run_outbox
 from bot.settings import Mode, PackageSettings, Settings
 
@@ -29,9 +30,12 @@ BANNER = """
 
 
 def configure_logging(level: str) -> None:
+    handler = logging.StreamHandler()
+    handler.addFilter(EscapeControlCharacters())  # a newline in an id cannot forge a log line
     logging.basicConfig(
         level=getattr(logging, level.upper(), logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        handlers=[handler],
     )
     # aiohttp's access log never includes headers, so the Authorization header is not written anywhere.
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)

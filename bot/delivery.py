@@ -407,8 +407,8 @@ class DeliveryWorker:
             return Outcome("deferred", next_attempt_at=self._paused_until, attempted=False)
 
         # R3.4: the allow-list, immediately before the call, on the URL the SDK will actually use.
-        if not self._settings.service_url_allowed(route.service_url) or (
-            route.conversation is not None and not self._settings.service_url_allowed(route.conversation.service_url)
+        if not self._settings.service_url_sendable(route.service_url) or (
+            route.conversation is not None and not self._settings.service_url_sendable(route.conversation.service_url)
         ):
             log.error("delivery alert: service_url_not_allowed row=%s host=%s", message.id, _host(route.service_url))
             return Outcome("dead", "service_url_not_allowed", attempted=False)

@@ -95,9 +95,11 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
         if not self.settings.tenant_allowed(tenant):
             log.warning("dropped activity %s: tenant %s is not on the allow-list", activity.id, tenant)
             return
-        if not self.settings.service_url_allowed(activity.service_url or ""):
-            log.warning("dropped activity %s: its service URL host is not on the allow-list", activity.id)
+        checked = self.settings.check_service_url(activity.service_url)
+        if checked.url is None:
+            log.warning("dropped activity %s: its service URL is refused (%s)", activity.id, checked.refusal)
             return
+        activity.service_url = checked.url  # replies, the stored reference and later sends use only this form
         await super().on_turn(turn_context)
 
     async def _begin(self, tc: TurnContext) -> Turn:

@@ -6,6 +6,7 @@ or a malformed token, parses the body before authenticating, and double-serialis
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from http import HTTPStatus
@@ -16,6 +17,7 @@ from botbuilder.schema import Activity
 from msrest.serialization import Model
 from sqlalchemy import text
 
+from bot.references import identifier_problem
 from bot.runtime import RUNTIME
 
 log = logging.getLogger(__name__)
@@ -79,6 +81,26 @@ def _invoke_body(status: int, body: object) -> object:
     return body
 
 
+async def _read_body(request: web.Request, limit: int, read_seconds: float) -> bytes | web.Response:
+    """The whole body, or the answer when it cannot be had: 408 (too slow), 413 (too large), 400 (unreadable)."""
+    try:
+        async with asyncio.timeout(read_seconds):
+            raw = await request.read()
+    except TimeoutError:  # a body that trickles in would hold the connection: answer and close it
+        log.warning("request body not read within %.1f s", read_seconds)
+        timed_out = _problem(408, "request body timeout")
+        timed_out.force_close()
+        return timed_out
+    except web.HTTPRequestEntityTooLarge:
+        return _problem(413, "request too large")
+    except Exception as error:  # truncated or badly encoded body (aiohttp payload errors)
+        log.warning("could not read request body: %s", type(error).__name__)
+        return _problem(400, "unreadable body")
+    if len(raw) > limit:  # also when the app's client_max_size is larger
+        return _problem(413, "request too large")
+    return raw
+
+
 async def messages(request: web.Request) -> web.StreamResponse:
     runtime = request.app[RUNTIME]
     settings = runtime.settings
@@ -91,23 +113,28 @@ async def messages(request: web.Request) -> web.StreamResponse:
     auth_header = request.headers.get("Authorization", "")
     if settings.auth_enabled and not auth_header.startswith("Bearer "):
         return _problem(401, "missing bearer token")
-    try:
-        raw = await request.read()
-    except web.HTTPRequestEntityTooLarge:
-        return _problem(413, "request too large")
-    except Exception as error:  # truncated or badly encoded body (aiohttp payload errors)
-        log.warning("could not read request body: %s", type(error).__name__)
-        return _problem(400, "unreadable body")
-    if len(raw) > settings.max_request_bytes:  # also when the app's client_max_size is larger
-        return _problem(413, "request too large")
+    raw = await _read_body(request, settings.max_request_bytes, settings.request_read_timeout_seconds)
+    if isinstance(raw, web.Response):
+        return raw
     activity = _parse_activity(raw)
     if activity is None:
         return _problem(400, "not a valid activity")
+    field = identifier_problem(activity)
+    if field is not None:  # the value itself is neither logged nor echoed
+        log.warning("refused an activity: %s is too long or contains control characters", field)
+        return _problem(400, f"{field} is too long or contains control characters")
     try:
         auth = await runtime.adapter.bot_framework_authentication.authenticate_request(activity, auth_header)
     except Exception as error:  # PermissionError, jwt errors, key lookups: all mean "not authenticated"
         log.warning("rejected activity %r: %s", activity.id, type(error).__name__)
         return _problem(401, "not authenticated")
+    # After authentication (a token's serviceurl claim vouches for the URL as sent), before the SDK builds the
+    # connector client for replies: from here on only the normalised URL exists (bot/handler.py checks again).
+    checked = settings.check_service_url(activity.service_url)
+    if checked.url is None:
+        log.warning("dropped activity %r: its service URL is refused (%s)", activity.id, checked.refusal)
+        return web.Response(status=201)
+    activity.service_url = checked.url
     try:
         response = await runtime.adapter.process_activity(auth, activity, runtime.bot.on_turn)
     except Exception:  # turn errors go to on_turn_error; this is whatever escaped it. Logged, never echoed.

@@ -11,6 +11,9 @@ from urllib.parse import urlsplit
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from domain import service_urls
+from domain.service_urls import ServiceUrlCheck
+
 DEFAULT_SERVICE_HOSTS = (
     "smba.trafficmanager.net",
     "smba.infra.gcc.teams.microsoft.com",
@@ -71,6 +74,7 @@ class Settings(BaseSettings):
 
     signing_key: SecretStr = Field(default=SecretStr(""))  # for export links; random per process when empty
     max_request_bytes: int = Field(default=256 * 1024, ge=1024)
+    request_read_timeout_seconds: float = Field(default=10.0, gt=0)  # a body not read in full by then: 408
     tick_seconds: int = Field(default=30, ge=1, le=600)
     delivery_batch: int = Field(default=20, ge=1, le=500)
     delivery_max_attempts: int = Field(default=8, ge=1, le=100)
@@ -90,6 +94,15 @@ class Settings(BaseSettings):
             if value.strip().startswith("["):
                 return json.loads(value)
             return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("allowed_service_hosts")
+    @classmethod
+    def _plain_hosts(cls, value: list[str]) -> list[str]:
+        readable = service_urls.normalise_host
+        bad = [h for h in value if readable(h) is None and readable(f"[{h}]") is None]  # "::1" is a host too
+        if bad:
+            raise ValueError(f"not a plain host name: {', '.join(repr(h) for h in bad)} (no scheme, port or path)")
         return value
 
     @field_validator("default_language")
@@ -157,16 +170,18 @@ class Settings(BaseSettings):
     def bot_id(self) -> str:
         return self.app_id
 
+    def check_service_url(self, url: object) -> ServiceUrlCheck:
+        """The strict reading of domain/service_urls.py: the normalised URL, or why it is refused.
+
+        https and an exactly allow-listed host on port 443; loopback (http too, any port) only in local mode."""
+        return service_urls.check(url, allowed_hosts=self.allowed_service_hosts, local=self.mode is Mode.LOCAL)
+
     def service_url_allowed(self, url: str) -> bool:
-        """https and an allow-listed host; loopback (http too) only in local mode."""
-        try:
-            parts = urlsplit(url)
-        except ValueError:
-            return False
-        host = (parts.hostname or "").lower()
-        if self.mode is Mode.LOCAL and host in LOOPBACK_HOSTS and parts.scheme in ("http", "https"):
-            return True
-        return parts.scheme == "https" and host in {h.lower() for h in self.allowed_service_hosts}
+        return self.check_service_url(url).ok
+
+    def service_url_sendable(self, url: str) -> bool:
+        """Allowed and already in its normalised form: what the SDK connects to is exactly what was checked."""
+        return self.check_service_url(url).url == url
 
     def tenant_allowed(self, tenant_id: str | None) -> bool:
         if not self.allowed_tenants:

@@ -13,6 +13,8 @@ from storage.unit_of_work import SqlAlchemyUnitOfWork
 
 log = logging.getLogger(__name__)
 
+DISPLAY_NAME_STORED = 200  # people.display_name; Teams (Entra ID) names may be 256 long and are accepted
+
 
 def base_conversation_id(conversation_id: str) -> str:
     """A channel message arrives in a thread ('19:…@thread.tacv2;messageid=…'); the forum is the channel."""
@@ -20,8 +22,10 @@ def base_conversation_id(conversation_id: str) -> str:
 
 
 def stored_reference(origin: Origin, reference: dict[str, Any]) -> dict[str, Any]:
-    """The reference as stored: the channel itself rather than the thread, and no activity id."""
+    """The reference as stored: the channel itself rather than the thread, no activity id, and the service URL
+    the handler checked and normalised (the same one as in the service_url column)."""
     stored = dict(reference)
+    stored["serviceUrl"] = origin.service_url
     conversation = dict(stored.get("conversation") or {})
     conversation["id"] = base_conversation_id(origin.conversation_id)
     stored["conversation"] = conversation
@@ -43,7 +47,7 @@ async def record_origin(
     if origin.user_id and origin.user_id != origin.bot_id:
         person = await uow.people.upsert(
             origin.user_id,
-            display_name=origin.user_name,
+            display_name=origin.user_name[:DISPLAY_NAME_STORED] if origin.user_name else None,
             aad_object_id=origin.aad_object_id,
             tenant_id=origin.tenant_id,
             now=now,
