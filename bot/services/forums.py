@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.forms import parse_setup
+from bot.forms import parse_setup, setup_free_text
 from bot.services.meetings import follow_schedule, holidays
+from bot.services.screening import masked_values, screen_fields, screener
 from bot.services.summaries import FORUM_LANGUAGE
 from bot.services.turn import Reply, Turn
 from bot.services.wording import word_form_errors
-from dialogs.cards.setup import describe_schedule, forum_values, saved_card, setup_card
-from dialogs.texts import for_language
+from dialogs.cards.setup import ORG_PREFIX, SECTION_PREFIX, describe_schedule, forum_values, saved_card, setup_card
+from dialogs.texts import Texts, for_language
 from dialogs.texts.formatting import format_datetime
 from domain.model import Forum, Schedule
 from domain.schedule import next_occurrences
@@ -87,6 +88,9 @@ async def save_setup(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[s
         forum, refusal = await chaired_forum(uow, turn, data)
         if forum is None:
             return refusal or Reply(text=t("error.stale_card"))
+        refused = await _refuse_personal_data(uow, turn, forum, data)
+        if refused is not None:
+            return refused
         known = {s.id: s.position for s in forum.sections} | {o.id: o.position for o in forum.organisations}
         form, errors = parse_setup(data, known)
         if form is None:
@@ -108,6 +112,38 @@ async def save_setup(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[s
         chair = await chair_name(uow, saved)
         await uow.commit()
     return Reply(card=saved_card(t, forum=saved.name, lines=_facts(turn, saved), chair=chair), replace=True)
+
+
+async def _refuse_personal_data(
+    uow: SqlAlchemyUnitOfWork, turn: Turn, forum: Forum, data: Mapping[str, Any]
+) -> Reply | None:
+    """An identity number in any free-text field: nothing is saved, the card comes back with the number masked."""
+    t = turn.t
+    problems = screen_fields(screener(), setup_free_text(data))
+    if not problems:
+        return None
+    labels = _setup_labels(t, forum)
+    errors = [t("screening.guard.field_refused", field=labels.get(p.field, p.field)) for p in problems]
+    values = {k: str(v) for k, v in data.items() if isinstance(v, str | int | float)} | masked_values(problems)
+    sections, organisations = _rows(forum)
+    card = setup_card(t, forum_id=forum.id, values=values, sections=sections, organisations=organisations,
+                      errors=errors)
+    uow.audit.record(at=turn.now, action="screening.blocked", subject_type="forum", subject_id=forum.id,
+                     actor_id=turn.person.id, forum_id=forum.id,
+                     detail={"rules": sorted({r for p in problems for r in p.rule_ids}),
+                             "fields": [p.field for p in problems]})
+    await uow.commit()
+    return Reply(card=card, replace=True)
+
+
+def _setup_labels(t: Texts, forum: Forum) -> dict[str, str]:
+    labels = {"name": t("setup.name"), "timezone": t("setup.timezone"), "breaks": t("screening.guard.breaks"),
+              "sections_new": t("setup.sections_new"), "organisations_new": t("setup.organisations_new")}
+    for number, section in enumerate(forum.sections, start=1):
+        labels[SECTION_PREFIX + section.id] = t("setup.sections_item", number=number)
+    for number, organisation in enumerate(forum.organisations, start=1):
+        labels[ORG_PREFIX + organisation.id] = t("setup.organisations_item", number=number)
+    return labels
 
 
 def _facts(turn: Turn, forum: Forum) -> list[tuple[str, str]]:
