@@ -458,3 +458,22 @@ def test_a_long_text_is_screened_quickly(screener: Screener) -> None:
     for _ in range(10):
         screener.screen_text("situation", text)
     assert time.perf_counter() - started < 2.0  # about 0.1 s on a laptop; a quadratic scan takes far longer
+
+
+def test_screen_fields_refuses_every_number_form_and_keeps_the_rest_of_the_text(screener: Screener) -> None:
+    from bot.services.screening import masked_values, screen_fields
+
+    problems = screen_fields(
+        screener,
+        {
+            "name": "Trygghetsforum Norrby",
+            "org_a": "Bostadsbolaget AB 556036-0793",
+            "org_b": "Familjen 811228 9874",  # a weaker number form is refused too in a name
+            "section": "Kalle, 15 år, på Storgatan 12",  # word rules ask in a lägesbild, not here
+            "breaks": "2026-12-21 2027-01-06\n19811228-9874",
+        },
+    )
+    assert [(p.field, p.rule_ids) for p in problems] == [("org_b", (ID_NUMBER_SPACED,)), ("breaks", (ID_NUMBER_LONG,))]
+    masked = masked_values(problems)
+    assert masked == {"org_b": "Familjen ****** ****", "breaks": "2026-12-21 2027-01-06\n********-****"}
+    assert "9874" not in repr(problems)
