@@ -31,8 +31,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CARD_RESPONSE = "application/vnd.microsoft.card.adaptive"
-_MASKED = "forumbot.message_masked"  # turn state: the message held an identity number, now masked
 MESSAGE_RESPONSE = "application/vnd.microsoft.activity.message"
+_MASKED = "forumbot.message_masked"  # turn state: the message held an identity number, now masked
 
 CardHandler = Callable[[TurnContext, Turn, dict[str, Any]], Awaitable[Reply]]
 CommandHandler = Callable[[TurnContext, Turn, Command], Awaitable[Reply]]
