@@ -62,5 +62,19 @@ def parse(text: str | None) -> Command | None:
     folded = cleaned.casefold()
     for phrase, name in _verbs():
         if folded == phrase or folded.startswith(phrase + " "):
-            return Command(name=name, args=cleaned[len(phrase):].strip())
+            return Command(name=name, args=_args_with_lines(text, phrase) or cleaned[len(phrase):].strip())
     return None
+
+
+_LINE_SPACE = re.compile(r"[^\S\n]+")
+
+
+def _args_with_lines(text: str, phrase: str) -> str:
+    """The arguments with their line breaks kept (a lägesbild written in the channel keeps its paragraphs)."""
+    lines = _MENTION.sub(" ", text).replace("\r\n", "\n").replace("\u00a0", " ")
+    verb = re.match(r"\s*/?\s*" + r"\s+".join(re.escape(w) for w in phrase.split()) + r"(?=\s|$)", lines,
+                    re.IGNORECASE)
+    if verb is None:
+        return ""
+    rest = "\n".join(_LINE_SPACE.sub(" ", line).strip() for line in lines[verb.end():].split("\n"))
+    return rest.strip()

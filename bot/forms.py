@@ -226,3 +226,17 @@ def _unique(errors: list[FormError]) -> list[FormError]:
             seen.add(marker)
             result.append(e)
     return result
+
+
+SETUP_TEXT_FIELDS = ("name", "timezone", "breaks", "sections_new", "organisations_new")
+
+
+def setup_free_text(data: Mapping[str, Any]) -> dict[str, str]:
+    """Every free-text input of a submitted setup card, by input id, for the personal-data guard."""
+    fields = {key: str(data.get(key) or "") for key in SETUP_TEXT_FIELDS}
+    for key, value in data.items():
+        if not isinstance(key, str) or key.startswith((SECTION_POS_PREFIX, ORG_POS_PREFIX)):
+            continue
+        if key.startswith((SECTION_PREFIX, ORG_PREFIX)):
+            fields[key] = str(value or "")
+    return fields

@@ -17,6 +17,7 @@ from bot.services import contributions, forums, install, meeting_commands, membe
 from bot.services.help import help_reply
 from bot.services.membership import RosterMember
 from bot.services.presence import base_conversation_id, record_origin, turn_key
+from bot.services.screening import guard_message
 from bot.services.turn import Reply, Turn
 from bot.settings import Settings
 from dialogs.cards.elements import CARD_CONTENT_TYPE, card, text
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 
 CARD_RESPONSE = "application/vnd.microsoft.card.adaptive"
 MESSAGE_RESPONSE = "application/vnd.microsoft.activity.message"
+_MASKED = "forumbot.message_masked"  # turn state: the message held an identity number, now masked
 
 CardHandler = Callable[[TurnContext, Turn, dict[str, Any]], Awaitable[Reply]]
 CommandHandler = Callable[[TurnContext, Turn, Command], Awaitable[Reply]]
@@ -61,7 +63,9 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
                 self.uow, turn, tc.activity.id or turn.now.isoformat()
             ),
             "language": self._language,
-            "report": lambda tc, turn, cmd: contributions.open_report(self.uow, turn, _request_id(tc, turn)),
+            "report": lambda tc, turn, cmd: contributions.open_report(
+                self.uow, turn, _request_id(tc, turn), cmd.args, masked=bool(tc.turn_state.get(_MASKED))
+            ),
             "next_meeting": lambda tc, turn, cmd: meeting_commands.next_meeting(self.uow, turn),
             "summary": lambda tc, turn, cmd: meeting_commands.preview(self.uow, turn, _request_id(tc, turn)),
             "cancel_meeting": lambda tc, turn, cmd: meeting_commands.cancel(self.uow, turn, cmd.args),
@@ -142,6 +146,14 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
             await self._show(turn_context, turn, reply, replace_id=activity.reply_to_id)
             return
         TurnContext.remove_recipient_mention(activity)
+        if not turn.origin.is_personal:
+            # Others read the channel: a personnummer there gets its author a private note, and the command
+            # goes on with the number masked, so no reply, card or stored row carries it.
+            guarded = await guard_message(self.uow, turn, activity.text or "", _request_id(turn_context, turn))
+            activity.text = guarded.text
+            turn_context.turn_state[_MASKED] = guarded.flagged
+            if guarded.queued:
+                self.delivery.wake()
         command = parse(activity.text)
         if command is None:
             key = "unknown.empty" if not normalise(activity.text or "") else "unknown.text"

@@ -6,6 +6,11 @@ street address, words about social-services measures) need the author's confirma
 numbers, dates, phone numbers and diarienummer pass. Whether a candidate number is a real identity
 number is decided by an injected validator, so this module stays free of third-party code and clocks.
 
+Every rule matches a normalised copy of the text (NFKC, no soft hyphens or zero-width and other format
+characters, every dash and minus as `-`, every decimal digit as ASCII), so typography cannot hide a number;
+findings point back into the text as typed. A number may be written with a space, ` - `, `/`, `.` or a line
+break before the last four, in digit groups (`81 12 28-98 74`) and glued to words or hyphens (`pnr-811228-9874`).
+
 Matched text never leaves this module except as `Finding.masked`, which hides the last four digits of
 numbers and is a generic label for every other rule. Findings and results leave `masked` out of repr.
 """
@@ -15,6 +20,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import enum
+import functools
 import logging
 import re
 import unicodedata
@@ -78,9 +84,9 @@ def rule_text_key(rule_id: str) -> str:
 class Finding:
     """One sign of personal data in one field.
 
-    `start`/`end` index the NFC-normalised text. `masked` may be shown to the author of the text (never in a
-    channel, never in logs): numbers keep their date part and separator with the last four digits as `****`;
-    other rules give `[rule_id]`, never the matched words.
+    `start`/`end` index the text as given to `Screener.screen_text`. `masked` may be shown to the author of the
+    text (never in a channel, never in logs): numbers keep their date part and separator with the last four
+    digits as `****`; other rules give `[rule_id]`, never the matched words.
     """
 
     rule_id: str
@@ -195,11 +201,138 @@ class ScreeningRules:
 
 DEFAULT_RULES = ScreeningRules()
 
-_DASHES = "\u2010\u2011\u2012\u2013\u2212"
+_Span = tuple[int, int]
+
 _ID_CANDIDATE = re.compile(
-    rf"(?<![0-9+\-{_DASHES}])([0-9]{{6}}|[0-9]{{8}})([-+{_DASHES}]|[ \u00a0])?([0-9]{{4}})"
-    rf"(?![0-9\-{_DASHES}])"
+    # The date part, contiguous (`811228`, `19811228`) or in groups (`81 12 28`, `1981-12-28`, `81.12.28`) …
+    r"(?:(?<![0-9])(?<![0-9][-+/.])(?P<plain>[0-9]{8}|[0-9]{6})(?P<sep>\s{0,3}[-+/.]\s{0,3}|\s{1,3}|)"
+    r"|(?<![0-9])(?<![0-9][-+/. ])(?<!\+)(?P<grouped>(?:[0-9]{4}|[0-9]{2})(?P<g>[-./ ])[0-9]{2}(?P=g)[0-9]{2})"
+    r"(?P<gsep>\s{0,3}[-+/.]\s{0,3}|\s{1,3}))"
+    # … then the last four, contiguous or as two pairs, not running on into more digits or a date.
+    r"(?P<tail>[0-9]{4}(?![0-9])|[0-9]{2} [0-9]{2}(?![0-9])(?! [0-9]))(?![-./][0-9])"
 )
+_MINUS_SIGNS = frozenset("\u02d7\u2043\u207b\u208b\u2212\u2796\ufe63\uff0d")
+_LINE_BREAKS = frozenset("\x85\u2028\u2029")
+_INVISIBLE = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180f\u3164\uffa0")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_WHITESPACE_RUN = re.compile(r"\s+")
+
+
+def _invisible(ch: str) -> bool:
+    """Soft hyphen, zero-width and other format characters, variation selectors, invisible fillers."""
+    code = ord(ch)
+    return (
+        unicodedata.category(ch) == "Cf"
+        or ch in _INVISIBLE
+        or 0xFE00 <= code <= 0xFE0F
+        or 0xE0100 <= code <= 0xE01EF
+    )
+
+
+@dataclass(frozen=True)
+class _Normalised:
+    """The text as matched, with where each of its characters came from in the text as typed.
+
+    `starts[i]`/`ends[i]` are the original span of character i; None means the two texts are the same.
+    """
+
+    text: str
+    starts: list[int] | None = None
+    ends: list[int] | None = None
+
+    def original(self, start: int, end: int) -> _Span:
+        if self.starts is None or self.ends is None:
+            return start, end
+        if end <= start:
+            at = self.starts[start] if start < len(self.starts) else (self.ends[-1] if self.ends else 0)
+            return at, at
+        return self.starts[start], self.ends[end - 1]
+
+
+def _normalise(text: str) -> _Normalised:
+    """NFKC, without invisible characters, every dash and minus as `-`, every decimal digit as ASCII.
+
+    Only runs of non-ASCII characters (with the ASCII letter a combining mark belongs to) need any work, so a
+    mostly-ASCII text costs little more than a copy.
+    """
+    if text.isascii():
+        return _Normalised(text)
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    done = 0
+    for found in _NON_ASCII.finditer(text):
+        first, last = found.span()
+        if first > done and unicodedata.combining(text[first]):
+            first -= 1  # the mark composes with the ASCII character before it
+        if first > done:
+            out.append(text[done:first])
+            starts.extend(range(done, first))
+            ends.extend(range(done + 1, first + 1))
+        run = text[first:last]
+        if unicodedata.is_normalized("NFKC", run) and all(map(_unchanged, run)):
+            out.append(run)  # e.g. å, ä, ö: the common case, kept as it is
+            starts.extend(range(first, last))
+            ends.extend(range(first + 1, last + 1))
+        else:
+            _normalise_run(text, first, last, out, starts, ends)
+        done = last
+    if done < len(text):
+        out.append(text[done:])
+        starts.extend(range(done, len(text)))
+        ends.extend(range(done + 1, len(text) + 1))
+    return _Normalised("".join(out), starts, ends)
+
+
+def _normalise_run(text: str, first: int, last: int, out: list[str], starts: list[int], ends: list[int]) -> None:
+    i = first
+    while i < last:
+        if _invisible(text[i]):
+            i += 1
+            continue
+        j = i + 1
+        while j < last and (unicodedata.combining(text[j]) or _invisible(text[j])):
+            j += 1
+        cluster = "".join(c for c in text[i:j] if not _invisible(c))
+        pieces = [_plain_char(c) for c in unicodedata.normalize("NFKC", cluster)]
+        if pieces and (pieces[0] in "-+" or "0" <= pieces[0] <= "9"):
+            pieces = [c for c in pieces if not unicodedata.combining(c)]  # marks drawn over digits and dashes
+        out.extend(pieces)
+        starts.extend([i] * len(pieces))
+        ends.extend([j] * len(pieces))
+        i = j
+
+
+@functools.cache
+def _unchanged(ch: str) -> bool:
+    """Whether normalising leaves this character as it is, whatever stands around it."""
+    return (
+        unicodedata.normalize("NFKC", ch) == ch
+        and _plain_char(ch) == ch
+        and not _invisible(ch)
+        and not unicodedata.combining(ch)
+        and unicodedata.category(ch) not in ("Mn", "Mc", "Me", "Nd")
+        and not 0x1100 <= ord(ch) <= 0x11FF  # conjoining jamo compose with their neighbours
+    )
+
+
+def _plain_char(ch: str) -> str:
+    if ch.isascii():
+        return ch
+    if ch in _MINUS_SIGNS or unicodedata.category(ch) == "Pd":
+        return "-"
+    if ch in _LINE_BREAKS:
+        return "\n"
+    if ch.isdecimal():
+        return str(unicodedata.decimal(ch))
+    return ch
+
+
+def normalise(text: str) -> str:
+    """The text the rules match against (see `_normalise`)."""
+    return _normalise(text).text
+
+
 _NOT_IN_RANGE = r"(?<![0-9][-–])(?<![0-9] [-–] )\b"
 _BORN = r"\bfödd\s+(?:år\s+|den\s+)?[-'’]?[0-9]{2}"
 _AGE_OF_ONE = re.compile(
@@ -215,12 +348,11 @@ _PERSON_CONTEXT = re.compile(
     r"|\bklass\s?[0-9]{1,2}[a-zåäö]?\b)"
 )
 _APARTMENT = re.compile(r"(?i:\b(?:lgh|lägenhet(?:snummer|snr)?)\.?\s*(?:nr\.?\s*)?[0-9]{4}\b)")
-_POSTCODE = re.compile(r"(?<![0-9+\-–])\b[1-9][0-9]{2} ?[0-9]{2}\b(?![-–][0-9])(?=\s+[A-ZÅÄÖ][a-zåäö]{2,})")
+_POSTCODE = re.compile(
+    r"(?<![0-9+\-–])(?<![0-9] )\b[1-9][0-9]{2} ?[0-9]{2}\b(?![-–][0-9])(?=[ \t]+[A-ZÅÄÖ][a-zåäö]{2,})"
+)
 _PLATE = re.compile(r"(?<![\w-])[A-HJ-PR-UW-Z]{3} ?[0-9]{2}[0-9A-HJ-NPR-UW-Z](?![\w-])")
 _SENTENCE_BREAK = re.compile(r"[.!?](?=\s|$)|\n")
-
-_Span = tuple[int, int]
-
 
 def _alternation(words: Iterable[str]) -> str:
     return "|".join(sorted({re.escape(w) for w in words if w}, key=lambda w: (-len(w), w)))
@@ -272,31 +404,25 @@ class Screener:
         )
 
     def screen_text(self, field: str, text: str) -> tuple[Finding, ...]:
-        text = unicodedata.normalize("NFC", text)
-        found = [*self._identity_numbers(field, text), *self._words(field, text)]
+        """The findings in one field; their `start`/`end` index `text` as given."""
+        normalised = _normalise(text)
+        found = [*self._identity_numbers(field, text, normalised), *self._words(field, normalised)]
         enabled = [f for f in found if f.rule_id not in self._rules.disabled_rules]
         return tuple(sorted(enabled, key=lambda f: (f.start, f.end, f.rule_id)))
 
-    def _identity_numbers(self, field: str, text: str) -> list[Finding]:
+    def _identity_numbers(self, field: str, original: str, normalised: _Normalised) -> list[Finding]:
         found: list[Finding] = []
-        for match in _ID_CANDIDATE.finditer(text):
-            head, separator, tail = match.group(1), match.group(2) or "", match.group(3)
-            if int(head[-4:-2]) >= 20:
+        for match in _ID_CANDIDATE.finditer(normalised.text):
+            classified = _classify(match)
+            if classified is None:
                 continue
-            spaced = len(separator) == 1 and separator.isspace()
-            canonical = "" if spaced or not separator else ("+" if separator == "+" else "-")
-            if not self._validates(head + canonical + tail):
+            rule_id, candidate = classified
+            if not self._validates(candidate):
                 continue
-            if spaced:
-                rule_id = ID_NUMBER_SPACED
-            elif len(head) == 8:
-                rule_id = ID_NUMBER_LONG
-            elif separator:
-                rule_id = ID_NUMBER_SEPARATED
-            else:
-                rule_id = ID_NUMBER_BARE
-            masked = head + separator + "****"
-            found.append(Finding(rule_id, RULE_TIERS[rule_id], field, match.start(), match.end(), masked))
+            start, end = normalised.original(*match.span())
+            tail_start, _ = normalised.original(match.start("tail"), match.end("tail"))
+            masked = _visible(original[start:tail_start]) + "****"
+            found.append(Finding(rule_id, RULE_TIERS[rule_id], field, start, end, masked))
         return found
 
     def _validates(self, candidate: str) -> bool:
@@ -308,7 +434,8 @@ class Screener:
             )
             return True
 
-    def _words(self, field: str, text: str) -> list[Finding]:
+    def _words(self, field: str, normalised: _Normalised) -> list[Finding]:
+        text = normalised.text
         spans: dict[str, list[_Span]] = {rule_id: [] for rule_id in RULE_TIERS}
         name_ages = self._name_age_spans(text)
         spans[PERSON_NAME_AGE] = name_ages
@@ -323,7 +450,7 @@ class Screener:
             if pattern is not None:
                 spans[rule_id] = [m.span() for m in pattern.finditer(text)]
         return [
-            Finding(rule_id, RULE_TIERS[rule_id], field, start, end, f"[{rule_id}]")
+            Finding(rule_id, RULE_TIERS[rule_id], field, *normalised.original(start, end), f"[{rule_id}]")
             for rule_id, found in spans.items()
             for start, end in _merged(found)
         ]
@@ -367,3 +494,53 @@ def _merged(spans: Iterable[_Span]) -> list[_Span]:
         else:
             merged.append((start, end))
     return merged
+
+
+def _classify(match: re.Match[str]) -> tuple[str, str] | None:
+    """(rule id, the candidate in a form `NumberValidator` reads) for a match, or None for an organisation number.
+
+    Twelve digits block in every accepted form but an ISO-style date followed by a space (`1981-12-28 9874`);
+    ten digits block when a sign (`-`, `+`, `/`, `.`, with or without spaces) stands before the last four,
+    except after a dotted or dashed date with spaces around the sign; the rest asks for confirmation.
+    """
+    if match.group("plain"):
+        date, grouping, separator = match.group("plain"), "", match.group("sep")
+    else:
+        date, grouping, separator = re.sub(r"[^0-9]", "", match.group("grouped")), match.group("g"), match.group("gsep")
+    tail = match.group("tail").replace(" ", "")
+    if int(date[-4:-2]) >= 20:
+        return None  # a month of 20 or more: an organisation number
+    sign = separator.strip()
+    spaced = sign != separator
+    dated = grouping not in ("", " ")  # 1981-12-28 or 81.12.28
+    canonical = "+" if sign == "+" else "-" if sign else ""
+    candidate = date + canonical + tail
+    if len(date) == 8:
+        if dated and (not sign or spaced):
+            return ID_NUMBER_SPACED, date + tail
+        return ID_NUMBER_LONG, candidate
+    if sign and not (dated and spaced):
+        return ID_NUMBER_SEPARATED, candidate
+    if sign or separator:
+        return ID_NUMBER_SPACED, date + tail
+    return ID_NUMBER_BARE, candidate
+
+
+def _visible(text: str) -> str:
+    """What the author typed, without invisible characters, with each run of whitespace as one space."""
+    kept = "".join(c for c in text if not _invisible(c) and not unicodedata.combining(c))
+    return _WHITESPACE_RUN.sub(" ", kept)
+
+
+ID_NUMBER_RULES = frozenset({ID_NUMBER_SEPARATED, ID_NUMBER_LONG, ID_NUMBER_SPACED, ID_NUMBER_BARE})
+
+
+def redact(text: str, findings: Iterable[Finding]) -> str:
+    """`text` with every digit of each identity-number finding in it replaced by `*` (findings of `text`)."""
+    chars = list(text)
+    for finding in findings:
+        if finding.rule_id in ID_NUMBER_RULES:
+            for i in range(finding.start, min(finding.end, len(chars))):
+                if chars[i].isdigit():
+                    chars[i] = "*"
+    return "".join(chars)

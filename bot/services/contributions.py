@@ -27,7 +27,7 @@ from dialogs.texts import Texts
 from dialogs.texts.formatting import format_date, format_datetime
 from domain.collection import Phase, may_submit, phase
 from domain.model import Forum
-from domain.screening import Screener, Tier
+from domain.screening import Screener, Tier, redact
 from storage.contributions import StoredVersion
 from storage.meetings import StoredMeeting
 from storage.outbox import NewMessage
@@ -102,8 +102,14 @@ async def _forum_for_report(uow: SqlAlchemyUnitOfWork, turn: Turn) -> tuple[Foru
     return None, "contribution.pick_forum"
 
 
-async def open_report(uow_factory: UnitOfWorkFactory, turn: Turn, request_id: str) -> Reply:
-    """`lägesbild`: the card in a 1:1 chat; from a channel it is sent 1:1, never posted publicly."""
+async def open_report(
+    uow_factory: UnitOfWorkFactory, turn: Turn, request_id: str, text: str = "", *, masked: bool = False
+) -> Reply:
+    """`lägesbild`: the card in a 1:1 chat; from a channel it is sent 1:1, never posted publicly.
+
+    `lägesbild <text>` carries the text into the card, in the section it starts with (`Trender: …`) or the
+    first one, with any identity number masked (`masked`: the channel message already had one masked).
+    """
     t = turn.t
     async with uow_factory() as uow:
         forum, problem = await _forum_for_report(uow, turn)
@@ -117,7 +123,12 @@ async def open_report(uow_factory: UnitOfWorkFactory, turn: Turn, request_id: st
             await uow.commit()
             return Reply(text=t("contribution.no_meeting", forum=forum.name))
         form = await stored_form(uow, t, forum, meeting, held[0].id, turn.now)
-        card = contribution_card(t, form)
+        notices: list[str] = []
+        if text.strip():
+            form, had_number = _prefilled(form, text)
+            if had_number or masked:
+                notices.append(t("screening.guard.report_masked"))
+        card = contribution_card(t, form, errors=notices)
         if turn.origin.is_personal:
             await uow.commit()
             return Reply(card=card)
@@ -131,6 +142,23 @@ async def open_report(uow_factory: UnitOfWorkFactory, turn: Turn, request_id: st
         )
         await uow.commit()
     return Reply(text=t("contribution.sent_privately"), queued=1)
+
+
+def _prefilled(form: ContributionForm, text: str) -> tuple[ContributionForm, bool]:
+    """The form with `text` added to a section, identity numbers masked; and whether there was one."""
+    if not form.sections:
+        return form, False
+    section, body = form.sections[0], text.strip()
+    head, colon, rest = body.partition(":")
+    if colon:
+        named = next((s for s in form.sections if s.title.casefold() == head.strip().casefold()), None)
+        if named is not None and rest.strip():
+            section, body = named, rest.strip()
+    numbers = [f for f in screener().screen_text(section.id, body) if f.tier is Tier.BLOCK]
+    body = redact(body, numbers)
+    before = form.values.get(section.id, "").strip()
+    values = {**form.values, section.id: f"{before}\n\n{body}" if before else body}
+    return replace(form, values=values), bool(numbers)
 
 
 async def reopen(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, Any]) -> Reply:

@@ -6,8 +6,9 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from bot.forms import parse_setup
+from bot.forms import parse_setup, setup_free_text
 from bot.services.meetings import follow_schedule, holidays
+from bot.services.screening import masked_values, screen_fields, screener
 from bot.services.summaries import FORUM_LANGUAGE
 from bot.services.turn import Reply, Turn
 from bot.services.wording import word_form_errors
@@ -15,6 +16,8 @@ from dialogs.cards.elements import Element
 from dialogs.cards.setup import (
     NEW_ORGANISATIONS,
     NEW_SECTIONS,
+    ORG_PREFIX,
+    SECTION_PREFIX,
     describe_schedule,
     forum_values,
     removal_card,
@@ -142,6 +145,9 @@ async def save_setup(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[s
             log.info("outdated setup card refused: forum=%s", forum.id)
             typed = typed_values(dict(data), data.get("shown"))
             return Reply(card=_setup_card(t, forum, typed=typed, note=t("setup.stale.note")), replace=True)
+        refused = await _refuse_personal_data(uow, turn, forum, data)
+        if refused is not None:
+            return refused
         known = {s.id: s.position for s in forum.sections} | {o.id: o.position for o in forum.organisations}
         form, errors = parse_setup(data, known)
         if form is None:
@@ -174,6 +180,36 @@ def _removed_organisations(forum: Forum, kept: list[tuple[str | None, str]]) -> 
     kept_ids = {item_id for item_id, _ in kept if item_id}
     kept_names = {name.casefold() for item_id, name in kept if not item_id}
     return [o for o in forum.organisations if o.id not in kept_ids and o.name.casefold() not in kept_names]
+
+
+async def _refuse_personal_data(
+    uow: SqlAlchemyUnitOfWork, turn: Turn, forum: Forum, data: Mapping[str, Any]
+) -> Reply | None:
+    """An identity number in any free-text field: nothing is saved, the card comes back with the number masked."""
+    t = turn.t
+    problems = screen_fields(screener(), setup_free_text(data))
+    if not problems:
+        return None
+    labels = _setup_labels(t, forum)
+    errors = [t("screening.guard.field_refused", field=labels.get(p.field, p.field)) for p in problems]
+    values = {k: str(v) for k, v in data.items() if isinstance(v, str | int | float)} | masked_values(problems)
+    card = _setup_card(t, forum, typed=values, errors=errors)
+    uow.audit.record(at=turn.now, action="screening.blocked", subject_type="forum", subject_id=forum.id,
+                     actor_id=turn.person.id, forum_id=forum.id,
+                     detail={"rules": sorted({r for p in problems for r in p.rule_ids}),
+                             "fields": [p.field for p in problems]})
+    await uow.commit()
+    return Reply(card=card, replace=True)
+
+
+def _setup_labels(t: Texts, forum: Forum) -> dict[str, str]:
+    labels = {"name": t("setup.name"), "timezone": t("setup.timezone"), "breaks": t("screening.guard.breaks"),
+              "sections_new": t("setup.sections_new"), "organisations_new": t("setup.organisations_new")}
+    for number, section in enumerate(forum.sections, start=1):
+        labels[SECTION_PREFIX + section.id] = t("setup.sections_item", number=number)
+    for number, organisation in enumerate(forum.organisations, start=1):
+        labels[ORG_PREFIX + organisation.id] = t("setup.organisations_item", number=number)
+    return labels
 
 
 def _facts(turn: Turn, forum: Forum) -> list[tuple[str, str]]:

@@ -26,6 +26,8 @@ from domain.screening import (
     ScreeningResult,
     ScreeningRules,
     Tier,
+    normalise,
+    redact,
     rule_text_key,
 )
 
@@ -52,6 +54,53 @@ MASKED = {
 }
 
 
+# The forms people actually type (issue 6): every one of them is caught, whatever the typography.
+TYPED_BLOCK = (
+    "811228 - 9874", "811228 -9874", "811228- 9874", "811228/9874", "811228.9874", "811228 / 9874",
+    "811228 + 9874", "701063 - 2391", "000229-1235",
+    "19811228 9874", "19811228 - 9874", "19811228\n9874", "19811228-98 74", "19811228/9874", "19701063-2391",
+    "1981 12 28-9874", "1981 12 28 9874", "81 12 28-98 74", "81 12 28 - 98 74", "811228-98 74",
+    "81-12-28-9874", "1981-12-28-9874", "81.12.28-9874", "811228 -\n9874",
+    "pnr-811228-9874", "pnr:811228-9874", "pnr811228-9874", "811228-9874-", "x811228-9874y", "(811228-9874)",
+    "811228\u20109874", "811228\u20119874", "811228\u20129874", "811228\u20139874", "811228\u20149874",
+    "811228\u20159874", "811228\u22129874", "811228\ufe589874", "811228\ufe639874", "811228\uff0d9874",
+    "\uff18\uff11\uff11\uff12\uff12\uff18\uff0d\uff19\uff18\uff17\uff14", "\uff18\uff11\uff11\uff12\uff12\uff18-9874",
+    "811228\uff0b9874", "1981\uff11\uff1228-9874", "811228-\u0669\u0668\u0667\u0664",
+    "\U0001d7d6\U0001d7cf\U0001d7cf\U0001d7d0\U0001d7d0\U0001d7d6-\U0001d7d7\U0001d7d6\U0001d7d5\U0001d7d2",
+    "811228\u00ad-9874", "8112\u00ad28-9874", "811228-98\u200b74", "8\u200c11228-9874", "811228\u2060-\u20609874",
+    "\ufeff811228-9874", "\u202a811228-9874\u202c", "8\u033211228-9874", "811228-98\ufe0f74",
+    "811228\u00a0-\u00a09874", "811228\u2009-\u20099874", "19811228\u202f9874", "19811228\u30009874",
+)
+TYPED_WARN = (
+    "811228 9874", "8112289874", "811228\n9874", "811228\r\n9874", "81 12 28 98 74", "1981-12-28 9874",
+    "811228\u00a09874", "811228\u30009874", "\uff18\uff11\uff11\uff12\uff12\uff18\uff19\uff18\uff17\uff14",
+    "1981-12-28 - 9874",
+)
+TYPED_PASS = (
+    # organisation numbers (a month of 20 or more), however they are written
+    "556036-0793", "212000-0142", "202100-5489", "802002-4280", "969759-4746", "16556036-0793",
+    "556036 - 0793", "556036\u20130793", "556036 0793", "5560360793", "\uff15\uff15\uff16\uff10\uff13\uff16-0793",
+    # dates and times
+    "2024-03-15", "20240315", "24-03-15", "2024/03/15", "15.03.2024", "15/3 2024", "2024-03-15 - 2024-03-20",
+    "2026-12-21 2027-01-06", "2026-12-21 \u2013 2027-01-06", "2024-03-15T14:00", "2024-03-15 kl. 14.00",
+    "kl. 08.30\u201310.00", "14:00\u201316:00", "1400-1600",
+    # phone numbers
+    "070-123 45 67", "+46 70 123 45 67", "08-123 456 78", "0701-23 45 67", "070 123 45 67", "+46701234567",
+    "08-12 34 56", "0046 70 123 45 67", "031-12 34 56", "070\u2011123\u00a045\u00a067",
+    # postcodes and amounts
+    "postnummer 123 45", "1 234 567 kr", "12 345 678 kr", "1.234.567 kr", "1 234 567,50 kr", "811 228 987 kr",
+    # diarienummer and other case numbers
+    "SN 2026/123", "KS-2026-0042", "dnr 2024-1234", "KS 2026/0042", "SOC 2026.1234", "Dnr 2026-000123",
+    "5000-K123456-24",
+    # a wrong check digit
+    "811228-9873", "19811228-9873", "81 12 28-98 73",
+)
+TYPED = (
+    [(v, Tier.BLOCK) for v in TYPED_BLOCK] + [(v, Tier.WARN) for v in TYPED_WARN]
+    + [(v, Tier.PASS) for v in TYPED_PASS]
+)
+
+
 def screener_on(day: date) -> Screener:
     return make_screener(lambda: day)
 
@@ -69,6 +118,28 @@ def tier_of(screener: Screener, text: str) -> Tier:
 @pytest.mark.parametrize(("value", "expected"), TABLE)
 def test_table(screener: Screener, value: str, expected: Tier, template: str) -> None:
     assert tier_of(screener, template.format(value)) is expected
+
+
+@pytest.mark.parametrize("template", SENTENCES)
+@pytest.mark.parametrize(("value", "expected"), TYPED)
+def test_typed_forms(screener: Screener, value: str, expected: Tier, template: str) -> None:
+    assert tier_of(screener, template.format(value)) is expected
+
+
+@pytest.mark.parametrize("value", TYPED_BLOCK + TYPED_WARN)
+def test_typed_forms_are_located_and_masked_in_the_text_as_typed(screener: Screener, value: str) -> None:
+    text = f"Uppgift: {value} (se ovan)."
+    (finding,) = screener.screen_text("situation", text)
+    start = text.index(value)
+    found = text[finding.start : finding.end]
+    assert start <= finding.start and finding.end <= start + len(value)  # the number, not what it is glued to
+    assert [c for c in found if c.isdigit()] == [c for c in value if c.isdigit()]
+    assert finding.masked.endswith("****")
+    digits = [c for c in found if c.isdigit()]
+    assert "".join(digits[-4:]) not in finding.masked
+    redacted = redact(text, [finding])
+    assert redacted.startswith("Uppgift: ") and redacted.endswith(" (se ovan).")
+    assert not any(c.isdigit() for c in redacted)
 
 
 @pytest.mark.parametrize("value", sorted(MASKED))
@@ -331,3 +402,78 @@ def test_dash_variants_block(screener: Screener) -> None:
         (finding,) = screener.screen_text("s", f"Vi noterade 811228{dash}9874.")
         assert finding.tier is Tier.BLOCK
         assert finding.masked == f"811228{dash}****"
+
+
+def test_normalise_folds_typography() -> None:
+    assert normalise("８１１２２８\u2212９８\u00ad７４") == "811228-9874"
+    assert normalise("a\u200bb\u2060c\ufeff") == "abc"
+    assert normalise("omha\u0308ndertaget") == "omhändertaget"
+    assert normalise("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d") == "-" * 10
+    assert normalise("Åsa på ön") == "Åsa på ön"
+
+
+def test_findings_index_the_text_as_typed(screener: Screener) -> None:
+    text = "Fältgruppen: ８１１２２８－９８７４ och barnet är omha\u0308ndertaget."
+    number, measure = screener.screen_text("situation", text)
+    assert text[number.start : number.end] == "８１１２２８－９８７４"
+    assert number.masked == "８１１２２８－****"
+    assert text[measure.start : measure.end] == "omha\u0308ndertaget"
+
+
+@pytest.mark.parametrize(
+    ("typed", "masked"),
+    [
+        ("811228\u00ad-9874", "811228-****"),
+        ("811228 -\n9874", "811228 - ****"),
+        ("81 12 28-98 74", "81 12 28-****"),
+        ("8\u200b11228-9874", "811228-****"),
+    ],
+)
+def test_masked_shows_the_date_part_as_typed_without_invisible_characters(
+    screener: Screener, typed: str, masked: str
+) -> None:
+    (finding,) = screener.screen_text("situation", f"Se {typed}.")
+    assert finding.masked == masked
+
+
+def test_validator_gets_canonical_candidates_for_typed_forms() -> None:
+    calls: list[str] = []
+    screener = Screener(recording_validator(calls))
+    screener.screen_text("s", "811228 / 9874; 81 12 28-98 74; 811228 + 9874; 19811228\n9874; 1981-12-28 9874")
+    assert calls == ["811228-9874", "811228-9874", "811228+9874", "198112289874", "198112289874"]
+
+
+def test_redact_masks_only_the_numbers(screener: Screener) -> None:
+    text = "Polisen ８１１２２８－９８７４, Storgatan 12"
+    findings = screener.screen_text("org", text)
+    assert redact(text, findings) == "Polisen ******－****, Storgatan 12"
+
+
+def test_a_long_text_is_screened_quickly(screener: Screener) -> None:
+    import time
+
+    paragraph = "Oro kring centrum, 070-123 45 67, KS-2026-0042 – en grupp 14–16-åringar 811228 1234 56 78. "
+    text = (paragraph * 50)[:4000]
+    started = time.perf_counter()
+    for _ in range(10):
+        screener.screen_text("situation", text)
+    assert time.perf_counter() - started < 2.0  # about 0.1 s on a laptop; a quadratic scan takes far longer
+
+
+def test_screen_fields_refuses_every_number_form_and_keeps_the_rest_of_the_text(screener: Screener) -> None:
+    from bot.services.screening import masked_values, screen_fields
+
+    problems = screen_fields(
+        screener,
+        {
+            "name": "Trygghetsforum Norrby",
+            "org_a": "Bostadsbolaget AB 556036-0793",
+            "org_b": "Familjen 811228 9874",  # a weaker number form is refused too in a name
+            "section": "Kalle, 15 år, på Storgatan 12",  # word rules ask in a lägesbild, not here
+            "breaks": "2026-12-21 2027-01-06\n19811228-9874",
+        },
+    )
+    assert [(p.field, p.rule_ids) for p in problems] == [("org_b", (ID_NUMBER_SPACED,)), ("breaks", (ID_NUMBER_LONG,))]
+    masked = masked_values(problems)
+    assert masked == {"org_b": "Familjen ****** ****", "breaks": "2026-12-21 2027-01-06\n********-****"}
+    assert "9874" not in repr(problems)
