@@ -7,12 +7,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
+from zoneinfo import ZoneInfo
 from functools import cache
 from typing import Any
 
 from bot.screening import make_screener
 from bot.services import summaries
 from bot.services.meetings import times_for, upcoming_meeting
+from bot.services.summaries import FORUM_LANGUAGE
 from bot.services.turn import Reply, Turn
 from dialogs.cards.contribution import (
     MAX_SECTION_CHARS,
@@ -22,11 +24,11 @@ from dialogs.cards.contribution import (
     contribution_card,
     submitted_card,
 )
-from dialogs.cards.elements import message
-from dialogs.texts import Texts
+from dialogs.cards.elements import card, execute, message, text
+from dialogs.texts import Texts, for_language
 from dialogs.texts.formatting import format_date, format_datetime
-from domain.collection import Phase, may_submit, phase
-from domain.model import Forum
+from domain.collection import Phase, card_recipient, may_submit, phase, uncovered_by_absence
+from domain.model import Forum, RoleKind
 from domain.screening import Screener, Tier
 from storage.contributions import StoredVersion
 from storage.meetings import StoredMeeting
@@ -34,6 +36,8 @@ from storage.outbox import NewMessage
 from storage.unit_of_work import SqlAlchemyUnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
+
+DEFAULT_TIMEZONE = "Europe/Stockholm"
 
 
 @cache
@@ -44,7 +48,7 @@ def screener() -> Screener:
 def build_form(
     t: Texts, forum: Forum, meeting: StoredMeeting, organisation_id: str, *, values: Mapping[str, str] | None = None,
     nothing_new: bool = False, attending: bool = True, away_until: str = "", late: bool = False,
-    base_version: int = 0,
+    base_version: int = 0, standing_in_for: str = "",
 ) -> ContributionForm:
     times = times_for(forum, meeting)
     tz = forum.schedule.timezone
@@ -63,20 +67,40 @@ def build_form(
         away_until=away_until,
         late=late,
         base_version=base_version,
+        standing_in_for=standing_in_for,
     )
 
 
 async def stored_form(
-    uow: SqlAlchemyUnitOfWork, t: Texts, forum: Forum, meeting: StoredMeeting, organisation_id: str, now: Any
+    uow: SqlAlchemyUnitOfWork, t: Texts, forum: Forum, meeting: StoredMeeting, organisation_id: str, now: Any,
+    person_id: str = "",
 ) -> ContributionForm:
     """The form prefilled with the organisation's latest version, if any."""
     latest = await uow.contributions.latest(meeting.id, organisation_id)
     late = phase(times_for(forum, meeting), now) is Phase.LATE
+    standing_in = await stand_in_name(uow, forum, organisation_id, person_id, meeting.local_date) if person_id else ""
     if latest is None:
-        return build_form(t, forum, meeting, organisation_id, late=late)
+        return build_form(t, forum, meeting, organisation_id, late=late, standing_in_for=standing_in)
     values = {section_id: text for section_id, _, text in latest.sections}
     return build_form(t, forum, meeting, organisation_id, values=values, nothing_new=latest.nothing_new,
-                      attending=latest.attending, late=late, base_version=latest.version)
+                      attending=latest.attending, late=late, base_version=latest.version,
+                      standing_in_for=standing_in)
+
+
+async def stand_in_name(
+    uow: SqlAlchemyUnitOfWork, forum: Forum, organisation_id: str, person_id: str, day: date
+) -> str:
+    """The away participant's name when `person_id` is the deputy who gets the card on `day`, else ''."""
+    participant = forum.role(organisation_id, RoleKind.PARTICIPANT)
+    organisation = forum.organisation(organisation_id)
+    if organisation is None or participant is None or participant.holder_id in (None, person_id):
+        return ""
+    people = await uow.people.many([participant.holder_id, person_id])
+    recipient = card_recipient(forum, organisation, people, day)
+    if recipient is None or recipient.person_id != person_id or recipient.role is not RoleKind.DEPUTY:
+        return ""
+    away = people.get(participant.holder_id)
+    return away.display_name if away else ""
 
 
 def request_payload(t: Texts, form: ContributionForm, *, reminder: bool = False) -> dict[str, object]:
@@ -116,7 +140,7 @@ async def open_report(uow_factory: UnitOfWorkFactory, turn: Turn, request_id: st
         if meeting is None:
             await uow.commit()
             return Reply(text=t("contribution.no_meeting", forum=forum.name))
-        form = await stored_form(uow, t, forum, meeting, held[0].id, turn.now)
+        form = await stored_form(uow, t, forum, meeting, held[0].id, turn.now, turn.person.id)
         card = contribution_card(t, form)
         if turn.origin.is_personal:
             await uow.commit()
@@ -150,7 +174,7 @@ async def reopen(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, 
         if phase(times_for(forum, meeting), turn.now) is Phase.CLOSED:
             form = build_form(t, forum, meeting, organisation_id)
             return Reply(card=closed_card(t, form), replace=True)
-        form = await stored_form(uow, t, forum, meeting, organisation_id, turn.now)
+        form = await stored_form(uow, t, forum, meeting, organisation_id, turn.now, turn.person.id)
     return Reply(card=contribution_card(t, form), replace=True)
 
 
@@ -299,7 +323,11 @@ async def _store(
 
 
 async def set_away(uow_factory: UnitOfWorkFactory, turn: Turn, args: str, back: bool) -> Reply:
-    """`frånvarande till <datum>` sets the date; `tillbaka` (or no date) clears it."""
+    """`frånvarande till <datum>` sets the date; `tillbaka` (or no date) clears it.
+
+    A participant whose organisation has no deputy to take over is told so, and so is the chair (1:1, once per
+    absence), with a button to the members card where a deputy can be named.
+    """
     t = turn.t
     found = re.search(r"\d{4}-\d{2}-\d{2}", args)
     until: date | None = None
@@ -310,13 +338,56 @@ async def set_away(uow_factory: UnitOfWorkFactory, turn: Turn, args: str, back: 
             until = date.fromisoformat(found.group(0))
         except ValueError:
             return Reply(text=t("contribution.away_invalid"))
+    lines: list[str] = []
+    queued = 0
     async with uow_factory() as uow:
+        forums = [turn.forum] if turn.forum is not None else await uow.forums.for_person(turn.person.id)
+        if until is not None:
+            zone = forums[0].schedule.timezone if forums else DEFAULT_TIMEZONE
+            today = turn.now.astimezone(ZoneInfo(zone)).date()
+            if until < today:
+                return Reply(text=t("contribution.away_past", date=format_date(t, until)))
         await uow.people.set_away_until(turn.person.id, until, turn.now)
+        if until is not None:
+            for forum in forums:
+                first_day = turn.now.astimezone(ZoneInfo(forum.schedule.timezone)).date()
+                holders = [r.holder_id for r in forum.roles if r.holder_id]
+                people = await uow.people.many(holders)
+                people[turn.person.id] = replace(turn.person, away_until=until)
+                for organisation in uncovered_by_absence(forum, people, turn.person.id, first_day):
+                    lines.append(t("contribution.away_no_deputy", organisation=organisation.name, forum=forum.name))
+                    queued += await _tell_chair_uncovered(uow, turn, forum, organisation.id, organisation.name,
+                                                          until)
         await uow.commit()
     if until is None:
         return Reply(text=t("contribution.away_cleared"))
+    if lines:
+        return Reply(text="\n\n".join([t("contribution.away_set_no_deputy", date=format_date(t, until)), *lines]),
+                     queued=queued)
     return Reply(text=t("contribution.away_set", date=format_date(t, until)))
 
+
+async def _tell_chair_uncovered(
+    uow: SqlAlchemyUnitOfWork, turn: Turn, forum: Forum, organisation_id: str, organisation: str, until: date
+) -> int:
+    """The chair hears 1:1 that an organisation has nobody to send its lägesbild, with a button to fix it."""
+    if forum.chair_id == turn.person.id:
+        return 0
+    chair = await uow.people.get(forum.chair_id)
+    words = for_language(chair.language if chair and chair.language else FORUM_LANGUAGE)
+    line = words("contribution.away_chair_notice", name=turn.person.display_name, organisation=organisation,
+                 forum=forum.name, date=format_date(words, until))
+    notice = card([text(line)], [execute(words("contribution.away_name_deputy"), "members.open",
+                                         {"forum_id": forum.id}, validate=False)])
+    row = await uow.outbox.enqueue(
+        NewMessage(kind="away_uncovered", subject_id=organisation_id, recipient_id=forum.chair_id,
+                   occurrence_local_date=until.isoformat(), slot=turn.person.id[:40], person_id=forum.chair_id,
+                   via_conversation_id=forum.conversation_id, payload=message(line, notice)),
+        turn.now,
+    )
+    if row is not None:
+        log.info("chair told about an uncovered absence: forum=%s organisation=%s", forum.id, organisation_id)
+    return 0 if row is None else 1
 
 
 async def edit_again(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, Any]) -> Reply:

@@ -43,6 +43,7 @@ class ContributionForm:
     away_until: str = ""
     late: bool = False
     base_version: int = 0  # the version the person is editing; a newer one means someone else changed it
+    standing_in_for: str = ""  # the away participant's name when the card goes to the deputy
 
 
 def contribution_card(
@@ -64,6 +65,9 @@ def contribution_card(
         ),
         text(t("contribution.intro"), subtle=True),
     ]
+    if form.standing_in_for:
+        body.append(text(t("contribution.standing_in", name=form.standing_in_for,
+                           organisation=form.organisation_name), weight="Bolder"))
     if form.late:
         body.append(text(t("contribution.late_notice"), weight="Bolder"))
     if errors:
