@@ -5,19 +5,23 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
-from zoneinfo import ZoneInfo
 from functools import cache
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError
 
 from bot.screening import make_screener
 from bot.services import summaries
-from bot.services.meetings import times_for, upcoming_meeting
+from bot.services.meetings import local_today, times_for, upcoming_meeting
 from bot.services.summaries import FORUM_LANGUAGE
 from bot.services.turn import Reply, Turn
 from dialogs.cards.contribution import (
     MAX_SECTION_CHARS,
+    RESOLVE_KEEP_TEXT,
+    RESOLVE_NOTHING_NEW,
     SECTION_INPUT,
     ContributionForm,
     closed_card,
@@ -30,7 +34,7 @@ from dialogs.texts.formatting import format_date, format_datetime
 from domain.collection import Phase, card_recipient, may_submit, phase, uncovered_by_absence
 from domain.model import Forum, RoleKind
 from domain.screening import Screener, Tier
-from storage.contributions import StoredVersion
+from storage.contributions import StaleVersion, StoredVersion
 from storage.meetings import StoredMeeting
 from storage.outbox import NewMessage
 from storage.unit_of_work import SqlAlchemyUnitOfWork, UnitOfWorkFactory
@@ -206,6 +210,28 @@ def _int(value: object) -> int:
         return 0
 
 
+@dataclass(frozen=True)
+class _Answer:
+    """What the card says, with "Inget nytt or your text?" already resolved if the person answered it."""
+
+    values: dict[str, str]
+    nothing_new: bool
+    attending: bool
+    away_raw: str
+
+
+def _read_answer(forum: Forum, data: Mapping[str, Any]) -> _Answer:
+    values = _submitted_values(forum, data)
+    nothing_new = str(data.get("nothing_new", "false")).lower() == "true"
+    resolve = str(data.get("resolve") or "")
+    if nothing_new and resolve == RESOLVE_KEEP_TEXT:
+        nothing_new = False
+    elif nothing_new and resolve == RESOLVE_NOTHING_NEW:
+        values = dict.fromkeys(values, "")
+    return _Answer(values, nothing_new, str(data.get("attending", "yes")) != "no",
+                   str(data.get("away_until") or "").strip())
+
+
 async def submit(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, Any]) -> Reply:
     """Validate, screen, and store a new version. On any problem the card comes back with the text intact."""
     t = turn.t
@@ -216,13 +242,11 @@ async def submit(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, 
         forum, meeting = found
         organisation_id = str(data.get("organisation_id", ""))
         organisation = forum.organisation(organisation_id)
-        values = _submitted_values(forum, data)
-        nothing_new = str(data.get("nothing_new", "false")).lower() == "true"
-        attending = str(data.get("attending", "yes")) != "no"
-        away_raw = str(data.get("away_until") or "").strip()
+        answer = _read_answer(forum, data)
+        values, nothing_new, attending = answer.values, answer.nothing_new, answer.attending
         current = phase(times_for(forum, meeting), turn.now)
         form = build_form(t, forum, meeting, organisation_id, values=values, nothing_new=nothing_new,
-                          attending=attending, away_until=away_raw, late=current is Phase.LATE,
+                          attending=attending, away_until=answer.away_raw, late=current is Phase.LATE,
                           base_version=_int(data.get("base_version")))
         if organisation is None or not may_submit(forum, turn.person.id, organisation_id):
             name = organisation.name if organisation else "?"
@@ -230,50 +254,111 @@ async def submit(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, 
                                                                       organisation=name)]), replace=True)
         if current is Phase.CLOSED:
             return Reply(card=closed_card(t, form), replace=True)
-        errors = _validate(t, forum, values, nothing_new, attending, away_raw)
+        errors = _validate(t, forum, values, nothing_new, attending, answer.away_raw, local_today(forum, turn.now))
         if errors:
             return Reply(card=contribution_card(t, form, errors=errors), replace=True)
+        if nothing_new and any(v.strip() for v in values.values()):
+            # Never silently drop text: ask which one holds, with the card and the text kept.
+            return Reply(card=contribution_card(t, form, ask_nothing_new=True), replace=True)
         latest = await uow.contributions.latest(meeting.id, organisation_id)
+        if latest is not None and _same_content(forum, latest, values, nothing_new, attending):
+            # The same card pressed twice (or resent unchanged): nothing new is stored.
+            if answer.away_raw:
+                await uow.people.set_away_until(turn.person.id, date.fromisoformat(answer.away_raw), turn.now)
+                await uow.commit()
+            return Reply(card=_saved_card(t, forum, form, latest, already=True), replace=True)
         if latest is not None and latest.version != _int(data.get("base_version")):
             # Someone else changed the report since this card was made: keep what this person typed, say so,
             # and let them send it over the newer version on purpose.
-            newer = replace(form, base_version=latest.version)
-            changed = t("contribution.error.changed", name=latest.submitted_by_name,
-                        time=format_datetime(t, latest.submitted_at, forum.schedule.timezone))
-            return Reply(card=contribution_card(t, newer, errors=[changed]), replace=True)
-        screened = screener().screen({s.id: values[s.id] for s in forum.sections if values[s.id].strip()})
-        titles = {s.id: s.title for s in forum.sections}
-        if screened.blocked:
-            # Nothing is stored; the author sees the match masked, in their own 1:1 card, never in a channel.
-            blocked = {(f.field, f.masked): f for f in screened.with_tier(Tier.BLOCK)}
-            messages = [t("screening.blocked", field=titles.get(field, field), masked=masked)
-                        for field, masked in blocked]
-            _count_hits(uow, turn, forum, meeting.id, screened.rule_ids, "screening.blocked")
+            return _changed_reply(t, forum, form, latest)
+        refusal = await _screen(uow, turn, forum, meeting.id, form, data)
+        if refusal is not None:
+            return refusal
+        version: StoredVersion | None
+        try:
+            version, queued = await _store(uow, turn, forum, meeting, organisation_id, values, nothing_new,
+                                           attending, late=current is Phase.LATE,
+                                           expected_version=latest.version if latest else 0)
+            if answer.away_raw:
+                await uow.people.set_away_until(turn.person.id, date.fromisoformat(answer.away_raw), turn.now)
             await uow.commit()
-            return Reply(card=contribution_card(t, form, errors=messages), replace=True)
-        confirmed = set(str(data.get("confirmed") or "").split(","))
-        if screened.needs_confirmation and not set(screened.rule_ids) <= confirmed:
-            noticed = dict.fromkeys((f.field, f.text_key) for f in screened.findings)
-            warnings = [t("screening.warn_intro")] + [
-                t("screening.warn_item", field=titles.get(field, field), label=t(key)) for field, key in noticed
-            ]
-            return Reply(card=contribution_card(t, form, warnings=warnings, confirm_rules=screened.rule_ids),
-                         replace=True)
-        if screened.needs_confirmation:
-            _count_hits(uow, turn, forum, meeting.id, screened.rule_ids, "screening.override",
-                        fields=screened.fields)
-        version, queued = await _store(uow, turn, forum, meeting, organisation_id, values, nothing_new, attending,
-                                       late=current is Phase.LATE)
-        if away_raw:
-            await uow.people.set_away_until(turn.person.id, date.fromisoformat(away_raw), turn.now)
+        except (IntegrityError, StaleVersion):
+            # Another submit for the organisation won the race (PostgreSQL reports it as a unique violation on
+            # the contribution or its version number): answer as for any newer version, nothing is lost.
+            log.info("contribution submit lost a race: meeting=%s organisation=%s", meeting.id, organisation_id)
+            version = None
+    if version is None:
+        return await _after_race(uow_factory, turn, forum, meeting, form, answer)
+    return Reply(card=_saved_card(t, forum, form, version, already=False), replace=True, queued=queued)
+
+
+def _changed_reply(t: Texts, forum: Forum, form: ContributionForm, latest: StoredVersion) -> Reply:
+    newer = replace(form, base_version=latest.version)
+    changed = t("contribution.error.changed", name=latest.submitted_by_name,
+                time=format_datetime(t, latest.submitted_at, forum.schedule.timezone))
+    return Reply(card=contribution_card(t, newer, errors=[changed]), replace=True)
+
+
+async def _screen(
+    uow: SqlAlchemyUnitOfWork, turn: Turn, forum: Forum, meeting_id: str, form: ContributionForm,
+    data: Mapping[str, Any],
+) -> Reply | None:
+    """The personal-data guard: a refusal or a confirmation card, or None when the text may be stored."""
+    t = turn.t
+    values = form.values
+    screened = screener().screen({s.id: values[s.id] for s in forum.sections if values[s.id].strip()})
+    titles = {s.id: s.title for s in forum.sections}
+    if screened.blocked:
+        # Nothing is stored; the author sees the match masked, in their own 1:1 card, never in a channel.
+        blocked = {(f.field, f.masked): f for f in screened.with_tier(Tier.BLOCK)}
+        messages = [t("screening.blocked", field=titles.get(field, field), masked=masked)
+                    for field, masked in blocked]
+        _count_hits(uow, turn, forum, meeting_id, screened.rule_ids, "screening.blocked")
         await uow.commit()
-    card = submitted_card(t, form, submitted_label=format_datetime(t, version.submitted_at, forum.schedule.timezone),
-                          submitted_by=version.submitted_by_name, version=version.version)
-    return Reply(card=card, replace=True, queued=queued)
+        return Reply(card=contribution_card(t, form, errors=messages), replace=True)
+    confirmed = set(str(data.get("confirmed") or "").split(","))
+    if screened.needs_confirmation and not set(screened.rule_ids) <= confirmed:
+        noticed = dict.fromkeys((f.field, f.text_key) for f in screened.findings)
+        warnings = [t("screening.warn_intro")] + [
+            t("screening.warn_item", field=titles.get(field, field), label=t(key)) for field, key in noticed
+        ]
+        return Reply(card=contribution_card(t, form, warnings=warnings, confirm_rules=screened.rule_ids),
+                     replace=True)
+    if screened.needs_confirmation:
+        _count_hits(uow, turn, forum, meeting_id, screened.rule_ids, "screening.override", fields=screened.fields)
+    return None
+
+
+def _same_content(
+    forum: Forum, latest: StoredVersion, values: Mapping[str, str], nothing_new: bool, attending: bool
+) -> bool:
+    stored = {section_id: text for section_id, _, text in latest.sections if text}
+    sent = {s.id: values.get(s.id, "").strip() for s in forum.sections if values.get(s.id, "").strip()}
+    return (stored, latest.nothing_new, latest.attending) == (sent, nothing_new, attending)
+
+
+def _saved_card(t: Texts, forum: Forum, form: ContributionForm, version: StoredVersion, *, already: bool) -> Any:
+    return submitted_card(t, form, submitted_label=format_datetime(t, version.submitted_at, forum.schedule.timezone),
+                          submitted_by=version.submitted_by_name, version=version.version,
+                          notice=t("contribution.already_saved", version=version.version) if already else "")
+
+
+async def _after_race(
+    uow_factory: UnitOfWorkFactory, turn: Turn, forum: Forum, meeting: StoredMeeting, form: ContributionForm,
+    answer: _Answer,
+) -> Reply:
+    t = turn.t
+    async with uow_factory() as uow:
+        latest = await uow.contributions.latest(meeting.id, form.organisation_id)
+    if latest is None:  # the other transaction did not commit either: let the person simply send again
+        return Reply(card=contribution_card(t, form, errors=[t("contribution.error.retry")]), replace=True)
+    if _same_content(forum, latest, answer.values, answer.nothing_new, answer.attending):
+        return Reply(card=_saved_card(t, forum, form, latest, already=True), replace=True)
+    return _changed_reply(t, forum, form, latest)
 
 
 def _validate(
-    t: Texts, forum: Forum, values: Mapping[str, str], nothing_new: bool, attending: bool, away: str
+    t: Texts, forum: Forum, values: Mapping[str, str], nothing_new: bool, attending: bool, away: str, today: date
 ) -> list[str]:
     errors = [
         t("contribution.error.section_too_long", section=s.title, max=MAX_SECTION_CHARS)
@@ -286,7 +371,8 @@ def _validate(
         try:
             if not _ISO_DATE.match(away):
                 raise ValueError(away)
-            date.fromisoformat(away)
+            if date.fromisoformat(away) < today:
+                errors.append(t("contribution.away_past", date=format_date(t, date.fromisoformat(away))))
         except ValueError:
             errors.append(t("contribution.error.away_date"))
     return errors
@@ -304,13 +390,13 @@ def _count_hits(
 
 async def _store(
     uow: SqlAlchemyUnitOfWork, turn: Turn, forum: Forum, meeting: StoredMeeting, organisation_id: str,
-    values: Mapping[str, str], nothing_new: bool, attending: bool, *, late: bool,
+    values: Mapping[str, str], nothing_new: bool, attending: bool, *, late: bool, expected_version: int | None = None,
 ) -> tuple[StoredVersion, int]:
     sections = [(s.id, s.title, values.get(s.id, "").strip()) for s in forum.sections]
     version = await uow.contributions.add_version(
         meeting_id=meeting.id, organisation_id=organisation_id, sections=sections, nothing_new=nothing_new,
         attending=attending, submitted_by=turn.person.id, submitted_by_name=turn.person.display_name,
-        after_deadline=late, now=turn.now,
+        after_deadline=late, now=turn.now, expected_version=expected_version,
     )
     uow.audit.record(at=turn.now, action="contribution.submitted", subject_type="contribution",
                      subject_id=version.contribution_id, actor_id=turn.person.id, forum_id=forum.id,
