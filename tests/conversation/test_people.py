@@ -104,7 +104,9 @@ async def test_a_chair_who_has_not_joined_names_a_deputy_and_keeps_the_chair(
 
 
 @pytest.mark.node
-async def test_the_members_card_never_has_an_empty_choice_set(uow_factory: UnitOfWorkFactory, clock: FixedClock) -> None:
+async def test_the_members_card_never_has_an_empty_choice_set(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
     bot, _ = make_bot(uow_factory, clock)
     chat = channel_of(bot)
     await set_up_forum(chat, ANNA, name="Forum", organisations=["Polisen"])
