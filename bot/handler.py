@@ -81,6 +81,10 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
                 tc, turn, Command("members", ""), str(data.get("forum_id") or "")
             ),
             "members.save": lambda tc, turn, data: membership.save_members(self.uow, turn, data),
+            "meeting.move": lambda tc, turn, data: meeting_commands.move(
+                self.uow, turn, meeting_commands.move_args(data), confirmed=True, forum_id=str(data.get("forum_id", ""))
+            ),
+            "meeting.move_cancel": lambda tc, turn, data: meeting_commands.keep_meeting(turn),
             "contribution.submit": lambda tc, turn, data: contributions.submit(self.uow, turn, data),
             "contribution.edit": lambda tc, turn, data: contributions.edit_again(self.uow, turn, data),
             "contribution.open": lambda tc, turn, data: contributions.reopen(self.uow, turn, data),

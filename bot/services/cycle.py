@@ -97,7 +97,8 @@ async def _queue_card(
             kind="reminder" if reminder else "collection_open",
             subject_id=meeting.id,
             recipient_id=recipient.organisation.id,
-            occurrence_local_date=meeting.local_date.isoformat(),
+            # The meeting's original date, not where it is now: moving it must never send its card again.
+            occurrence_local_date=meeting.original_date.isoformat(),
             slot="1",
             person_id=recipient.person_id,
             via_conversation_id=forum.conversation_id,

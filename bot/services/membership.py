@@ -181,6 +181,8 @@ async def save_members(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping
         saved = await uow.forums.get(forum.id)
         assert saved is not None
         lines = [t("membership.saved")]
+        if plan.removed:
+            lines.append(t.plural("membership.removed", len(plan.removed)))
         queued = 0
         if plan.new_chair != forum.chair_id:
             lines.append(t("setup.chair_changed", chair=await chair_name(uow, saved), forum=saved.name))
@@ -262,4 +264,4 @@ async def send_test_message(uow_factory: UnitOfWorkFactory, turn: Turn, request_
         uow.audit.record(at=turn.now, action="forum.test_message", subject_type="forum", subject_id=forum.id,
                          actor_id=turn.person.id, forum_id=forum.id, detail={"recipients": len(recipients)})
         await uow.commit()
-    return Reply(text=t("membership.test_queued", count=len(recipients)), queued=queued)
+    return Reply(text=t.plural("membership.test_queued", len(recipients)), queued=queued)

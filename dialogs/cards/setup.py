@@ -196,4 +196,4 @@ def describe_schedule(t: Texts, schedule: Schedule) -> tuple[str, str]:
 
 
 def _days(t: Texts, count: int) -> str:
-    return t("setup.days_one" if count == 1 else "setup.days_many", count=count)
+    return t.plural("setup.days", count)
