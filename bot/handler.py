@@ -85,6 +85,9 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
                 self.uow, turn, meeting_commands.move_args(data), confirmed=True, forum_id=str(data.get("forum_id", ""))
             ),
             "meeting.move_cancel": lambda tc, turn, data: meeting_commands.keep_meeting(turn),
+            "test_message.send": lambda tc, turn, data: membership.send_test_message(
+                self.uow, turn, tc.activity.id or turn.now.isoformat(), forum_id=str(data.get("forum_id") or "")
+            ),
             "contribution.submit": lambda tc, turn, data: contributions.submit(self.uow, turn, data),
             "contribution.edit": lambda tc, turn, data: contributions.edit_again(self.uow, turn, data),
             "contribution.open": lambda tc, turn, data: contributions.reopen(self.uow, turn, data),

@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.exports import ExportSigner
 from bot.services.forums import chair_name
-from bot.services.meetings import meeting_on, times_for, upcoming_meeting
+from bot.services.meetings import forums_of, meeting_on, times_for, upcoming_meeting
 from bot.services.summaries import FORUM_LANGUAGE, compile_for
 from bot.services.turn import Reply, Turn
 from bot.services.wording import word_domain_error
@@ -41,7 +41,7 @@ def _dates(args: str) -> list[date]:
 async def _forum(uow: SqlAlchemyUnitOfWork, turn: Turn) -> Forum | None:
     if turn.forum is not None:
         return turn.forum
-    forums = await uow.forums.for_person(turn.person.id)
+    forums = await forums_of(uow, turn.person.id)
     return forums[0] if len(forums) == 1 else None
 
 
@@ -113,7 +113,10 @@ async def preview(uow_factory: UnitOfWorkFactory, turn: Turn, request_id: str) -
         uow.audit.record(at=turn.now, action="summary.previewed", subject_type="meeting", subject_id=meeting.id,
                          actor_id=turn.person.id, forum_id=forum.id)
         await uow.commit()
-    reply_text = t("collection.preview_intro") if turn.origin.is_personal else t("collection.preview_sent")
+    if not turn.origin.is_personal:
+        reply_text = t("collection.preview_sent")
+    else:  # after the deadline it is the summary itself, no longer a preview
+        reply_text = t("collection.summary_intro_final") if summary.final else t("collection.preview_intro")
     return Reply(text=reply_text, queued=len(activities))
 
 

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.services.forums import chair_name, chaired_forum
+from bot.services.meetings import forums_of
 from bot.services.turn import Reply, Turn
 from dialogs.cards.elements import message
-from dialogs.cards.membership import VACANT, join_card, members_card
+from dialogs.cards.membership import VACANT, join_card, members_card, pick_forum_card
 from dialogs.texts import for_language
 from domain.model import Forum, RoleKind
 from storage.outbox import NewMessage
@@ -231,13 +232,29 @@ async def _apply(uow: SqlAlchemyUnitOfWork, turn: Turn, forum: Forum, plan: _Mem
         audit("forum.chair_changed", "forum", forum.id, {"chair": plan.new_chair})
 
 
-async def send_test_message(uow_factory: UnitOfWorkFactory, turn: Turn, request_id: str) -> Reply:
-    """Queue a short test message to every member's 1:1 chat through the outbox."""
+async def send_test_message(
+    uow_factory: UnitOfWorkFactory, turn: Turn, request_id: str, *, forum_id: str = ""
+) -> Reply:
+    """Queue a short test message to every member's 1:1 chat through the outbox.
+
+    In the chair's 1:1 chat the forum is the one she chairs; chairing several, she is asked which one.
+    """
     t = turn.t
     forum = turn.forum
-    if forum is None:
-        return Reply(text=t("error.no_forum"))
     async with uow_factory() as uow:
+        if forum_id:
+            forum = await uow.forums.get(forum_id)
+            if forum is None:
+                return Reply(text=t("error.stale_card"))
+        elif forum is None and turn.origin.is_personal:
+            chaired = [f for f in await forums_of(uow, turn.person.id) if f.chair_id == turn.person.id]
+            if len(chaired) > 1:
+                return Reply(card=pick_forum_card(t, chaired, "test_message.send"))
+            forum = chaired[0] if chaired else None
+            if forum is None:
+                return Reply(text=t("membership.test_not_chair"))
+        if forum is None:
+            return Reply(text=t("error.no_forum"))
         if forum.chair_id != turn.person.id:
             return Reply(text=t("error.not_chair", chair=await chair_name(uow, forum)))
         recipients = [m.person_id for m in forum.memberships]

@@ -41,6 +41,12 @@ def join_card(
     return card(body, [execute(t("membership.join_button"), "join.submit", {"forum_id": forum.id})])
 
 
+def pick_forum_card(t: Texts, forums: Sequence[Forum], verb: str) -> Element:
+    """Someone who chairs several forums picks the one a command is about (one button per forum)."""
+    body = [text(t("membership.pick_forum"))]
+    return card(body, [execute(f.name, verb, {"forum_id": f.id}, validate=False) for f in forums])
+
+
 def members_card(
     t: Texts,
     *,
