@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from datetime import time as Time
 from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -22,7 +21,7 @@ from dialogs.cards.setup import (
 )
 from domain.errors import DomainError
 from domain.model import DateRange, Frequency, Offset, Schedule
-from domain.schedule import validate_schedule
+from domain.schedule import is_known_timezone, validate_schedule
 
 MAX_ITEMS = 40
 
@@ -72,10 +71,9 @@ class _Scalars(BaseModel):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError("unknown timezone") from error
+        # The IANA list, not whatever the file system has: `America` is a folder, `localtime` the host's zone.
+        if not is_known_timezone(value):
+            raise ValueError("unknown timezone")
         return value
 
 

@@ -83,9 +83,18 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
             "setup.review": lambda tc, turn, data: forums.review_setup(self.uow, turn, data),
             "join.open": lambda tc, turn, data: membership.open_join(turn),
             "join.submit": lambda tc, turn, data: membership.join(self.uow, turn, data),
-            "members.open": lambda tc, turn, data: self._members(tc, turn, Command("members", "")),
+            "members.open": lambda tc, turn, data: self._members(
+                tc, turn, Command("members", ""), str(data.get("forum_id") or "")
+            ),
             "members.save": lambda tc, turn, data: membership.save_members(self.uow, turn, data),
             "members.refresh": self._refresh_members,
+            "meeting.move": lambda tc, turn, data: meeting_commands.move(
+                self.uow, turn, meeting_commands.move_args(data), confirmed=True, forum_id=str(data.get("forum_id", ""))
+            ),
+            "meeting.move_cancel": lambda tc, turn, data: meeting_commands.keep_meeting(turn),
+            "test_message.send": lambda tc, turn, data: membership.send_test_message(
+                self.uow, turn, tc.activity.id or turn.now.isoformat(), forum_id=str(data.get("forum_id") or "")
+            ),
             "contribution.submit": lambda tc, turn, data: contributions.submit(self.uow, turn, data),
             "contribution.edit": lambda tc, turn, data: contributions.edit_again(self.uow, turn, data),
             "contribution.open": lambda tc, turn, data: contributions.reopen(self.uow, turn, data),
@@ -231,11 +240,11 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
                 personal_forum = await uow.forums.first_for_person(turn.person.id)
         return await help_reply(turn, personal_forum)
 
-    async def _members(self, tc: TurnContext, turn: Turn, command: Command) -> Reply:
+    async def _members(self, tc: TurnContext, turn: Turn, command: Command, forum_id: str = "") -> Reply:
         roster: list[RosterMember] = []
         if turn.forum is not None and turn.is_chair and not turn.origin.is_personal:
             roster = await self._roster(tc)
-        return await membership.open_members(self.uow, turn, roster)
+        return await membership.open_members(self.uow, turn, roster, forum_id=forum_id)
 
     async def _refresh_members(self, tc: TurnContext, turn: Turn, data: dict[str, Any]) -> Reply:
         roster = await self._roster(tc) if turn.is_chair and not turn.origin.is_personal else []

@@ -102,3 +102,21 @@ def due_work(times: MeetingTimes, now: datetime) -> DueWork:
         send_reminders=current is Phase.REMINDING,
         post_summary=current in (Phase.LATE, Phase.CLOSED) and not grace_over,
     )
+
+
+def uncovered_by_absence(
+    forum: Forum, people: Mapping[str, Person], person_id: str, first_day: date
+) -> list[Organisation]:
+    """Organisations the person is the participant for whose deputy cannot take over from `first_day`.
+
+    No deputy, the person is their own deputy, or the deputy is away too: nobody would get the card.
+    """
+    uncovered = []
+    for organisation in forum.organisations:
+        if _holder(forum, organisation.id, RoleKind.PARTICIPANT) != person_id:
+            continue
+        deputy = _holder(forum, organisation.id, RoleKind.DEPUTY)
+        deputy_person = people.get(deputy) if deputy else None
+        if deputy is None or deputy == person_id or (deputy_person is not None and deputy_person.is_away_on(first_day)):
+            uncovered.append(organisation)
+    return uncovered

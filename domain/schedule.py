@@ -6,8 +6,9 @@ import calendar
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from typing import Literal, TypeAlias
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from domain.errors import DomainError
 from domain.model import Frequency, Offset, Schedule
@@ -90,11 +91,80 @@ class MeetingTimes:
     deadline_at: datetime
 
 
+# Names the tz database ships that are not places: the host's own zone, a placeholder, a rules template.
+_NOT_PLACES = frozenset({"localtime", "Factory", "posixrules"})
+# Which years' DST transitions decide whether a wall time is safe (from 2025, a generation ahead).
+DST_CHECK_YEARS = range(2025, 2061)
+
+
+@cache
+def _iana_names() -> frozenset[str]:
+    return frozenset(name for name in available_timezones() if name not in _NOT_PLACES
+                     and not name.startswith(("posix/", "right/")))
+
+
+def is_known_timezone(name: str) -> bool:
+    """A place in the IANA time zone list (`Europe/Stockholm`), not a folder (`America`) or `localtime`."""
+    return name in _iana_names()
+
+
 def zone_of(schedule: Schedule) -> ZoneInfo:
+    if not is_known_timezone(schedule.timezone):
+        raise UnknownTimezone(timezone=schedule.timezone)
     try:
         return ZoneInfo(schedule.timezone)
     except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a directory name or an overlong key
         raise UnknownTimezone(timezone=schedule.timezone) from None
+
+
+@cache
+def _transition_days(key: str) -> tuple[date, ...]:
+    """Local days in DST_CHECK_YEARS on which the zone's UTC offset changes (and the day after, for midnight)."""
+    zone = ZoneInfo(key)
+    days: list[date] = []
+    day = date(DST_CHECK_YEARS.start, 1, 1)
+    last = date(DST_CHECK_YEARS.stop, 1, 1)
+    offset = datetime.combine(day, time(0), tzinfo=zone).utcoffset()
+    while day < last:
+        following = day + timedelta(days=1)
+        next_offset = datetime.combine(following, time(0), tzinfo=zone).utcoffset()
+        if next_offset != offset:
+            days += [day, following]
+        day, offset = following, next_offset
+    return tuple(dict.fromkeys(days))
+
+
+def _unsafe_on(day: date, at: time, zone: ZoneInfo) -> bool:
+    """The wall time does not exist (spring gap) or occurs twice (autumn) on that day in that zone."""
+    wall = datetime.combine(day, at.replace(tzinfo=None, fold=0), tzinfo=zone)
+    return wall.utcoffset() != wall.replace(fold=1).utcoffset()
+
+
+def unsafe_hours(zone: ZoneInfo) -> tuple[tuple[time, time], ...]:
+    """The zone's DST-unsafe wall-time ranges (first and last minute, inclusive), e.g. ((02:00, 02:59),)."""
+    key = str(zone.key)
+    ranges: dict[tuple[time, time], None] = {}
+    for day in _transition_days(key)[:8]:  # the first few transitions show the zone's pattern
+        start: time | None = None
+        previous = time(0)
+        for minute in range(24 * 60):
+            at = time(minute // 60, minute % 60)
+            if _unsafe_on(day, at, zone):
+                start = at if start is None else start
+            elif start is not None:
+                ranges[(start, previous)] = None
+                start = None
+            previous = at
+        if start is not None:
+            ranges[(start, previous)] = None
+    merged: list[tuple[time, time]] = []
+    for first, last in sorted(ranges):
+        minutes = first.hour * 60 + first.minute
+        if merged and minutes <= merged[-1][1].hour * 60 + merged[-1][1].minute + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+        else:
+            merged.append((first, last))
+    return tuple(merged)
 
 
 def local_to_utc(day: date, at: time, zone: ZoneInfo) -> datetime:
@@ -108,10 +178,16 @@ def local_to_utc(day: date, at: time, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, at.replace(tzinfo=None, fold=0), tzinfo=zone).astimezone(UTC)
 
 
-def check_local_time(at: time, *, field: str = "time") -> None:
-    """Refuse a user-chosen wall time in 02:00-02:59, the hour that is missing or repeated at DST."""
-    if time(2, 0) <= at.replace(tzinfo=None, fold=0) < time(3, 0):
-        raise InvalidLocalTime(time=at.strftime("%H:%M"), field=field)
+def check_local_time(at: time, zone: ZoneInfo, *, field: str = "time") -> None:
+    """Refuse a wall time that, on some day of the zone's DST changes, does not exist or occurs twice.
+
+    A forum's times repeat on many days, so a time is refused if any DST transition day in DST_CHECK_YEARS
+    makes it missing or doubled in the forum's own zone (02:00-02:59 in Stockholm, 01:00-02:59 in New York,
+    nothing in Tokyo). The error carries the zone and its unsafe ranges so the message can explain the rule.
+    """
+    if any(_unsafe_on(day, at, zone) for day in _transition_days(str(zone.key))):
+        ranges = ", ".join(f"{first:%H:%M}–{last:%H:%M}" for first, last in unsafe_hours(zone))
+        raise InvalidLocalTime(time=at.strftime("%H:%M"), field=field, zone=str(zone.key), ranges=ranges)
 
 
 def _check_pattern(schedule: Schedule) -> ZoneInfo:
@@ -132,19 +208,21 @@ def _position(offset: Offset) -> tuple[int, time]:
 
 def validate_schedule(schedule: Schedule) -> None:
     """Raise the first ScheduleError that makes the schedule unusable; return None when it is fine."""
-    _check_pattern(schedule)
+    zone = _check_pattern(schedule)
     offsets = {"opens": schedule.opens, "reminder": schedule.reminder, "deadline": schedule.deadline}
-    check_local_time(schedule.time)
+    check_local_time(schedule.time, zone)
     for field, offset in offsets.items():
-        check_local_time(offset.at, field=field)
+        check_local_time(offset.at, zone, field=field)
     for field, offset in offsets.items():
         if not 0 <= offset.days_before <= MAX_DAYS_BEFORE:
             raise InvalidDaysBefore(days=offset.days_before, field=field)
-    if _position(schedule.deadline) > _position(Offset(0, schedule.time)):
+    # Strictly in this order. With every wall time existing exactly once in the zone, local order is the order
+    # of the instants, on DST days too: the deadline and the reminder always fall before the meeting.
+    if _position(schedule.deadline) >= _position(Offset(0, schedule.time)):
         raise DeadlineAfterMeeting()
-    if _position(schedule.reminder) > _position(schedule.deadline):
+    if _position(schedule.reminder) >= _position(schedule.deadline):
         raise ReminderAfterDeadline()
-    if _position(schedule.opens) > _position(schedule.reminder):
+    if _position(schedule.opens) >= _position(schedule.reminder):
         raise OpensAfterReminder()
     for pause in schedule.breaks:
         if pause.last < pause.first:

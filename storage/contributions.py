@@ -27,6 +27,10 @@ class StoredVersion:
     after_deadline: bool
 
 
+class StaleVersion(Exception):
+    """The contribution's current version is not the one the submit was checked against (a concurrent submit)."""
+
+
 class ContributionRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -43,12 +47,20 @@ class ContributionRepository:
         submitted_by_name: str,
         after_deadline: bool,
         now: datetime,
+        expected_version: int | None = None,
     ) -> StoredVersion:
+        """Store the next version. With `expected_version`, raise StaleVersion if another one came first.
+
+        The contribution row is locked (FOR UPDATE on PostgreSQL), so concurrent submits for one organisation
+        take turns; two first submits racing to create the row end in an IntegrityError for the loser.
+        """
         row = await self._session.scalar(
-            select(ContributionRow).where(
-                ContributionRow.meeting_id == meeting_id, ContributionRow.organisation_id == organisation_id
-            )
+            select(ContributionRow)
+            .where(ContributionRow.meeting_id == meeting_id, ContributionRow.organisation_id == organisation_id)
+            .with_for_update()
         )
+        if expected_version is not None and (row.current_version if row else 0) != expected_version:
+            raise StaleVersion(meeting_id, organisation_id)
         if row is None:
             row = ContributionRow(
                 id=new_id(), meeting_id=meeting_id, organisation_id=organisation_id, current_version=0,

@@ -182,6 +182,15 @@ class OutboxRepository:
             )
         )
 
+    async def recipients_of(self, kinds: Sequence[str], subject_id: str) -> list[tuple[str, str | None]]:
+        """(recipient_id, person_id) of every row of these kinds about the subject that was not cancelled."""
+        rows = await self._session.execute(
+            select(OutboxRow.recipient_id, OutboxRow.person_id)
+            .where(OutboxRow.kind.in_(list(kinds)), OutboxRow.subject_id == subject_id, OutboxRow.status != CANCELLED)
+            .order_by(OutboxRow.id)
+        )
+        return [(recipient, person) for recipient, person in rows.all()]
+
     async def by_kind(self, kind: str) -> list[OutboxRow]:
         rows = await self._session.scalars(
             select(OutboxRow).where(OutboxRow.kind == kind).order_by(OutboxRow.id)

@@ -5,35 +5,43 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError
 
 from bot.screening import make_screener
 from bot.services import summaries
-from bot.services.meetings import times_for, upcoming_meeting
+from bot.services.meetings import local_today, times_for, upcoming_meeting
+from bot.services.summaries import FORUM_LANGUAGE
 from bot.services.turn import Reply, Turn
 from dialogs.cards.contribution import (
     MAX_SECTION_CHARS,
+    RESOLVE_KEEP_TEXT,
+    RESOLVE_NOTHING_NEW,
     SECTION_INPUT,
     ContributionForm,
     closed_card,
     contribution_card,
     submitted_card,
 )
-from dialogs.cards.elements import message
-from dialogs.texts import Texts
+from dialogs.cards.elements import card, execute, message, text
+from dialogs.texts import Texts, for_language
 from dialogs.texts.formatting import format_date, format_datetime
-from domain.collection import Phase, may_submit, phase
-from domain.model import Forum
+from domain.collection import Phase, card_recipient, may_submit, phase, uncovered_by_absence
+from domain.model import Forum, RoleKind
 from domain.screening import Screener, Tier, redact
-from storage.contributions import StoredVersion
+from storage.contributions import StaleVersion, StoredVersion
 from storage.meetings import StoredMeeting
 from storage.outbox import NewMessage
 from storage.unit_of_work import SqlAlchemyUnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
+
+DEFAULT_TIMEZONE = "Europe/Stockholm"
 
 
 @cache
@@ -44,7 +52,7 @@ def screener() -> Screener:
 def build_form(
     t: Texts, forum: Forum, meeting: StoredMeeting, organisation_id: str, *, values: Mapping[str, str] | None = None,
     nothing_new: bool = False, attending: bool = True, away_until: str = "", late: bool = False,
-    base_version: int = 0,
+    base_version: int = 0, standing_in_for: str = "",
 ) -> ContributionForm:
     times = times_for(forum, meeting)
     tz = forum.schedule.timezone
@@ -63,20 +71,40 @@ def build_form(
         away_until=away_until,
         late=late,
         base_version=base_version,
+        standing_in_for=standing_in_for,
     )
 
 
 async def stored_form(
-    uow: SqlAlchemyUnitOfWork, t: Texts, forum: Forum, meeting: StoredMeeting, organisation_id: str, now: Any
+    uow: SqlAlchemyUnitOfWork, t: Texts, forum: Forum, meeting: StoredMeeting, organisation_id: str, now: Any,
+    person_id: str = "",
 ) -> ContributionForm:
     """The form prefilled with the organisation's latest version, if any."""
     latest = await uow.contributions.latest(meeting.id, organisation_id)
     late = phase(times_for(forum, meeting), now) is Phase.LATE
+    standing_in = await stand_in_name(uow, forum, organisation_id, person_id, meeting.local_date) if person_id else ""
     if latest is None:
-        return build_form(t, forum, meeting, organisation_id, late=late)
+        return build_form(t, forum, meeting, organisation_id, late=late, standing_in_for=standing_in)
     values = {section_id: text for section_id, _, text in latest.sections}
     return build_form(t, forum, meeting, organisation_id, values=values, nothing_new=latest.nothing_new,
-                      attending=latest.attending, late=late, base_version=latest.version)
+                      attending=latest.attending, late=late, base_version=latest.version,
+                      standing_in_for=standing_in)
+
+
+async def stand_in_name(
+    uow: SqlAlchemyUnitOfWork, forum: Forum, organisation_id: str, person_id: str, day: date
+) -> str:
+    """The away participant's name when `person_id` is the deputy who gets the card on `day`, else ''."""
+    participant = forum.role(organisation_id, RoleKind.PARTICIPANT)
+    organisation = forum.organisation(organisation_id)
+    if organisation is None or participant is None or participant.holder_id in (None, person_id):
+        return ""
+    people = await uow.people.many([participant.holder_id, person_id])
+    recipient = card_recipient(forum, organisation, people, day)
+    if recipient is None or recipient.person_id != person_id or recipient.role is not RoleKind.DEPUTY:
+        return ""
+    away = people.get(participant.holder_id)
+    return away.display_name if away else ""
 
 
 def request_payload(t: Texts, form: ContributionForm, *, reminder: bool = False) -> dict[str, object]:
@@ -122,7 +150,7 @@ async def open_report(
         if meeting is None:
             await uow.commit()
             return Reply(text=t("contribution.no_meeting", forum=forum.name))
-        form = await stored_form(uow, t, forum, meeting, held[0].id, turn.now)
+        form = await stored_form(uow, t, forum, meeting, held[0].id, turn.now, turn.person.id)
         notices: list[str] = []
         if text.strip():
             form, had_number = _prefilled(form, text)
@@ -178,7 +206,7 @@ async def reopen(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, 
         if phase(times_for(forum, meeting), turn.now) is Phase.CLOSED:
             form = build_form(t, forum, meeting, organisation_id)
             return Reply(card=closed_card(t, form), replace=True)
-        form = await stored_form(uow, t, forum, meeting, organisation_id, turn.now)
+        form = await stored_form(uow, t, forum, meeting, organisation_id, turn.now, turn.person.id)
     return Reply(card=contribution_card(t, form), replace=True)
 
 
@@ -210,6 +238,28 @@ def _int(value: object) -> int:
         return 0
 
 
+@dataclass(frozen=True)
+class _Answer:
+    """What the card says, with "Inget nytt or your text?" already resolved if the person answered it."""
+
+    values: dict[str, str]
+    nothing_new: bool
+    attending: bool
+    away_raw: str
+
+
+def _read_answer(forum: Forum, data: Mapping[str, Any]) -> _Answer:
+    values = _submitted_values(forum, data)
+    nothing_new = str(data.get("nothing_new", "false")).lower() == "true"
+    resolve = str(data.get("resolve") or "")
+    if nothing_new and resolve == RESOLVE_KEEP_TEXT:
+        nothing_new = False
+    elif nothing_new and resolve == RESOLVE_NOTHING_NEW:
+        values = dict.fromkeys(values, "")
+    return _Answer(values, nothing_new, str(data.get("attending", "yes")) != "no",
+                   str(data.get("away_until") or "").strip())
+
+
 async def submit(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, Any]) -> Reply:
     """Validate, screen, and store a new version. On any problem the card comes back with the text intact."""
     t = turn.t
@@ -220,13 +270,11 @@ async def submit(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, 
         forum, meeting = found
         organisation_id = str(data.get("organisation_id", ""))
         organisation = forum.organisation(organisation_id)
-        values = _submitted_values(forum, data)
-        nothing_new = str(data.get("nothing_new", "false")).lower() == "true"
-        attending = str(data.get("attending", "yes")) != "no"
-        away_raw = str(data.get("away_until") or "").strip()
+        answer = _read_answer(forum, data)
+        values, nothing_new, attending = answer.values, answer.nothing_new, answer.attending
         current = phase(times_for(forum, meeting), turn.now)
         form = build_form(t, forum, meeting, organisation_id, values=values, nothing_new=nothing_new,
-                          attending=attending, away_until=away_raw, late=current is Phase.LATE,
+                          attending=attending, away_until=answer.away_raw, late=current is Phase.LATE,
                           base_version=_int(data.get("base_version")))
         if organisation is None or not may_submit(forum, turn.person.id, organisation_id):
             name = organisation.name if organisation else "?"
@@ -234,50 +282,111 @@ async def submit(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, 
                                                                       organisation=name)]), replace=True)
         if current is Phase.CLOSED:
             return Reply(card=closed_card(t, form), replace=True)
-        errors = _validate(t, forum, values, nothing_new, attending, away_raw)
+        errors = _validate(t, forum, values, nothing_new, attending, answer.away_raw, local_today(forum, turn.now))
         if errors:
             return Reply(card=contribution_card(t, form, errors=errors), replace=True)
+        if nothing_new and any(v.strip() for v in values.values()):
+            # Never silently drop text: ask which one holds, with the card and the text kept.
+            return Reply(card=contribution_card(t, form, ask_nothing_new=True), replace=True)
         latest = await uow.contributions.latest(meeting.id, organisation_id)
+        if latest is not None and _same_content(forum, latest, values, nothing_new, attending):
+            # The same card pressed twice (or resent unchanged): nothing new is stored.
+            if answer.away_raw:
+                await uow.people.set_away_until(turn.person.id, date.fromisoformat(answer.away_raw), turn.now)
+                await uow.commit()
+            return Reply(card=_saved_card(t, forum, form, latest, already=True), replace=True)
         if latest is not None and latest.version != _int(data.get("base_version")):
             # Someone else changed the report since this card was made: keep what this person typed, say so,
             # and let them send it over the newer version on purpose.
-            newer = replace(form, base_version=latest.version)
-            changed = t("contribution.error.changed", name=latest.submitted_by_name,
-                        time=format_datetime(t, latest.submitted_at, forum.schedule.timezone))
-            return Reply(card=contribution_card(t, newer, errors=[changed]), replace=True)
-        screened = screener().screen({s.id: values[s.id] for s in forum.sections if values[s.id].strip()})
-        titles = {s.id: s.title for s in forum.sections}
-        if screened.blocked:
-            # Nothing is stored; the author sees the match masked, in their own 1:1 card, never in a channel.
-            blocked = {(f.field, f.masked): f for f in screened.with_tier(Tier.BLOCK)}
-            messages = [t("screening.blocked", field=titles.get(field, field), masked=masked)
-                        for field, masked in blocked]
-            _count_hits(uow, turn, forum, meeting.id, screened.rule_ids, "screening.blocked")
+            return _changed_reply(t, forum, form, latest)
+        refusal = await _screen(uow, turn, forum, meeting.id, form, data)
+        if refusal is not None:
+            return refusal
+        version: StoredVersion | None
+        try:
+            version, queued = await _store(uow, turn, forum, meeting, organisation_id, values, nothing_new,
+                                           attending, late=current is Phase.LATE,
+                                           expected_version=latest.version if latest else 0)
+            if answer.away_raw:
+                await uow.people.set_away_until(turn.person.id, date.fromisoformat(answer.away_raw), turn.now)
             await uow.commit()
-            return Reply(card=contribution_card(t, form, errors=messages), replace=True)
-        confirmed = set(str(data.get("confirmed") or "").split(","))
-        if screened.needs_confirmation and not set(screened.rule_ids) <= confirmed:
-            noticed = dict.fromkeys((f.field, f.text_key) for f in screened.findings)
-            warnings = [t("screening.warn_intro")] + [
-                t("screening.warn_item", field=titles.get(field, field), label=t(key)) for field, key in noticed
-            ]
-            return Reply(card=contribution_card(t, form, warnings=warnings, confirm_rules=screened.rule_ids),
-                         replace=True)
-        if screened.needs_confirmation:
-            _count_hits(uow, turn, forum, meeting.id, screened.rule_ids, "screening.override",
-                        fields=screened.fields)
-        version, queued = await _store(uow, turn, forum, meeting, organisation_id, values, nothing_new, attending,
-                                       late=current is Phase.LATE)
-        if away_raw:
-            await uow.people.set_away_until(turn.person.id, date.fromisoformat(away_raw), turn.now)
+        except (IntegrityError, StaleVersion):
+            # Another submit for the organisation won the race (PostgreSQL reports it as a unique violation on
+            # the contribution or its version number): answer as for any newer version, nothing is lost.
+            log.info("contribution submit lost a race: meeting=%s organisation=%s", meeting.id, organisation_id)
+            version = None
+    if version is None:
+        return await _after_race(uow_factory, turn, forum, meeting, form, answer)
+    return Reply(card=_saved_card(t, forum, form, version, already=False), replace=True, queued=queued)
+
+
+def _changed_reply(t: Texts, forum: Forum, form: ContributionForm, latest: StoredVersion) -> Reply:
+    newer = replace(form, base_version=latest.version)
+    changed = t("contribution.error.changed", name=latest.submitted_by_name,
+                time=format_datetime(t, latest.submitted_at, forum.schedule.timezone))
+    return Reply(card=contribution_card(t, newer, errors=[changed]), replace=True)
+
+
+async def _screen(
+    uow: SqlAlchemyUnitOfWork, turn: Turn, forum: Forum, meeting_id: str, form: ContributionForm,
+    data: Mapping[str, Any],
+) -> Reply | None:
+    """The personal-data guard: a refusal or a confirmation card, or None when the text may be stored."""
+    t = turn.t
+    values = form.values
+    screened = screener().screen({s.id: values[s.id] for s in forum.sections if values[s.id].strip()})
+    titles = {s.id: s.title for s in forum.sections}
+    if screened.blocked:
+        # Nothing is stored; the author sees the match masked, in their own 1:1 card, never in a channel.
+        blocked = {(f.field, f.masked): f for f in screened.with_tier(Tier.BLOCK)}
+        messages = [t("screening.blocked", field=titles.get(field, field), masked=masked)
+                    for field, masked in blocked]
+        _count_hits(uow, turn, forum, meeting_id, screened.rule_ids, "screening.blocked")
         await uow.commit()
-    card = submitted_card(t, form, submitted_label=format_datetime(t, version.submitted_at, forum.schedule.timezone),
-                          submitted_by=version.submitted_by_name, version=version.version)
-    return Reply(card=card, replace=True, queued=queued)
+        return Reply(card=contribution_card(t, form, errors=messages), replace=True)
+    confirmed = set(str(data.get("confirmed") or "").split(","))
+    if screened.needs_confirmation and not set(screened.rule_ids) <= confirmed:
+        noticed = dict.fromkeys((f.field, f.text_key) for f in screened.findings)
+        warnings = [t("screening.warn_intro")] + [
+            t("screening.warn_item", field=titles.get(field, field), label=t(key)) for field, key in noticed
+        ]
+        return Reply(card=contribution_card(t, form, warnings=warnings, confirm_rules=screened.rule_ids),
+                     replace=True)
+    if screened.needs_confirmation:
+        _count_hits(uow, turn, forum, meeting_id, screened.rule_ids, "screening.override", fields=screened.fields)
+    return None
+
+
+def _same_content(
+    forum: Forum, latest: StoredVersion, values: Mapping[str, str], nothing_new: bool, attending: bool
+) -> bool:
+    stored = {section_id: text for section_id, _, text in latest.sections if text}
+    sent = {s.id: values.get(s.id, "").strip() for s in forum.sections if values.get(s.id, "").strip()}
+    return (stored, latest.nothing_new, latest.attending) == (sent, nothing_new, attending)
+
+
+def _saved_card(t: Texts, forum: Forum, form: ContributionForm, version: StoredVersion, *, already: bool) -> Any:
+    return submitted_card(t, form, submitted_label=format_datetime(t, version.submitted_at, forum.schedule.timezone),
+                          submitted_by=version.submitted_by_name, version=version.version,
+                          notice=t("contribution.already_saved", version=version.version) if already else "")
+
+
+async def _after_race(
+    uow_factory: UnitOfWorkFactory, turn: Turn, forum: Forum, meeting: StoredMeeting, form: ContributionForm,
+    answer: _Answer,
+) -> Reply:
+    t = turn.t
+    async with uow_factory() as uow:
+        latest = await uow.contributions.latest(meeting.id, form.organisation_id)
+    if latest is None:  # the other transaction did not commit either: let the person simply send again
+        return Reply(card=contribution_card(t, form, errors=[t("contribution.error.retry")]), replace=True)
+    if _same_content(forum, latest, answer.values, answer.nothing_new, answer.attending):
+        return Reply(card=_saved_card(t, forum, form, latest, already=True), replace=True)
+    return _changed_reply(t, forum, form, latest)
 
 
 def _validate(
-    t: Texts, forum: Forum, values: Mapping[str, str], nothing_new: bool, attending: bool, away: str
+    t: Texts, forum: Forum, values: Mapping[str, str], nothing_new: bool, attending: bool, away: str, today: date
 ) -> list[str]:
     errors = [
         t("contribution.error.section_too_long", section=s.title, max=MAX_SECTION_CHARS)
@@ -290,7 +399,8 @@ def _validate(
         try:
             if not _ISO_DATE.match(away):
                 raise ValueError(away)
-            date.fromisoformat(away)
+            if date.fromisoformat(away) < today:
+                errors.append(t("contribution.away_past", date=format_date(t, date.fromisoformat(away))))
         except ValueError:
             errors.append(t("contribution.error.away_date"))
     return errors
@@ -308,13 +418,13 @@ def _count_hits(
 
 async def _store(
     uow: SqlAlchemyUnitOfWork, turn: Turn, forum: Forum, meeting: StoredMeeting, organisation_id: str,
-    values: Mapping[str, str], nothing_new: bool, attending: bool, *, late: bool,
+    values: Mapping[str, str], nothing_new: bool, attending: bool, *, late: bool, expected_version: int | None = None,
 ) -> tuple[StoredVersion, int]:
     sections = [(s.id, s.title, values.get(s.id, "").strip()) for s in forum.sections]
     version = await uow.contributions.add_version(
         meeting_id=meeting.id, organisation_id=organisation_id, sections=sections, nothing_new=nothing_new,
         attending=attending, submitted_by=turn.person.id, submitted_by_name=turn.person.display_name,
-        after_deadline=late, now=turn.now,
+        after_deadline=late, now=turn.now, expected_version=expected_version,
     )
     uow.audit.record(at=turn.now, action="contribution.submitted", subject_type="contribution",
                      subject_id=version.contribution_id, actor_id=turn.person.id, forum_id=forum.id,
@@ -327,7 +437,11 @@ async def _store(
 
 
 async def set_away(uow_factory: UnitOfWorkFactory, turn: Turn, args: str, back: bool) -> Reply:
-    """`frånvarande till <datum>` sets the date; `tillbaka` (or no date) clears it."""
+    """`frånvarande till <datum>` sets the date; `tillbaka` (or no date) clears it.
+
+    A participant whose organisation has no deputy to take over is told so, and so is the chair (1:1, once per
+    absence), with a button to the members card where a deputy can be named.
+    """
     t = turn.t
     found = re.search(r"\d{4}-\d{2}-\d{2}", args)
     until: date | None = None
@@ -338,13 +452,56 @@ async def set_away(uow_factory: UnitOfWorkFactory, turn: Turn, args: str, back: 
             until = date.fromisoformat(found.group(0))
         except ValueError:
             return Reply(text=t("contribution.away_invalid"))
+    lines: list[str] = []
+    queued = 0
     async with uow_factory() as uow:
+        forums = [turn.forum] if turn.forum is not None else await uow.forums.for_person(turn.person.id)
+        if until is not None:
+            zone = forums[0].schedule.timezone if forums else DEFAULT_TIMEZONE
+            today = turn.now.astimezone(ZoneInfo(zone)).date()
+            if until < today:
+                return Reply(text=t("contribution.away_past", date=format_date(t, until)))
         await uow.people.set_away_until(turn.person.id, until, turn.now)
+        if until is not None:
+            for forum in forums:
+                first_day = turn.now.astimezone(ZoneInfo(forum.schedule.timezone)).date()
+                holders = [r.holder_id for r in forum.roles if r.holder_id]
+                people = await uow.people.many(holders)
+                people[turn.person.id] = replace(turn.person, away_until=until)
+                for organisation in uncovered_by_absence(forum, people, turn.person.id, first_day):
+                    lines.append(t("contribution.away_no_deputy", organisation=organisation.name, forum=forum.name))
+                    queued += await _tell_chair_uncovered(uow, turn, forum, organisation.id, organisation.name,
+                                                          until)
         await uow.commit()
     if until is None:
         return Reply(text=t("contribution.away_cleared"))
+    if lines:
+        return Reply(text="\n\n".join([t("contribution.away_set_no_deputy", date=format_date(t, until)), *lines]),
+                     queued=queued)
     return Reply(text=t("contribution.away_set", date=format_date(t, until)))
 
+
+async def _tell_chair_uncovered(
+    uow: SqlAlchemyUnitOfWork, turn: Turn, forum: Forum, organisation_id: str, organisation: str, until: date
+) -> int:
+    """The chair hears 1:1 that an organisation has nobody to send its lägesbild, with a button to fix it."""
+    if forum.chair_id == turn.person.id:
+        return 0
+    chair = await uow.people.get(forum.chair_id)
+    words = for_language(chair.language if chair and chair.language else FORUM_LANGUAGE)
+    line = words("contribution.away_chair_notice", name=turn.person.display_name, organisation=organisation,
+                 forum=forum.name, date=format_date(words, until))
+    notice = card([text(line)], [execute(words("contribution.away_name_deputy"), "members.open",
+                                         {"forum_id": forum.id}, validate=False)])
+    row = await uow.outbox.enqueue(
+        NewMessage(kind="away_uncovered", subject_id=organisation_id, recipient_id=forum.chair_id,
+                   occurrence_local_date=until.isoformat(), slot=turn.person.id[:40], person_id=forum.chair_id,
+                   via_conversation_id=forum.conversation_id, payload=message(line, notice)),
+        turn.now,
+    )
+    if row is not None:
+        log.info("chair told about an uncovered absence: forum=%s organisation=%s", forum.id, organisation_id)
+    return 0 if row is None else 1
 
 
 async def edit_again(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, Any]) -> Reply:

@@ -16,7 +16,7 @@ from bot.services.meetings import meetings_near, times_for
 from bot.services.summaries import FORUM_LANGUAGE, post_summary
 from dialogs.texts import for_language
 from domain.collection import Recipient, card_recipients, due_work, reminder_recipients
-from domain.model import Forum, Person
+from domain.model import Forum, Person, RoleKind
 from storage.meetings import StoredMeeting
 from storage.outbox import NewMessage
 from storage.unit_of_work import SqlAlchemyUnitOfWork, UnitOfWorkFactory
@@ -86,13 +86,19 @@ async def _queue_card(
 ) -> int:
     person = people.get(recipient.person_id)
     t = for_language(person.language if person and person.language else FORUM_LANGUAGE)
-    form = build_form(t, forum, meeting, recipient.organisation.id)
+    standing_in = ""
+    if recipient.role is RoleKind.DEPUTY:
+        participant = forum.role(recipient.organisation.id, RoleKind.PARTICIPANT)
+        away = people.get(participant.holder_id) if participant and participant.holder_id else None
+        standing_in = away.display_name if away else ""
+    form = build_form(t, forum, meeting, recipient.organisation.id, standing_in_for=standing_in)
     row = await uow.outbox.enqueue(
         NewMessage(
             kind="reminder" if reminder else "collection_open",
             subject_id=meeting.id,
             recipient_id=recipient.organisation.id,
-            occurrence_local_date=meeting.local_date.isoformat(),
+            # The meeting's original date, not where it is now: moving it must never send its card again.
+            occurrence_local_date=meeting.original_date.isoformat(),
             slot="1",
             person_id=recipient.person_id,
             via_conversation_id=forum.conversation_id,

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import re
-from datetime import date, time
+from collections.abc import Mapping
+from datetime import date, datetime, time
+from typing import Any
 
 from bot.exports import ExportSigner
 from bot.services.forums import chair_name
-from bot.services.meetings import meeting_on, times_for, upcoming_meeting
-from bot.services.summaries import compile_for
+from bot.services.meetings import forums_of, meeting_on, times_for, upcoming_meeting
+from bot.services.summaries import FORUM_LANGUAGE, compile_for
 from bot.services.turn import Reply, Turn
-from dialogs.cards.elements import card, facts, heading, message, text
+from bot.services.wording import word_domain_error
+from dialogs.cards.elements import card, execute, facts, heading, message, text
 from dialogs.cards.summary import summary_activities
+from dialogs.texts import Texts, for_language
 from dialogs.texts.formatting import format_date, format_datetime
 from domain.collection import Phase, phase
 from domain.errors import DomainError
 from domain.model import Forum
-from domain.schedule import check_local_time, meeting_times
+from domain.schedule import MeetingTimes, check_local_time, meeting_times, zone_of
 from storage.outbox import NewMessage
 from storage.unit_of_work import SqlAlchemyUnitOfWork, UnitOfWorkFactory
 
@@ -37,7 +41,7 @@ def _dates(args: str) -> list[date]:
 async def _forum(uow: SqlAlchemyUnitOfWork, turn: Turn) -> Forum | None:
     if turn.forum is not None:
         return turn.forum
-    forums = await uow.forums.for_person(turn.person.id)
+    forums = await forums_of(uow, turn.person.id)
     return forums[0] if len(forums) == 1 else None
 
 
@@ -75,8 +79,10 @@ async def next_meeting(uow_factory: UnitOfWorkFactory, turn: Turn) -> Reply:
     return Reply(card=card(body))
 
 
-async def _require_chair(uow: SqlAlchemyUnitOfWork, turn: Turn) -> tuple[Forum | None, Reply | None]:
-    forum = await _forum(uow, turn)
+async def _require_chair(
+    uow: SqlAlchemyUnitOfWork, turn: Turn, forum_id: str = ""
+) -> tuple[Forum | None, Reply | None]:
+    forum = await uow.forums.get(forum_id) if forum_id else await _forum(uow, turn)
     if forum is None:
         return None, Reply(text=turn.t("error.no_forum"))
     if forum.chair_id != turn.person.id:
@@ -107,7 +113,10 @@ async def preview(uow_factory: UnitOfWorkFactory, turn: Turn, request_id: str) -
         uow.audit.record(at=turn.now, action="summary.previewed", subject_type="meeting", subject_id=meeting.id,
                          actor_id=turn.person.id, forum_id=forum.id)
         await uow.commit()
-    reply_text = t("collection.preview_intro") if turn.origin.is_personal else t("collection.preview_sent")
+    if not turn.origin.is_personal:
+        reply_text = t("collection.preview_sent")
+    else:  # after the deadline it is the summary itself, no longer a preview
+        reply_text = t("collection.summary_intro_final") if summary.final else t("collection.preview_intro")
     return Reply(text=reply_text, queued=len(activities))
 
 
@@ -133,22 +142,29 @@ async def cancel(uow_factory: UnitOfWorkFactory, turn: Turn, args: str) -> Reply
     return Reply(text=t("collection.cancelled", date=label))
 
 
-async def move(uow_factory: UnitOfWorkFactory, turn: Turn, args: str) -> Reply:
+async def move(
+    uow_factory: UnitOfWorkFactory, turn: Turn, args: str, *, confirmed: bool = False, forum_id: str = ""
+) -> Reply:
+    """`flytta <datum> till <datum> <tid>`. A move whose deadline has already passed is confirmed first.
+
+    Organisations that already got the card keep it (the outbox key is the meeting's original date, so it is
+    never sent again) and get one short message with the new time.
+    """
     t = turn.t
     dates = _dates(args)
     if len(dates) != 2:
         return Reply(text=t("collection.move_usage"))
     async with uow_factory() as uow:
-        forum, refusal = await _require_chair(uow, turn)
+        forum, refusal = await _require_chair(uow, turn, forum_id)
         if forum is None:
             return refusal or Reply(text=t("error.no_forum"))
         old, new = dates
         found_time = _TIME.search(args.split(new.isoformat(), 1)[-1])
         new_time = time(int(found_time.group(1)), int(found_time.group(2))) if found_time else forum.schedule.time
         try:
-            check_local_time(new_time)
+            check_local_time(new_time, zone_of(forum.schedule))
         except DomainError as problem:
-            return Reply(text=t(problem.key, **problem.params))
+            return Reply(text=word_domain_error(t, problem))
         meeting = await meeting_on(uow, forum, old, turn.now, include_skipped=True)
         if meeting is None:
             return Reply(text=t("collection.no_meeting_on", date=format_date(t, old)))
@@ -157,14 +173,70 @@ async def move(uow_factory: UnitOfWorkFactory, turn: Turn, args: str) -> Reply:
         times = meeting_times(forum.schedule, new, new_time)
         if times.starts_at <= turn.now:
             return Reply(text=t("collection.move_in_past"))
+        tz = forum.schedule.timezone
+        if times.deadline_at <= turn.now and not confirmed:
+            deadline = format_datetime(t, times.deadline_at, tz)
+            return Reply(card=_confirm_move_card(t, forum, old, new, new_time, deadline))
         await uow.meetings.move(meeting.id, new, times.starts_at, turn.person.id, turn.now)
         uow.audit.record(at=turn.now, action="meeting.moved", subject_type="meeting", subject_id=meeting.id,
                          actor_id=turn.person.id, forum_id=forum.id,
                          detail={"from": old.isoformat(), "to": new.isoformat()})
+        queued = await _tell_moved(uow, forum, meeting.id, old, times, turn.now)
         await uow.commit()
+    lines = [t("collection.moved", old=format_date(t, old), new=format_datetime(t, times.starts_at, tz),
+               deadline=format_datetime(t, times.deadline_at, tz))]
+    if queued:
+        lines.append(t.plural("collection.moved_told", queued))
+    return Reply(text=" ".join(lines), replace=confirmed, queued=queued)
+
+
+def _confirm_move_card(t: Texts, forum: Forum, old: date, new: date, at: time, deadline: str) -> dict[str, object]:
+    data = {"forum_id": forum.id, "old": old.isoformat(), "new": new.isoformat(), "time": at.strftime("%H:%M")}
+    body = [heading(t("collection.move_confirm_title"), size="Medium"),
+            text(t("collection.move_deadline_passed", old=format_date(t, old), new=format_date(t, new),
+                   deadline=deadline))]
+    return card(body, [execute(t("collection.move_anyway"), "meeting.move", data, validate=False),
+                       execute(t("collection.move_keep"), "meeting.move_cancel", data, validate=False)])
+
+
+async def keep_meeting(turn: Turn) -> Reply:
+    """'Flytta inte' on the confirm card: nothing changes."""
+    return Reply(text=turn.t("collection.move_kept"), replace=True)
+
+
+def move_args(data: Mapping[str, Any]) -> str:
+    """The confirm card's data as the command's arguments."""
+    return f"{data.get('old', '')} {data.get('new', '')} {data.get('time', '')}"
+
+
+async def _tell_moved(
+    uow: SqlAlchemyUnitOfWork, forum: Forum, meeting_id: str, old: date, times: MeetingTimes, now: datetime
+) -> int:
+    """One short message per organisation that already got the card for this meeting: the new time."""
+    already = dict.fromkeys(
+        (recipient, person) for recipient, person in
+        await uow.outbox.recipients_of(("collection_open", "reminder"), meeting_id) if person
+    )
+    told: set[str] = set()
+    queued = 0
     tz = forum.schedule.timezone
-    return Reply(text=t("collection.moved", old=format_date(t, old), new=format_datetime(t, times.starts_at, tz),
-                        deadline=format_datetime(t, times.deadline_at, tz)))
+    for organisation_id, person_id in already:
+        if organisation_id in told or person_id is None:
+            continue
+        told.add(organisation_id)
+        person = await uow.people.get(person_id)
+        words = for_language(person.language if person and person.language else FORUM_LANGUAGE)
+        line = words("collection.moved_notice", forum=forum.name, old=format_date(words, old),
+                     new=format_datetime(words, times.starts_at, tz),
+                     deadline=format_datetime(words, times.deadline_at, tz))
+        row = await uow.outbox.enqueue(
+            NewMessage(kind="meeting_moved", subject_id=meeting_id, recipient_id=organisation_id,
+                       slot=times.starts_at.isoformat()[:40], person_id=person_id,
+                       via_conversation_id=forum.conversation_id, payload=message(line)),
+            now,
+        )
+        queued += row is not None
+    return queued
 
 
 async def export(

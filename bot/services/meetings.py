@@ -14,6 +14,15 @@ from storage.unit_of_work import SqlAlchemyUnitOfWork
 MAX_LOOKAHEAD_DAYS = 30
 
 
+async def forums_of(uow: SqlAlchemyUnitOfWork, person_id: str) -> list[Forum]:
+    """The forums a person is a member of or chairs (a chair need not have joined for an organisation)."""
+    forums = {f.id: f for f in await uow.forums.for_person(person_id)}
+    for forum in await uow.forums.all():
+        if forum.chair_id == person_id:
+            forums.setdefault(forum.id, forum)
+    return list(forums.values())
+
+
 def holidays() -> HolidayCalendar:
     return swedish_holidays()
 

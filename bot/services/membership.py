@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.services.forums import chair_name, chaired_forum
+from bot.services.meetings import forums_of
 from bot.services.turn import Reply, Turn
 from dialogs.cards.elements import message
-from dialogs.cards.membership import VACANT, join_card, members_card
+from dialogs.cards.membership import VACANT, join_card, members_card, pick_forum_card
 from dialogs.texts import for_language
 from domain.model import Forum, RoleKind
 from domain.revisions import join_revision, members_revision
@@ -81,6 +82,8 @@ async def join(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, An
                 holder = await uow.people.get(role.holder_id)
                 lines.append(t("membership.role_taken", holder=holder.display_name if holder else "?",
                                role=role_word, organisation=organisation.name))
+        else:
+            lines.append(t("membership.joined_member", organisation=organisation.name))
         uow.audit.record(at=turn.now, action="membership.joined", subject_type="person",
                          subject_id=turn.person.id, actor_id=turn.person.id, forum_id=forum.id,
                          detail={"organisation": organisation.id})
@@ -93,14 +96,21 @@ async def _names(uow: SqlAlchemyUnitOfWork, forum: Forum) -> dict[str, str]:
     return {pid: p.display_name for pid, p in (await uow.people.many(ids)).items()}
 
 
-async def open_members(uow_factory: UnitOfWorkFactory, turn: Turn, roster: Sequence[RosterMember]) -> Reply:
+async def open_members(
+    uow_factory: UnitOfWorkFactory, turn: Turn, roster: Sequence[RosterMember], *, forum_id: str = ""
+) -> Reply:
+    """The members card. In a 1:1 chat only from a button naming the forum (the chair's notices carry one)."""
     t = turn.t
     forum = turn.forum
-    if turn.origin.is_personal:
+    if turn.origin.is_personal and not forum_id:
         return Reply(text=t("error.channel_only"))
-    if forum is None:
-        return Reply(text=t("error.no_forum"))
     async with uow_factory() as uow:
+        if turn.origin.is_personal:
+            forum = await uow.forums.get(forum_id)
+            if forum is None:
+                return Reply(text=t("error.stale_card"))
+        if forum is None:
+            return Reply(text=t("error.no_forum"))
         if forum.chair_id != turn.person.id:
             return Reply(text=t("error.not_chair", chair=await chair_name(uow, forum)))
         for member in roster:
@@ -134,6 +144,7 @@ class _MemberChanges:
     removed: set[str] = field(default_factory=set)
     new_chair: str = ""
     assignments: list[tuple[str, RoleKind, str | None]] = field(default_factory=list)
+    joins: dict[str, str] = field(default_factory=dict)  # person named for a role without having joined -> org
 
 
 async def _plan_changes(
@@ -167,8 +178,12 @@ async def _plan_changes(
             holder = str(data.get(key) or VACANT)
             holder_id = None if holder == VACANT else holder
             if holder_id is not None and holder_id not in remaining:
-                errors.append(t("membership.not_member_for_role"))
-                continue
+                # Someone in the conversation who has not joined: naming them for the role makes them a member
+                # for that organisation (the chair need not join anything to name a participant or deputy).
+                if holder_id in plan.removed or await uow.people.get(holder_id) is None:
+                    errors.append(t("membership.not_member_for_role"))
+                    continue
+                plan.joins.setdefault(holder_id, org.id)
             role = forum.role(org.id, kind)
             if (role.holder_id if role else None) != holder_id:
                 plan.assignments.append((org.id, kind, holder_id))
@@ -193,13 +208,33 @@ async def save_members(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping
             card = members_card(t, forum=forum, names=names, roster=[], errors=errors, revision=revision)
             return Reply(card=card, replace=True)
         await _apply(uow, turn, forum, plan)
-        await uow.commit()
         saved = await uow.forums.get(forum.id)
         assert saved is not None
         lines = [t("membership.saved")]
+        if plan.removed:
+            lines.append(t.plural("membership.removed", len(plan.removed)))
+        queued = 0
         if plan.new_chair != forum.chair_id:
             lines.append(t("setup.chair_changed", chair=await chair_name(uow, saved), forum=saved.name))
-    return Reply(text="\n\n".join(lines), replace=True)
+            queued = await _tell_new_chair(uow, turn, saved)
+        await uow.commit()
+    return Reply(text="\n\n".join(lines), replace=True, queued=queued)
+
+
+async def _tell_new_chair(uow: SqlAlchemyUnitOfWork, turn: Turn, forum: Forum) -> int:
+    """A chair hand-over is told to the new chair 1:1, in their language, once per hand-over."""
+    chair = await uow.people.get(forum.chair_id)
+    words = for_language(chair.language if chair and chair.language else turn.t.language)
+    row = await uow.outbox.enqueue(
+        NewMessage(
+            kind="chair_handover", subject_id=forum.id, recipient_id=forum.chair_id,
+            slot=turn.now.isoformat()[:40], person_id=forum.chair_id, via_conversation_id=forum.conversation_id,
+            payload=message(words("membership.handover_message", previous=turn.person.display_name,
+                                  forum=forum.name)),
+        ),
+        turn.now,
+    )
+    return 0 if row is None else 1
 
 
 async def _apply(uow: SqlAlchemyUnitOfWork, turn: Turn, forum: Forum, plan: _MemberChanges) -> None:
@@ -210,6 +245,10 @@ async def _apply(uow: SqlAlchemyUnitOfWork, turn: Turn, forum: Forum, plan: _Mem
     if plan.add_person and plan.add_organisation:
         await uow.forums.set_membership(forum.id, plan.add_person, plan.add_organisation, turn.now)
         audit("membership.added", "person", plan.add_person, {"organisation": plan.add_organisation})
+    for person_id, org_id in plan.joins.items():
+        if person_id != plan.add_person:
+            await uow.forums.set_membership(forum.id, person_id, org_id, turn.now)
+            audit("membership.added", "person", person_id, {"organisation": org_id})
     for person_id in plan.removed:
         await uow.forums.vacate_roles_of(forum.id, person_id, turn.now)
         await uow.forums.remove_membership(forum.id, person_id)
@@ -222,13 +261,29 @@ async def _apply(uow: SqlAlchemyUnitOfWork, turn: Turn, forum: Forum, plan: _Mem
         audit("forum.chair_changed", "forum", forum.id, {"chair": plan.new_chair})
 
 
-async def send_test_message(uow_factory: UnitOfWorkFactory, turn: Turn, request_id: str) -> Reply:
-    """Queue a short test message to every member's 1:1 chat through the outbox."""
+async def send_test_message(
+    uow_factory: UnitOfWorkFactory, turn: Turn, request_id: str, *, forum_id: str = ""
+) -> Reply:
+    """Queue a short test message to every member's 1:1 chat through the outbox.
+
+    In the chair's 1:1 chat the forum is the one she chairs; chairing several, she is asked which one.
+    """
     t = turn.t
     forum = turn.forum
-    if forum is None:
-        return Reply(text=t("error.no_forum"))
     async with uow_factory() as uow:
+        if forum_id:
+            forum = await uow.forums.get(forum_id)
+            if forum is None:
+                return Reply(text=t("error.stale_card"))
+        elif forum is None and turn.origin.is_personal:
+            chaired = [f for f in await forums_of(uow, turn.person.id) if f.chair_id == turn.person.id]
+            if len(chaired) > 1:
+                return Reply(card=pick_forum_card(t, chaired, "test_message.send"))
+            forum = chaired[0] if chaired else None
+            if forum is None:
+                return Reply(text=t("membership.test_not_chair"))
+        if forum is None:
+            return Reply(text=t("error.no_forum"))
         if forum.chair_id != turn.person.id:
             return Reply(text=t("error.not_chair", chair=await chair_name(uow, forum)))
         recipients = [m.person_id for m in forum.memberships]
@@ -255,4 +310,4 @@ async def send_test_message(uow_factory: UnitOfWorkFactory, turn: Turn, request_
         uow.audit.record(at=turn.now, action="forum.test_message", subject_type="forum", subject_id=forum.id,
                          actor_id=turn.person.id, forum_id=forum.id, detail={"recipients": len(recipients)})
         await uow.commit()
-    return Reply(text=t("membership.test_queued", count=len(recipients)), queued=queued)
+    return Reply(text=t.plural("membership.test_queued", len(recipients)), queued=queued)

@@ -24,6 +24,8 @@ from domain.model import AgendaSection
 
 SECTION_INPUT = "s__"
 MAX_SECTION_CHARS = 4000
+RESOLVE_KEEP_TEXT = "keep_text"  # "Inget nytt" ticked with text: the text holds
+RESOLVE_NOTHING_NEW = "nothing_new"  # … or "Inget nytt" holds and the text is left out
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class ContributionForm:
     away_until: str = ""
     late: bool = False
     base_version: int = 0  # the version the person is editing; a newer one means someone else changed it
+    standing_in_for: str = ""  # the away participant's name when the card goes to the deputy
 
 
 def contribution_card(
@@ -52,7 +55,9 @@ def contribution_card(
     errors: Sequence[str] = (),
     warnings: Sequence[str] = (),
     confirm_rules: Sequence[str] = (),
+    ask_nothing_new: bool = False,
 ) -> Element:
+    """`ask_nothing_new`: "Inget nytt" was ticked with text written: ask which holds, with two buttons."""
     body: list[Element] = [
         heading(t("contribution.title", forum=form.forum_name)),
         facts(
@@ -64,12 +69,17 @@ def contribution_card(
         ),
         text(t("contribution.intro"), subtle=True),
     ]
+    if form.standing_in_for:
+        body.append(text(t("contribution.standing_in", name=form.standing_in_for,
+                           organisation=form.organisation_name), weight="Bolder"))
     if form.late:
         body.append(text(t("contribution.late_notice"), weight="Bolder"))
     if errors:
         body.append(errors_block(errors, t("contribution.errors_title")))
     if warnings:
         body.append(errors_block(warnings, t("contribution.warn_title")))
+    if ask_nothing_new:
+        body.append(errors_block([t("contribution.nothing_new_or_text")], t("contribution.warn_title")))
     for section in form.sections:
         body.append(
             input_text(
@@ -96,7 +106,13 @@ def contribution_card(
     body.append(input_date("away_until", t("contribution.away_label"), value=form.away_until or None))
     data = {"meeting_id": form.meeting_id, "organisation_id": form.organisation_id,
             "base_version": form.base_version}
-    if confirm_rules:
+    if ask_nothing_new:
+        actions = [
+            execute(t("contribution.keep_text"), "contribution.submit", {**data, "resolve": RESOLVE_KEEP_TEXT}),
+            execute(t("contribution.keep_nothing_new"), "contribution.submit",
+                    {**data, "resolve": RESOLVE_NOTHING_NEW}),
+        ]
+    elif confirm_rules:
         actions = [
             execute(t("screening.send_anyway"), "contribution.submit", {**data, "confirmed": ",".join(confirm_rules)}),
             execute(t("screening.edit"), "contribution.edit", data),
@@ -113,10 +129,12 @@ def submitted_card(
     submitted_label: str,
     submitted_by: str,
     version: int,
+    notice: str = "",
 ) -> Element:
     """The card after submitting: who and when, what was sent, and a button to edit."""
     body: list[Element] = [
         heading(t("contribution.title", forum=form.forum_name)),
+        *([text(notice, weight="Bolder")] if notice else []),
         text(t("contribution.submitted", time=submitted_label, name=submitted_by), weight="Bolder"),
         facts(
             [

@@ -51,6 +51,12 @@ def join_card(
     return card(body, [execute(t("membership.join_button"), "join.submit", data)])
 
 
+def pick_forum_card(t: Texts, forums: Sequence[Forum], verb: str) -> Element:
+    """Someone who chairs several forums picks the one a command is about (one button per forum)."""
+    body = [text(t("membership.pick_forum"))]
+    return card(body, [execute(f.name, verb, {"forum_id": f.id}, validate=False) for f in forums])
+
+
 def members_card(
     t: Texts,
     *,
@@ -80,28 +86,42 @@ def members_card(
         org_name = org_names.get(m.organisation_id or "", t("membership.no_organisation"))
         lines.append(f"- {names.get(m.person_id, m.person_id)} – {org_name}")
     body.append(text("\r".join(lines) if lines else t("membership.no_members")))
-    body.append(text(t("membership.add_title"), weight="Bolder"))
-    body.append(choice_set("add_person", t("membership.add_person"), candidates))
-    body.append(choice_set("add_organisation", t("membership.add_organisation"),
-                           [(o.id, o.name) for o in forum.organisations]))
-    body.append(text(t("membership.roles_title"), weight="Bolder"))
-    member_choices = [(VACANT, t("membership.vacant")), *members]
+    # An Input.ChoiceSet without choices is invalid for Teams' renderer: a set with nothing to offer is left out.
+    organisation_choices = [(o.id, o.name) for o in forum.organisations]
+    if candidates and organisation_choices:
+        body.append(text(t("membership.add_title"), weight="Bolder"))
+        body.append(choice_set("add_person", t("membership.add_person"), candidates))
+        body.append(choice_set("add_organisation", t("membership.add_organisation"), organisation_choices))
+    if forum.organisations:
+        body.append(text(t("membership.roles_title"), weight="Bolder"))
+        if candidates:
+            body.append(text(t("membership.roles_hint"), subtle=True))
+    # People in the conversation who have not joined can be named directly: they join for that organisation.
+    member_choices = [(VACANT, t("membership.vacant")), *members, *candidates]
     for org in forum.organisations:
         for kind in RoleKind:
             role = forum.role(org.id, kind)
+            holder = role.holder_id if role and role.holder_id else VACANT
+            choices = member_choices
+            if all(value != holder for value, _ in choices):
+                choices = [*choices, (holder, names.get(holder, holder))]
             body.append(
                 choice_set(
                     f"role__{kind.value}__{org.id}",
                     t(f"membership.{kind.value}_of", organisation=org.name),
-                    member_choices,
-                    value=role.holder_id if role and role.holder_id else VACANT,
+                    choices,
+                    value=holder,
                 )
             )
-    body.append(text(t("membership.remove_title"), weight="Bolder"))
-    body.append(choice_set("remove_people", t("membership.remove_people"),
-                           [(pid, name) for pid, name in members if pid != forum.chair_id], multi=True))
+    removable = [(pid, name) for pid, name in members if pid != forum.chair_id]
+    if removable:
+        body.append(text(t("membership.remove_title"), weight="Bolder"))
+        body.append(choice_set("remove_people", t("membership.remove_people"), removable, multi=True))
     body.append(text(t("membership.chair_title"), weight="Bolder"))
-    chair_choices = members or [(forum.chair_id, names.get(forum.chair_id, ""))]
+    # The chair is always a valid choice, whether or not she has joined for an organisation.
+    chair_choices = list(members)
+    if forum.chair_id not in member_ids:
+        chair_choices.insert(0, (forum.chair_id, names.get(forum.chair_id, forum.chair_id)))
     body.append(choice_set("chair_id", t("membership.chair"), chair_choices, value=forum.chair_id, required=True))
     data = {"forum_id": forum.id, "revision": revision}
     return card(body, [execute(t("membership.save"), "members.save", data)],

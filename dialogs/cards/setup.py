@@ -175,7 +175,7 @@ def removal_card(
 def _reports(t: Texts, count: int) -> str:
     if count == 0:
         return t("setup.remove.reports_none")
-    return t("setup.remove.reports_one" if count == 1 else "setup.remove.reports_many", count=count)
+    return t.plural("setup.remove.reports", count)
 
 
 def _input_ids(elements: Sequence[Element]) -> list[str]:
@@ -249,4 +249,4 @@ def describe_schedule(t: Texts, schedule: Schedule) -> tuple[str, str]:
 
 
 def _days(t: Texts, count: int) -> str:
-    return t("setup.days_one" if count == 1 else "setup.days_many", count=count)
+    return t.plural("setup.days", count)

@@ -63,7 +63,8 @@ def _title(t: Texts, summary: Summary, forum: str) -> str:
 
 
 def _reported(t: Texts, summary: Summary) -> str:
-    return t("summary.reported", reported=summary.reported_count, total=summary.organisation_count)
+    return t.plural("summary.reported", summary.organisation_count, reported=summary.reported_count,
+                    total=summary.organisation_count)
 
 
 def _preview_notice(t: Texts, summary: Summary) -> str:
@@ -83,8 +84,9 @@ def _lists(summary: Summary) -> list[tuple[str, tuple[Organisation, ...]]]:
 def summary_fallback_line(t: Texts, summary: Summary, *, part: int = 1, parts: int = 1) -> str:
     """One line naming the summary (activity text, notification, card fallback), with the part if split."""
     key = "summary.fallback" if summary.final else "summary.fallback_preview"
-    line = t(
+    line = t.plural(
         key,
+        summary.organisation_count,
         forum=escape_card_inline(summary.forum_name),
         date=format_date(t, summary.meeting_date),
         reported=summary.reported_count,

@@ -2,6 +2,10 @@
 
 Each language is a folder of TOML files (one per concern, e.g. `setup.toml`); their tables merge into one
 dotted key space. `t("help.title")` formats a key with `str.format` placeholders.
+
+Every text that puts a number before a word is a plural: a table with the forms `one` and `other`
+(`test_queued = { one = "... {count} person ...", other = "... {count} personer ..." }`), used as
+`t.plural("membership.test_queued", n)`. Swedish and English both need only these two forms.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from importlib import resources
 from typing import Any
 
 LANGUAGES = ("sv", "en")
+PLURAL_ONE = "one"
+PLURAL_OTHER = "other"
 DEFAULT_LANGUAGE = "sv"
 
 log = logging.getLogger(__name__)
@@ -74,6 +80,11 @@ class Texts:
         if not isinstance(template, str):
             raise MissingText(key)
         return template.format(**params) if params else template
+
+    def plural(self, key: str, n: int, **params: object) -> str:
+        """The `one` or `other` form of a plural text for `n`; `count` is `n` unless given."""
+        form = PLURAL_ONE if n == 1 else PLURAL_OTHER
+        return self(f"{key}.{form}", **{"count": n, **params})
 
     def words(self, key: str) -> list[str]:
         value = self.raw(key)

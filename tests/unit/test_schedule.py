@@ -324,20 +324,77 @@ def test_a_missing_local_time_moves_forward_and_a_repeated_one_takes_its_first_o
 @pytest.mark.parametrize("at", [time(2, 0), time(2, 30), time(2, 59), time(2, 59, 59)])
 def test_check_local_time_refuses_the_dst_hour(at: time) -> None:
     with pytest.raises(InvalidLocalTime) as caught:
-        check_local_time(at)
+        check_local_time(at, STOCKHOLM)
     assert caught.value.key == "schedule.error.dst_hour"
     assert caught.value.params["time"] == at.strftime("%H:%M")
+    assert caught.value.params["zone"] == "Europe/Stockholm"
+    assert caught.value.params["ranges"] == "02:00–02:59"
 
 
 @pytest.mark.parametrize("at", [time(0, 0), time(1, 59), time(3, 0), time(23, 59)])
 def test_check_local_time_accepts_other_times(at: time) -> None:
-    check_local_time(at)
+    check_local_time(at, STOCKHOLM)
 
 
-def test_the_default_schedule_is_valid() -> None:
-    validate_schedule(THURSDAY_0900)
-    validate_schedule(MONDAY_0900)
-    validate_schedule(every(3, weekday=1, start_date=date(2026, 9, 1)))
+# The rule is the forum's own zone's transitions, not a Stockholm hour: (zone, refused, accepted, ranges).
+ZONE_RULES: list[tuple[str, list[time], list[time], str]] = [
+    ("America/New_York", [time(1, 0), time(1, 30), time(2, 30)], [time(0, 59), time(3, 0)], "01:00–02:59"),
+    ("Europe/London", [time(1, 0), time(1, 59)], [time(2, 0), time(2, 30), time(0, 59)], "01:00–01:59"),
+    ("Australia/Lord_Howe", [time(1, 30), time(2, 0), time(2, 29)], [time(1, 29), time(2, 30)], "01:30–02:29"),
+    ("America/Santiago", [time(0, 0), time(0, 30), time(23, 30)], [time(1, 0), time(22, 59), time(2, 30)],
+     "00:00–00:59, 23:00–23:59"),
+    ("Asia/Tokyo", [], [time(0, 0), time(2, 0), time(2, 30), time(23, 59)], ""),
+    ("UTC", [], [time(2, 30)], ""),
+]
+
+
+@pytest.mark.parametrize(("zone", "refused", "accepted", "ranges"), ZONE_RULES)
+def test_check_local_time_follows_the_forums_own_zone(
+    zone: str, refused: list[time], accepted: list[time], ranges: str
+) -> None:
+    for at in refused:
+        with pytest.raises(InvalidLocalTime) as caught:
+            check_local_time(at, ZoneInfo(zone))
+        assert caught.value.params["ranges"] == ranges
+        for language in ("sv", "en"):
+            worded = Texts(language, strict=True)(caught.value.key, **caught.value.params)
+            assert zone in worded and ranges in worded and at.strftime("%H:%M") in worded
+    for at in accepted:
+        check_local_time(at, ZoneInfo(zone))
+
+
+@pytest.mark.parametrize("name", ["America", "Europe", "localtime", "Factory", "posixrules", "posix/Europe/Stockholm",
+                                  "right/UTC", "Europe/Stokholm", "", "../etc/passwd", "Europe/" + "x" * 300])
+def test_a_timezone_must_be_a_place_in_the_iana_list(name: str) -> None:
+    with pytest.raises(ScheduleError) as caught:
+        validate_schedule(replace(THURSDAY_0900, timezone=name))
+    assert caught.value.key == "schedule.error.timezone"
+
+
+@pytest.mark.parametrize("name", ["Europe/Stockholm", "America/New_York", "Asia/Tokyo", "UTC", "Europe/Helsinki"])
+def test_iana_places_are_accepted(name: str) -> None:
+    validate_schedule(replace(THURSDAY_0900, timezone=name, time=time(9, 0)))
+
+
+def test_a_schedule_in_new_york_refuses_01_30_which_stockholm_allows() -> None:
+    validate_schedule(replace(THURSDAY_0900, deadline=Offset(0, time(1, 30))))
+    with pytest.raises(InvalidLocalTime) as caught:
+        validate_schedule(replace(THURSDAY_0900, timezone="America/New_York", deadline=Offset(0, time(1, 30))))
+    assert caught.value.params["field"] == "deadline"
+
+
+@pytest.mark.parametrize("zone", ["Europe/Stockholm", "America/New_York", "Australia/Lord_Howe", "America/Santiago"])
+def test_deadline_and_reminder_fall_before_the_meeting_on_every_dst_day_of_the_zone(zone: str) -> None:
+    # The closest a valid schedule allows, right after the zones' transition hours: a minute apart each.
+    schedule = Schedule(timezone=zone, time=time(3, 10), opens=Offset(0, time(3, 7)), reminder=Offset(0, time(3, 8)),
+                        deadline=Offset(0, time(3, 9)), skip_public_holidays=False)
+    overnight = replace(schedule, opens=Offset(1, time(21, 0)), reminder=Offset(1, time(22, 0)),
+                        deadline=Offset(1, time(22, 30)))
+    for candidate in (schedule, overnight):
+        validate_schedule(candidate)
+        for day in schedule_module._transition_days(zone)[:12]:
+            times = meeting_times(candidate, day)
+            assert times.opens_at < times.reminder_at < times.deadline_at < times.starts_at, (zone, day)
 
 
 INVALID: list[tuple[dict[str, object], str]] = [
@@ -374,15 +431,16 @@ def test_validate_schedule_error_keys(changes: dict[str, Any], key: str) -> None
         assert Texts(language, strict=True)(key, **caught.value.params)  # every placeholder has a param
 
 
-def test_times_equal_to_the_next_step_are_allowed() -> None:
-    validate_schedule(
-        replace(
-            THURSDAY_0900,
-            opens=Offset(1, time(16, 0)),
-            reminder=Offset(1, time(16, 0)),
-            deadline=Offset(0, time(9, 0)),
-        )
-    )
+@pytest.mark.parametrize(("changes", "key"), [
+    ({"deadline": Offset(0, time(9, 0))}, "schedule.error.deadline_after_meeting"),
+    ({"reminder": Offset(1, time(16, 0))}, "schedule.error.reminder_after_deadline"),
+    ({"opens": Offset(1, time(12, 0))}, "schedule.error.opens_after_reminder"),
+])
+def test_times_equal_to_the_next_step_are_refused(changes: dict[str, Any], key: str) -> None:
+    # Changed by issue 6: the deadline and the reminder must fall before the meeting (and opens before reminder).
+    with pytest.raises(ScheduleError) as caught:
+        validate_schedule(replace(THURSDAY_0900, **changes))
+    assert caught.value.key == key
 
 
 def test_every_error_key_has_texts_with_the_same_placeholders_in_both_languages() -> None:
