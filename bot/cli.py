@@ -23,7 +23,7 @@ BANNER = """
   Never expose this port. For production set FORUMBOT_MODE=production and credentials.
 
   Try it in the Microsoft 365 Agents Playground (emulates Teams chats and channels):
-      npx @microsoft/m365agentsplayground -e http://{host}:{port}/api/messages -c msteams --disable-telemetry
+      npx @microsoft/m365agentsplayground@0.2.28 -e http://{host}:{port}/api/messages -c msteams --disable-telemetry
   Database: {database}
 ================================================================================
 """

@@ -5,9 +5,11 @@
 #   scripts/pg-test-cluster.sh url     # prints the URL of the running cluster (exit 1 if none)
 #   scripts/pg-test-cluster.sh stop    # stop it and delete .pgtest/ (no-op when nothing is there)
 #
-# Loopback only, trust authentication, fsync off: never use this for real data. Installs the Debian
-# `postgresql` package when no server binaries exist. initdb refuses to run as root, so as root the cluster
-# belongs to the `postgres` user and every server command goes through `runuser -u postgres --`.
+# Loopback only, trust authentication, fsync off: never use this for real data. Server binaries come from
+# /usr/lib/postgresql/<newest>/bin (Debian, Ubuntu) or else from PATH (pg_ctl, initdb and postgres side by side:
+# macOS Homebrew, Fedora); with neither it installs the Debian `postgresql` package where apt-get exists.
+# initdb refuses to run as root, so as root the cluster belongs to the `postgres` user and every server
+# command goes through `runuser -u postgres --`.
 # Environment: PGTEST_PORT (first port to try, default 54330), PGTEST_DIR (default <repo>/.pgtest).
 set -euo pipefail
 
@@ -27,16 +29,36 @@ as_owner() {
   fi
 }
 
+has_server_binaries() { [[ -x "$1/pg_ctl" && -x "$1/initdb" && -x "$1/postgres" ]]; }
+
 pg_bindir() {
+  # Debian/Ubuntu keep each major version in /usr/lib/postgresql/<version>/bin (the newest wins) ...
   local postgres
   postgres="$(ls -d /usr/lib/postgresql/*/bin/postgres 2>/dev/null | sort -V | tail -n 1 || true)"
-  [[ -n "$postgres" ]] && dirname "$postgres"
+  if [[ -n "$postgres" ]]; then
+    dirname "$postgres"
+    return 0
+  fi
+  # ... elsewhere (macOS Homebrew, Fedora/RHEL, a source build) pg_ctl, initdb and postgres are on PATH,
+  # in one directory either where PATH finds pg_ctl or where that symlink points.
+  local pg_ctl dir target
+  pg_ctl="$(command -v pg_ctl 2>/dev/null || true)"
+  [[ -n "$pg_ctl" ]] || return 1
+  dir="$(dirname "$pg_ctl")"
+  if ! has_server_binaries "$dir"; then
+    target="$(readlink "$pg_ctl" || true)"  # e.g. ../Cellar/postgresql@16/16.4/bin/pg_ctl
+    [[ -n "$target" ]] || return 1
+    dir="$(cd "$dir" && cd "$(dirname "$target")" && pwd)" || return 1
+  fi
+  has_server_binaries "$dir" && printf '%s\n' "$dir"
 }
 
 ensure_server_installed() {
   if [[ -n "$(pg_bindir)" ]]; then
     return
   fi
+  command -v apt-get >/dev/null \
+    || die "no PostgreSQL server binaries (pg_ctl, initdb, postgres) in /usr/lib/postgresql/*/bin or on PATH; install PostgreSQL (e.g. brew install postgresql@16, dnf install postgresql-server)"
   log "no PostgreSQL server binaries found; installing the Debian package"
   local sudo=()
   if [[ $(id -u) -ne 0 ]]; then
@@ -45,7 +67,7 @@ ensure_server_installed() {
   fi
   "${sudo[@]}" apt-get update >&2
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql >&2
-  [[ -n "$(pg_bindir)" ]] || die "postgresql installed but no /usr/lib/postgresql/*/bin/postgres found"
+  [[ -n "$(pg_bindir)" ]] || die "postgresql installed but no server binaries found in /usr/lib/postgresql/*/bin"
 }
 
 port_busy() {

@@ -127,3 +127,11 @@ async def test_check_wants_a_remote_database_to_verify_tls() -> None:
 
     assert [f.ok for f in _tls_findings(remote)] == [False]
     assert [f.ok for f in _tls_findings(settings_for(remote.database_url + "?ssl=verify-full"))] == [True]
+
+
+async def test_check_refuses_sslmode_which_asyncpg_does_not_understand() -> None:
+    from bot.operations import _tls_findings
+
+    url = "postgresql+asyncpg://forumbot@db.norrby.internal/forumbot?sslmode=verify-full"
+    findings = _tls_findings(settings_for(url))
+    assert [f.ok for f in findings] == [False] and "ssl=verify-full" in findings[0].what
