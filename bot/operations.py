@@ -87,7 +87,8 @@ def _tls_findings(settings: Settings) -> list[Finding]:
     query = parse_qs(urlsplit(settings.database_url).query)
     mode = (query.get("ssl") or [""])[0]
     if "sslmode" in query:
-        return [Finding(False, "FORUMBOT_DATABASE_URL uses sslmode=, which asyncpg does not take: use ?ssl=verify-full")]
+        return [Finding(False, "FORUMBOT_DATABASE_URL uses sslmode=, which asyncpg does not take: "
+                               "use ?ssl=verify-full")]
     host = urlsplit(settings.database_url).hostname or ""
     if mode in ("verify-full", "verify-ca"):
         return [Finding(True, f"database TLS: {mode}")]
