@@ -400,6 +400,24 @@ class OutboxRepository:
             conversation_id=row.sent_conversation_id,
         )
 
+    async def round_rows(
+        self, *, kind: str, subject_id: str, occurrence_local_date: str, slot: str
+    ) -> list[OutboxRow]:
+        """The 1:1 rows of one round: same kind, subject, local date and slot, one per recipient."""
+        rows = await self._session.scalars(
+            select(OutboxRow)
+            .where(
+                OutboxRow.kind == kind,
+                OutboxRow.subject_id == subject_id,
+                OutboxRow.occurrence_local_date == occurrence_local_date,
+                OutboxRow.slot == slot,
+                OutboxRow.person_id.is_not(None),
+            )
+            .order_by(OutboxRow.id)
+            .execution_options(populate_existing=True)
+        )
+        return list(rows)
+
     async def next_due_at(self) -> datetime | None:
         """When the worker next has something to do: the earliest queued row or expiring lease."""
         queued = await self._session.scalar(

@@ -46,8 +46,8 @@ class FakeSleep:
 
 
 @pytest.fixture
-async def connector() -> AsyncIterator[FakeConnector]:
-    async with running_fake_connector() as fake:
+async def connector(clock: FixedClock) -> AsyncIterator[FakeConnector]:
+    async with running_fake_connector(clock=clock) as fake:
         yield fake
 
 
@@ -325,12 +325,14 @@ async def test_sdk_retries_are_off_so_an_update_503_is_one_request(
     assert worker.paused_until is None  # only a 429 pauses everyone
 
 
-async def test_429_honours_retry_after_and_pauses_everyone(
+async def test_429_honours_retry_after_and_pauses_only_its_conversation(
     uow_factory: UnitOfWorkFactory, clock: FixedClock, connector: FakeConnector, make_worker: WorkerFactory
 ) -> None:
+    """Issue 6 item 8 changed this: one throttled conversation no longer pauses everyone."""
     await store_conversation(uow_factory, clock, connector.url)
     await store_conversation(uow_factory, clock, connector.url, "19:other@thread.tacv2")
     throttled = await enqueue(uow_factory, clock)
+    behind = await enqueue(uow_factory, clock, "29:cecilia")  # the same conversation, queued after it
     other = await enqueue(uow_factory, clock, "29:bertil", conversation_id="19:other@thread.tacv2")
     connector.fail_next(CHANNEL, 429, {"Retry-After": "2"})
     worker = make_worker()
@@ -338,24 +340,57 @@ async def test_429_honours_retry_after_and_pauses_everyone(
 
     await worker.drain()
 
-    assert len(connector.requests) == 1  # the other conversation waits too: global pause
+    assert len(connector.activity_posts(CHANNEL)) == 1  # the throttled conversation waits ...
+    assert len(connector.sent_to("19:other@thread.tacv2")) == 1  # ... the other one does not
     stored = await row(uow_factory, throttled)
     assert (stored["status"], stored["attempts"], stored["last_status_code"]) == ("retry", 1, 429)
     assert stored["last_error"] == "429 Throttled"
     assert stored["next_attempt_at"] == start + timedelta(seconds=2)
-    assert worker.paused_until == start + timedelta(seconds=2)
-    assert (await row(uow_factory, other))["status"] == "retry"
+    assert worker.paused_until is None
+    assert worker.conversation_paused_until(CHANNEL) == start + timedelta(seconds=2)
+    waiting = await row(uow_factory, behind)
+    assert (waiting["status"], waiting["attempts"]) == ("retry", 0)  # held back unsent, in order
+    assert waiting["next_attempt_at"] == start + timedelta(seconds=2)
+    assert (await row(uow_factory, other))["status"] == "sent"
 
     clock.set(start + timedelta(seconds=1.9))
+    await enqueue(uow_factory, clock, "29:david")  # queued to the paused conversation meanwhile
     await worker.drain()
-    assert len(connector.requests) == 1  # nothing before Retry-After
+    assert len(connector.activity_posts(CHANNEL)) == 1  # nothing before Retry-After
 
     clock.set(start + timedelta(seconds=2))
     await worker.drain()
-    assert len(connector.sent_to(CHANNEL)) == 1
-    assert len(connector.sent_to("19:other@thread.tacv2")) == 1
+    assert len(connector.sent_to(CHANNEL)) == 3
     assert (await row(uow_factory, throttled))["status"] == "sent"
-    assert (await row(uow_factory, other))["attempts"] == 1  # the pause cost it no attempt
+    assert (await row(uow_factory, behind))["attempts"] == 1  # the pause cost it no attempt
+    assert all(r.at >= start + timedelta(seconds=2) for r in connector.activity_posts(CHANNEL)[1:])
+
+
+async def test_429s_from_several_conversations_pause_everyone(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, connector: FakeConnector, make_worker: WorkerFactory
+) -> None:
+    conversations = [f"19:c{i}@thread.tacv2" for i in range(5)]
+    for cid in conversations:
+        await store_conversation(uow_factory, clock, connector.url, cid)
+    for cid in conversations[:3]:
+        await enqueue(uow_factory, clock, f"29:{cid}", conversation_id=cid)
+        connector.fail_next(cid, 429, {"Retry-After": "3"})
+    worker = make_worker(throttle_pause_conversations=3, throttle_window_seconds=10)
+    start = clock.now()
+    await worker.drain()
+    assert len(connector.requests) == 3
+    assert worker.paused_until == start + timedelta(seconds=3)  # three conversations throttled: Teams' app limit
+
+    for cid in conversations[3:]:
+        await enqueue(uow_factory, clock, f"29:{cid}", conversation_id=cid)
+    clock.set(start + timedelta(seconds=2.5))
+    await worker.drain()
+    assert len(connector.requests) == 3  # an unthrottled conversation waits too
+
+    clock.set(start + timedelta(seconds=3))
+    await worker.drain()
+    assert len(connector.activity_posts(ok_only=True)) == 5
+    assert worker.paused_until is None
 
 
 async def test_429_with_an_http_date_retry_after(
@@ -512,7 +547,28 @@ async def test_413_is_dead_after_exactly_one_request(
     assert conv is not None and conv["active"] is True
 
 
-async def test_401_is_dead_and_alerted(
+def token_refreshes(worker: DeliveryWorker) -> int:
+    adapter = worker._adapter
+    assert isinstance(adapter, ForumAdapter)
+    return adapter.authentication.credentials.refreshes
+
+
+async def test_a_401_drops_the_token_and_is_retried_once(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, connector: FakeConnector, make_worker: WorkerFactory
+) -> None:
+    """Issue 6 item 9 changed this: a single 401 (an expired or revoked token) no longer kills the message."""
+    await store_conversation(uow_factory, clock, connector.url)
+    row_id = await enqueue(uow_factory, clock)
+    connector.fail_next(CHANNEL, 401)
+    worker = make_worker()
+    await worker.drain()
+    assert [r.status for r in connector.activity_posts(CHANNEL)] == [401, 201]
+    assert token_refreshes(worker) == 1
+    stored = await row(uow_factory, row_id)
+    assert (stored["status"], stored["attempts"]) == ("sent", 1)
+
+
+async def test_a_second_401_is_dead_and_alerted_and_the_chair_is_not_told(
     uow_factory: UnitOfWorkFactory,
     clock: FixedClock,
     connector: FakeConnector,
@@ -520,17 +576,24 @@ async def test_401_is_dead_and_alerted(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     await store_conversation(uow_factory, clock, connector.url)
-    row_id = await enqueue(uow_factory, clock)
-    connector.fail_next(CHANNEL, 401)
+    row_id = await enqueue(uow_factory, clock, person_id="29:alice", via_conversation_id=CHANNEL)
+    connector.fail_next("v3/conversations", 401, times=2, method="POST")
+    worker = make_worker()
     with caplog.at_level(logging.ERROR, logger="bot.delivery"):
-        await make_worker().drain()
+        await worker.drain()
     stored = await row(uow_factory, row_id)
     assert (stored["status"], stored["last_error"], stored["last_status_code"]) == (
         "dead",
         "unauthorized",
         401,
     )
-    assert any("unauthorized" in r.getMessage() for r in caplog.records)
+    assert len(connector.requests) == 2  # the first try and one with a new token; nothing after
+    assert token_refreshes(worker) == 1
+    alerts = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert any("unauthorized" in m and "FORUMBOT_APP_PASSWORD" in m for m in alerts)
+    async with uow_factory() as uow:
+        assert [r.kind for r in await uow.outbox.by_kind("unreachable")] == []
+    assert (await conversation(uow_factory, CHANNEL) or {}).get("active") is True
 
 
 async def test_other_4xx_is_dead(
