@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from typing import Any
@@ -19,7 +20,7 @@ from bot.adapter import ForumAdapter
 from bot.delivery import DeliveryWorker, backoff_seconds, classify, parse_retry_after
 from bot.ratelimit import RateLimiter, Window
 from bot.settings import Settings
-from domain.clock import FixedClock
+from domain.clock import Clock, FixedClock, SystemClock
 from storage.orm import ConversationRow, OutboxRow
 from storage.outbox import NewMessage
 from storage.unit_of_work import UnitOfWorkFactory
@@ -98,7 +99,7 @@ def reference(conversation_id: str, service_url: str, ctype: str = "channel", us
 
 async def store_conversation(
     uow_factory: UnitOfWorkFactory,
-    clock: FixedClock,
+    clock: Clock,
     service_url: str,
     conversation_id: str = CHANNEL,
     ctype: str = "channel",
@@ -122,7 +123,7 @@ async def store_conversation(
 
 
 async def enqueue(
-    uow_factory: UnitOfWorkFactory, clock: FixedClock, recipient: str = "29:alice", **overrides: Any
+    uow_factory: UnitOfWorkFactory, clock: Clock, recipient: str = "29:alice", **overrides: Any
 ) -> int:
     values: dict[str, Any] = {
         "kind": "reminder",
@@ -884,3 +885,85 @@ async def test_rate_limiter_is_a_sliding_window_on_the_injected_clock(clock: Fix
     assert await limiter.acquire("a", sleep=sleep, max_wait=10) == 1.0
     assert clock.now() == start + timedelta(seconds=1)
     assert sleep.calls == [1.0]
+
+
+# ---------------------------------------------------------------------------- hung and throttled conversations
+
+
+async def test_eight_hanging_conversations_do_not_hold_up_the_other_thirty_two(
+    uow_factory: UnitOfWorkFactory, clean_env: None
+) -> None:
+    """Issue 6 item 8: the real worker loop, wall-clock time, 8 of 40 conversations never answer."""
+    wall = SystemClock()
+    hanging = [f"19:hang{i}@thread.tacv2" for i in range(8)]
+    healthy = [f"19:ok{i}@thread.tacv2" for i in range(32)]
+    async with running_fake_connector() as connector:
+        for cid in hanging + healthy:
+            await store_conversation(uow_factory, wall, connector.url, cid)
+        for cid in hanging:
+            connector.hang_next(cid, times=None)
+        for cid in hanging + healthy:  # the hanging ones first: the worst order for a serial worker
+            await enqueue(uow_factory, wall, f"29:{cid}", conversation_id=cid)
+        settings = Settings(  # type: ignore[call-arg]
+            _env_file=None,
+            mode="local",
+            delivery_timeout_seconds=1.0,
+            delivery_slow_seconds=0.2,
+            rate_global_per_second=50.0,
+            tick_seconds=1,
+        )
+        worker = DeliveryWorker(settings=settings, uow=uow_factory, adapter=ForumAdapter(settings), clock=wall)
+        started = time.monotonic()
+        await worker.start()
+        try:
+            delivered: list[str] = []
+            while time.monotonic() - started < 10.0:
+                delivered = [cid for cid in healthy if connector.sent_to(cid)]
+                if len(delivered) == len(healthy):
+                    break
+                await asyncio.sleep(0.05)
+            elapsed = time.monotonic() - started
+        finally:
+            await worker.stop()
+            connector.release_hangs()
+        assert len(delivered) >= 30, f"{len(delivered)} of 32 healthy conversations reached in {elapsed:.1f} s"
+        assert elapsed < 10.0
+        assert all(len(connector.sent_to(cid)) == 1 for cid in healthy)  # nothing twice
+        assert not any(connector.sent_to(cid) for cid in hanging)
+    async with uow_factory() as uow:
+        counts = await uow.outbox.counts()
+    assert counts.get("sent") == 32 and "sending" not in counts  # the hung rows are retried later, not lost
+
+
+async def test_a_throttled_conversation_gets_nothing_before_retry_after_while_others_flow(
+    uow_factory: UnitOfWorkFactory, clean_env: None
+) -> None:
+    wall = SystemClock()
+    throttled = "19:throttled@thread.tacv2"
+    others = [f"19:o{i}@thread.tacv2" for i in range(6)]
+    async with running_fake_connector() as connector:
+        for cid in [throttled, *others]:
+            await store_conversation(uow_factory, wall, connector.url, cid)
+        connector.throttle(throttled, retry_after=1.0, times=2)
+        for n in range(3):
+            for cid in [throttled, *others]:
+                await enqueue(uow_factory, wall, f"29:{cid}", conversation_id=cid, slot=str(n))
+        settings = Settings(_env_file=None, mode="local", delivery_timeout_seconds=1.0, retry_base_seconds=0.2,
+                            tick_seconds=1)  # type: ignore[call-arg]
+        worker = DeliveryWorker(settings=settings, uow=uow_factory, adapter=ForumAdapter(settings), clock=wall)
+        await worker.start()
+        try:
+            for _ in range(200):
+                if len(connector.sent_to(throttled)) == 3:
+                    break
+                await asyncio.sleep(0.05)
+        finally:
+            await worker.stop()
+        assert [len(connector.sent_to(cid)) for cid in others] == [3] * 6
+        assert len(connector.sent_to(throttled)) == 3
+        assert connector.early_requests == []  # never a request before Retry-After had passed
+        first_others = min(r.at for r in connector.activity_posts(ok_only=True) if r.conversation_id in others)
+        last_others = max(r.at for r in connector.activity_posts(ok_only=True) if r.conversation_id in others)
+        first_throttled_ok = min(r.at for r in connector.activity_posts(throttled, ok_only=True))
+        assert last_others < first_throttled_ok  # the others did not wait for the two 1 s pauses
+        assert first_throttled_ok - first_others >= timedelta(seconds=2)
