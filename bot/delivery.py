@@ -64,6 +64,8 @@ GONE_STATUSES = frozenset({403, 404})
 MAX_RETRY_AFTER_SECONDS = 3600.0
 UPDATE_TARGET_WAIT_SECONDS = 30.0
 REPORT_WAIT_SECONDS = 2.0
+BUSY_POLL_SECONDS = 0.5
+THROTTLE_APP_SHARE = 0.5  # the share of 429s among recent responses that means "the whole app is throttled"
 CHANNEL_ID = "msteams"
 
 OutcomeKind = Literal["sent", "retry", "dead", "cancelled", "deferred"]
@@ -283,8 +285,10 @@ class DeliveryWorker:
         self._stopping = False
         self._paused_until: datetime | None = None
         self._conversation_paused: dict[str, datetime] = {}
-        self._throttles: deque[tuple[datetime, str, datetime]] = deque()
+        self._throttles: deque[tuple[datetime, str, datetime]] = deque()  # recent 429s: when, conversation, until
+        self._accepted: deque[datetime] = deque()  # recent accepted sends (for telling app-wide throttling apart)
         self._lanes: dict[str, _Lane] = {}
+        self._holds: dict[str, datetime] = {}  # lane key -> its rows stay queued until then (retry, 429, limits)
         self._slots = asyncio.Semaphore(settings.delivery_concurrency)
         self._slow = 0
         self._held = 0  # claimed rows not yet given an outcome or released
@@ -352,8 +356,10 @@ class DeliveryWorker:
                 break
             if claimed and self._held < self._max_held:
                 continue
-            # a lane finishing (room for more) or something queued sets the event
+            # a lane finishing (room for more, or its conversation's next row) or something queued sets the event
             timeout = await self._idle_seconds(failures)
+            if not claimed and self._lanes:
+                timeout = max(timeout, BUSY_POLL_SECONDS)  # what is due may be behind a running lane
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout)
 
@@ -411,7 +417,17 @@ class DeliveryWorker:
                 await uow.outbox.release_expired_leases(now, max_attempts=self._settings.delivery_max_attempts)
                 claimed: list[ClaimedMessage] = []
                 if not self._stopping and not self._paused(now) and room > 0:
-                    claimed = await uow.outbox.claim_due(now, room, self._settings.delivery_lease_seconds)
+                    self._holds = {key: until for key, until in self._holds.items() if until > now}
+                    keys = set(self._lanes) | set(self._holds)
+                    busy = [key for key in keys if not key.startswith(("person:", "report:"))]
+                    busy_people = [key[len("person:"):] for key in keys if key.startswith("person:")]
+                    claimed = await uow.outbox.claim_due(
+                        now,
+                        room,
+                        self._settings.delivery_lease_seconds,
+                        exclude_conversations=busy,
+                        exclude_people=busy_people,
+                    )
                 await uow.commit()
             for message in claimed:
                 self._dispatch(message)
@@ -465,6 +481,8 @@ class DeliveryWorker:
                 if outcome.hold_lane:
                     # what failed was about the conversation: what follows to it waits as long, in order
                     hold_until = outcome.next_attempt_at
+                    if hold_until is not None:
+                        self._holds[lane.key] = max(hold_until, self._holds.get(lane.key, hold_until))
                     break
         except Exception:
             log.exception("delivery lane %s failed", lane.key)
@@ -534,6 +552,7 @@ class DeliveryWorker:
         if failure is not None:
             outcome = self._outcome_of_failure(message, route, call, failure)
         else:
+            self._note_accepted()
             outcome = Outcome(
                 "sent",
                 status_code=200 if route.update_activity_id else 201,
@@ -616,11 +635,12 @@ class DeliveryWorker:
         if current is None or until > current:
             self._conversation_paused[key] = until
         self._throttles.append((now, key, until))
-        window_start = now - timedelta(seconds=self._settings.throttle_window_seconds)
-        while self._throttles and self._throttles[0][0] < window_start:
-            self._throttles.popleft()
+        self._forget_old_responses(now)
         conversations = {k for _, k, _ in self._throttles}
-        if len(conversations) >= self._settings.throttle_pause_conversations:
+        # Several conversations, and at least as many 429s as accepted sends: Teams is throttling the app, not
+        # a few busy conversations (with 10 % of conversations throttled and the rest flowing, nobody else waits).
+        app_wide = len(self._throttles) >= len(self._accepted) * THROTTLE_APP_SHARE / (1 - THROTTLE_APP_SHARE)
+        if len(conversations) >= self._settings.throttle_pause_conversations and app_wide:
             until_all = max(u for _, _, u in self._throttles)
             if self._paused_until is None or until_all > self._paused_until:
                 self._paused_until = until_all
@@ -629,6 +649,19 @@ class DeliveryWorker:
                     len(conversations),
                     (until_all - now).total_seconds(),
                 )
+
+    def _forget_old_responses(self, now: datetime) -> None:
+        window_start = now - timedelta(seconds=self._settings.throttle_window_seconds)
+        while self._throttles and self._throttles[0][0] < window_start:
+            self._throttles.popleft()
+        while self._accepted and self._accepted[0] < window_start:
+            self._accepted.popleft()
+
+    def _note_accepted(self) -> None:
+        now = self._clock.now()
+        self._accepted.append(now)
+        if len(self._accepted) > 4 * self._settings.rate_global_per_second * self._settings.throttle_window_seconds:
+            self._forget_old_responses(now)
 
     async def _compose_report(self, message: ClaimedMessage) -> dict[str, Any] | Outcome:
         """A round's report is written when every row of the round is final: wait for this worker's lanes first,

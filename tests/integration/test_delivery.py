@@ -967,3 +967,23 @@ async def test_a_throttled_conversation_gets_nothing_before_retry_after_while_ot
         first_throttled_ok = min(r.at for r in connector.activity_posts(throttled, ok_only=True))
         assert last_others < first_throttled_ok  # the others did not wait for the two 1 s pauses
         assert first_throttled_ok - first_others >= timedelta(seconds=2)
+
+
+async def test_429s_from_a_few_conversations_among_many_accepted_sends_pause_only_those(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, connector: FakeConnector, make_worker: WorkerFactory
+) -> None:
+    """Three throttled conversations while most sends are accepted are busy conversations, not app throttling."""
+    conversations = [f"19:c{i}@thread.tacv2" for i in range(10)]
+    for cid in conversations:
+        await store_conversation(uow_factory, clock, connector.url, cid)
+        await enqueue(uow_factory, clock, f"29:{cid}", conversation_id=cid)
+    worker = make_worker(throttle_pause_conversations=3)
+    await worker.drain()
+    for cid in conversations[:3]:
+        await enqueue(uow_factory, clock, f"29:{cid}", conversation_id=cid, slot="2")
+        connector.fail_next(cid, 429, {"Retry-After": "3"})
+    await enqueue(uow_factory, clock, "29:late", conversation_id=conversations[9], slot="2")
+    await worker.drain()
+    assert worker.paused_until is None
+    assert len(connector.sent_to(conversations[9])) == 2  # not held up by the three throttled ones
+    assert all(worker.conversation_paused_until(cid) is not None for cid in conversations[:3])
