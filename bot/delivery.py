@@ -17,6 +17,14 @@ The service URL is checked against the allow-list immediately before every call 
 classified as in §4.3 (see ``classify`` and ``DeliveryWorker._outcome_of_failure``); limits per conversation
 and globally come from ``bot.ratelimit``. Logs carry row, conversation and activity ids only, never message
 text.
+
+Concurrency (issue 6 item 8): claimed rows go to one *lane* per conversation (``conversation_id``, or the
+person for 1:1 rows), sent one after the other in id order; lanes run concurrently, with at most
+``delivery_concurrency`` calls in flight (a call slower than ``delivery_slow_seconds`` gives its place up).
+The background loop claims more as lanes finish, leaving rows to busy or held-back conversations queued, so
+a hung conversation holds up only itself. A 429 pauses its conversation until Retry-After; everything pauses
+only when several conversations are throttled and 429s are at least half of the recent responses. Report
+rows (``report:<kind>``, bot.services.unreachable) are written when their round is done.
 """
 
 from __future__ import annotations
