@@ -300,7 +300,10 @@ class DeliveryWorker:
         self._slots = asyncio.Semaphore(settings.delivery_concurrency)
         self._slow = 0
         self._held = 0  # claimed rows not yet given an outcome or released
-        self._max_held = max(settings.delivery_batch, 4 * settings.delivery_concurrency)
+        # lanes (conversations) at once; rows queued behind a lane's call do not count, so the rows of one
+        # conversation claimed together cannot fill the worker while its first call hangs
+        self._max_lanes = max(settings.delivery_batch, 4 * settings.delivery_concurrency)
+        self._max_held = 4 * self._max_lanes  # rows, a safety bound
         self._processed = 0
         self._max_inline_wait = min(10.0, settings.delivery_lease_seconds / 4)
         # a claimed row is only sent while its lease outlasts a full call (timeout plus a rate-limit wait)
@@ -362,7 +365,7 @@ class DeliveryWorker:
                 log.exception("delivery round failed (%d in a row)", failures)
             if self._stopping:
                 break
-            if claimed and self._held < self._max_held:
+            if claimed and self._room() > 0:
                 continue
             # a lane finishing (room for more, or its conversation's next row) or something queued sets the event
             timeout = await self._idle_seconds(failures)
@@ -420,7 +423,7 @@ class DeliveryWorker:
         async with self._lock:
             _ensure_io_threads(self._settings)
             now = self._clock.now()
-            room = min(self._settings.delivery_batch, self._max_held - self._held)
+            room = self._room()
             async with self._uow() as uow:
                 await uow.outbox.release_expired_leases(now, max_attempts=self._settings.delivery_max_attempts)
                 claimed: list[ClaimedMessage] = []
@@ -440,6 +443,10 @@ class DeliveryWorker:
             for message in claimed:
                 self._dispatch(message)
             return len(claimed)
+
+    def _room(self) -> int:
+        lanes_left = self._max_lanes - len(self._lanes)
+        return max(0, min(self._settings.delivery_batch, lanes_left, self._max_held - self._held))
 
     def _paused(self, now: datetime) -> bool:
         if self._paused_until is not None and self._paused_until <= now:
