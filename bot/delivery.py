@@ -17,6 +17,14 @@ The service URL is checked against the allow-list immediately before every call 
 classified as in §4.3 (see ``classify`` and ``DeliveryWorker._outcome_of_failure``); limits per conversation
 and globally come from ``bot.ratelimit``. Logs carry row, conversation and activity ids only, never message
 text.
+
+Concurrency (issue 6 item 8): claimed rows go to one *lane* per conversation (``conversation_id``, or the
+person for 1:1 rows), sent one after the other in id order; lanes run concurrently, with at most
+``delivery_concurrency`` calls in flight (a call slower than ``delivery_slow_seconds`` gives its place up).
+The background loop claims more as lanes finish, leaving rows to busy or held-back conversations queued, so
+a hung conversation holds up only itself. A 429 pauses its conversation until Retry-After; everything pauses
+only when several conversations are throttled and 429s are at least half of the recent responses. Report
+rows (``report:<kind>``, bot.services.unreachable) are written when their round is done.
 """
 
 from __future__ import annotations
@@ -27,8 +35,11 @@ import email.utils
 import logging
 import math
 import random as random_module
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+import weakref
+from collections import deque
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 from typing import Any, Literal
@@ -44,6 +55,7 @@ from botbuilder.schema import (
 )
 from msrest.exceptions import ClientRequestError, HttpOperationError
 
+from bot.adapter import set_http_timeout
 from bot.ratelimit import RateLimiter, Sleep
 from bot.references import reference_from_json
 from bot.services import unreachable
@@ -59,6 +71,9 @@ TRANSIENT_STATUSES = frozenset({408, 412, 429, 500, 502, 503, 504})
 GONE_STATUSES = frozenset({403, 404})
 MAX_RETRY_AFTER_SECONDS = 3600.0
 UPDATE_TARGET_WAIT_SECONDS = 30.0
+REPORT_WAIT_SECONDS = 2.0
+BUSY_POLL_SECONDS = 0.5
+THROTTLE_APP_SHARE = 0.5  # the share of 429s among recent responses that means "the whole app is throttled"
 CHANNEL_ID = "msteams"
 
 OutcomeKind = Literal["sent", "retry", "dead", "cancelled", "deferred"]
@@ -187,6 +202,7 @@ class Outcome:
     gone_conversation_id: str | None = None  # 403/404: mark inactive, cancel its queued rows
     gone_person_id: str | None = None
     new_personal: _NewPersonal | None = None  # a 1:1 chat we created: store its reference
+    hold_lane: bool = False  # about the conversation: the rows after it to the same one wait until next_attempt_at
 
 
 @dataclass
@@ -224,6 +240,33 @@ class _NewPersonal:
     reference: dict[str, Any]
 
 
+@dataclass(eq=False)
+class _Lane:
+    """The claimed rows to one conversation, sent one after the other by one task."""
+
+    key: str
+    queue: deque[ClaimedMessage] = field(default_factory=deque)
+    task: asyncio.Task[None] | None = None
+
+
+_THREADED_LOOPS: weakref.WeakSet[asyncio.AbstractEventLoop] = weakref.WeakSet()
+IO_THREAD_HEADROOM = 16  # for in-turn replies and token fetches next to the worker's calls
+
+
+def _ensure_io_threads(settings: Settings) -> None:
+    """msrest sends with `requests` in the loop's default executor (min(32, CPUs + 4) threads: 6 on two cores).
+
+    A hung call holds its thread until the HTTP timeout, so a few hung conversations would starve every other
+    send and every in-turn reply. Give the loop enough threads for every call the worker can have in flight.
+    """
+    loop = asyncio.get_running_loop()
+    if loop in _THREADED_LOOPS:
+        return
+    workers = settings.delivery_concurrency + settings.delivery_max_slow + IO_THREAD_HEADROOM
+    loop.set_default_executor(ThreadPoolExecutor(max_workers=workers, thread_name_prefix="forumbot-io"))
+    _THREADED_LOOPS.add(loop)
+
+
 class DeliveryWorker:
     """Claims due outbox rows and sends them. One per process; safe with several processes on PostgreSQL."""
 
@@ -249,6 +292,19 @@ class DeliveryWorker:
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self._paused_until: datetime | None = None
+        self._conversation_paused: dict[str, datetime] = {}
+        self._throttles: deque[tuple[datetime, str, datetime]] = deque()  # recent 429s: when, conversation, until
+        self._accepted: deque[datetime] = deque()  # recent accepted sends (for telling app-wide throttling apart)
+        self._lanes: dict[str, _Lane] = {}
+        self._holds: dict[str, datetime] = {}  # lane key -> its rows stay queued until then (retry, 429, limits)
+        self._slots = asyncio.Semaphore(settings.delivery_concurrency)
+        self._slow = 0
+        self._held = 0  # claimed rows not yet given an outcome or released
+        # lanes (conversations) at once; rows queued behind a lane's call do not count, so the rows of one
+        # conversation claimed together cannot fill the worker while its first call hangs
+        self._max_lanes = max(settings.delivery_batch, 4 * settings.delivery_concurrency)
+        self._max_held = 4 * self._max_lanes  # rows, a safety bound
+        self._processed = 0
         self._max_inline_wait = min(10.0, settings.delivery_lease_seconds / 4)
         # a claimed row is only sent while its lease outlasts a full call (timeout plus a rate-limit wait)
         self._lease_margin = timedelta(
@@ -265,18 +321,22 @@ class DeliveryWorker:
         log.info("delivery worker started")
 
     async def stop(self) -> None:
-        """Stop claiming; let an in-flight send finish (bounded), else cancel it and give its lease back."""
+        """Stop claiming; let in-flight sends finish (bounded), else cancel them and give their leases back."""
         self._stopping = True
         self._wake.set()
         task, self._task = self._task, None
-        if task is None:
-            return
         grace = self._settings.delivery_timeout_seconds + self._max_inline_wait + 1.0
-        _, pending = await asyncio.wait({task}, timeout=grace)
-        if pending:
-            task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        tasks = {lane.task for lane in self._lanes.values() if lane.task is not None}
+        if task is not None:
+            tasks.add(task)
+        if not tasks:
+            return
+        _, pending = await asyncio.wait(tasks, timeout=grace)
+        for late in pending:
+            late.cancel()
+        for done in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await done
         log.info("delivery worker stopped")
 
     def wake(self) -> None:
@@ -285,25 +345,32 @@ class DeliveryWorker:
 
     @property
     def paused_until(self) -> datetime | None:
-        """The global pause after a 429 (no sends to anyone before then), if one is in force."""
+        """The global pause (429s from several conversations: no sends to anyone before then), if in force."""
         return self._paused_until
+
+    def conversation_paused_until(self, conversation_id: str) -> datetime | None:
+        """The pause of one conversation after its 429 (its Retry-After), if one is in force."""
+        return self._conversation_paused.get(conversation_id)
 
     async def _loop(self) -> None:
         failures = 0
         while not self._stopping:
             self._wake.clear()
             try:
-                processed = await self.run_once()
+                claimed = await self._pump()
                 failures = 0
             except Exception:
                 failures += 1
-                processed = 0
+                claimed = 0
                 log.exception("delivery round failed (%d in a row)", failures)
             if self._stopping:
                 break
-            if processed >= self._settings.delivery_batch:
+            if claimed and self._room() > 0:
                 continue
+            # a lane finishing (room for more, or its conversation's next row) or something queued sets the event
             timeout = await self._idle_seconds(failures)
+            if not claimed and self._lanes:
+                timeout = max(timeout, BUSY_POLL_SECONDS)  # what is due may be behind a running lane
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout)
 
@@ -333,50 +400,116 @@ class DeliveryWorker:
                 return
 
     async def run_once(self) -> int:
-        """Requeue expired leases, claim a batch, send each. Returns how many rows got an outcome."""
+        """Claim what is due, send it, and wait until every send has an outcome. Returns how many rows got one.
+
+        The background loop does not wait: it claims more as lanes finish (`_pump`), so a hung conversation
+        holds up nothing but itself.
+        """
+        before = self._processed
+        await self._pump()
+        await self.settle()
+        return self._processed - before
+
+    async def settle(self) -> None:
+        """Wait until no lane is running (every claimed row has an outcome or was given back)."""
+        while self._lanes:
+            tasks = {lane.task for lane in self._lanes.values() if lane.task is not None}
+            if not tasks:
+                return
+            await asyncio.wait(tasks)
+
+    async def _pump(self) -> int:
+        """Requeue expired leases, claim as many due rows as there is room for, and hand them to their lanes."""
         async with self._lock:
+            _ensure_io_threads(self._settings)
             now = self._clock.now()
+            room = self._room()
             async with self._uow() as uow:
                 await uow.outbox.release_expired_leases(now, max_attempts=self._settings.delivery_max_attempts)
                 claimed: list[ClaimedMessage] = []
-                if not self._stopping and not self._paused(now):
+                if not self._stopping and not self._paused(now) and room > 0:
+                    self._holds = {key: until for key, until in self._holds.items() if until > now}
+                    keys = set(self._lanes) | set(self._holds)
+                    busy = [key for key in keys if not key.startswith(("person:", "report:"))]
+                    busy_people = [key[len("person:"):] for key in keys if key.startswith("person:")]
                     claimed = await uow.outbox.claim_due(
-                        now, self._settings.delivery_batch, self._settings.delivery_lease_seconds
+                        now,
+                        room,
+                        self._settings.delivery_lease_seconds,
+                        exclude_conversations=busy,
+                        exclude_people=busy_people,
                     )
                 await uow.commit()
-            return await self._send_batch(claimed)
+            for message in claimed:
+                self._dispatch(message)
+            return len(claimed)
+
+    def _room(self) -> int:
+        lanes_left = self._max_lanes - len(self._lanes)
+        return max(0, min(self._settings.delivery_batch, lanes_left, self._max_held - self._held))
 
     def _paused(self, now: datetime) -> bool:
         if self._paused_until is not None and self._paused_until <= now:
             self._paused_until = None
         return self._paused_until is not None
 
-    async def _send_batch(self, claimed: list[ClaimedMessage]) -> int:
-        queue = list(claimed)
-        processed = 0
-        release_until: datetime | None = None
-        in_flight: ClaimedMessage | None = None
+    def _dispatch(self, message: ClaimedMessage) -> None:
+        """Rows to one conversation (or one person's 1:1 chat) go to one lane, sent one after the other in id
+        order; lanes run concurrently. A report row waits in its own lane until its round is done."""
+        key = message.conversation_id or f"person:{message.person_id}"
+        if unreachable.is_report_kind(message.kind):
+            key = f"report:{message.id}"
+        self._held += 1
+        lane = self._lanes.get(key)
+        if lane is None:
+            lane = self._lanes[key] = _Lane(key)
+            lane.queue.append(message)
+            lane.task = asyncio.create_task(self._run_lane(lane), name=f"forumbot-delivery-lane-{message.id}")
+        else:
+            lane.queue.append(message)
+
+    async def _run_lane(self, lane: _Lane) -> None:
+        hold_until: datetime | None = None
         try:
-            while queue and not self._stopping:
-                message = queue[0]
+            while lane.queue and not self._stopping:
+                message = lane.queue[0]
                 now = self._clock.now()
                 if self._paused(now):
-                    release_until = self._paused_until
+                    hold_until = self._paused_until
                     break
                 if now + self._lease_margin >= message.lease_until:
                     break  # not enough lease left for a full call: give the rest back, due now
-                in_flight = queue.pop(0)
-                outcome = await self._deliver(in_flight)
+                lane.queue.popleft()
+                try:
+                    outcome = await self._deliver(message)
+                except BaseException:
+                    lane.queue.appendleft(message)  # cancelled (stop) or a bug: give it back with the rest
+                    raise
                 # From here a request may have reached Teams: if recording fails, the row keeps its lease and
                 # comes back (one attempt counted) when it expires, instead of being resent at once.
-                delivered, in_flight = in_flight, None
-                await self._record(delivered, outcome)
-                processed += 1
+                self._held -= 1
+                try:
+                    await self._record(message, outcome)
+                except Exception:
+                    log.exception("could not record the outcome of row %s; its lease will expire", message.id)
+                self._processed += 1
+                if outcome.hold_lane:
+                    # what failed was about the conversation: what follows to it waits as long, in order
+                    hold_until = outcome.next_attempt_at
+                    if hold_until is not None:
+                        self._holds[lane.key] = max(hold_until, self._holds.get(lane.key, hold_until))
+                    break
+        except Exception:
+            log.exception("delivery lane %s failed", lane.key)
         finally:
-            unsent = ([in_flight] if in_flight is not None else []) + queue
-            if unsent:
-                await self._release(unsent, release_until)
-        return processed
+            if self._lanes.get(lane.key) is lane:
+                del self._lanes[lane.key]
+            leftovers = list(lane.queue)
+            lane.queue.clear()
+            self._held -= len(leftovers)
+            if leftovers:
+                await self._release(leftovers, hold_until)
+            self._wake.set()
 
     async def _release(self, messages: list[ClaimedMessage], until: datetime | None) -> None:
         try:
@@ -389,6 +522,11 @@ class DeliveryWorker:
     # ------------------------------------------------------------------ one message
 
     async def _deliver(self, message: ClaimedMessage) -> Outcome:
+        if unreachable.is_report_kind(message.kind):
+            composed = await self._compose_report(message)
+            if isinstance(composed, Outcome):
+                return composed
+            message = replace(message, payload=composed)
         try:
             route = await self._route(message)
         except _Stop as stop:
@@ -398,13 +536,16 @@ class DeliveryWorker:
         except Exception:
             return Outcome("dead", "bad_payload", attempted=False)
 
+        paused = self._conversation_pause(route.rate_key)
+        if paused is not None:
+            return Outcome("deferred", next_attempt_at=paused, attempted=False, hold_lane=True)
         waited = await self.limiter.acquire(route.rate_key, sleep=self._sleep, max_wait=self._max_inline_wait)
         if waited is None:
             until = self._clock.now() + timedelta(seconds=self.limiter.retry_in(route.rate_key))
-            return Outcome("deferred", next_attempt_at=until, attempted=False)
+            return Outcome("deferred", next_attempt_at=until, attempted=False, hold_lane=True)
         now = self._clock.now()
         if self._paused(now):
-            return Outcome("deferred", next_attempt_at=self._paused_until, attempted=False)
+            return Outcome("deferred", next_attempt_at=self._paused_until, attempted=False, hold_lane=True)
 
         # R3.4: the allow-list, immediately before the call, on the URL the SDK will actually use.
         if not self._settings.service_url_sendable(route.service_url) or (
@@ -413,19 +554,20 @@ class DeliveryWorker:
             log.error("delivery alert: service_url_not_allowed row=%s host=%s", message.id, _host(route.service_url))
             return Outcome("dead", "service_url_not_allowed", attempted=False)
 
-        call = _Call()
-        try:
-            if route.kind == "continue":
-                await asyncio.wait_for(self._continue(route, activity, call), self._settings.delivery_timeout_seconds)
-            else:
-                await asyncio.wait_for(
-                    self._create(message, route, activity, call), self._settings.delivery_timeout_seconds
-                )
-            if call.error is not None:
-                raise call.error
-        except Exception as error:
-            outcome = self._outcome_of_failure(message, route, call, classify(error))
+        call, failure = await self._attempt(message, route, activity)
+        lease_left = self._clock.now() + self._lease_margin < message.lease_until
+        if failure is not None and failure.status == 401 and lease_left:
+            # The token may have been revoked or rotated: drop it, fetch a new one and try once more.
+            log.warning("delivery got 401: row=%s; dropping the cached token and retrying once", message.id)
+            self._refresh_credentials()
+            self.limiter.record(route.rate_key)  # the second request counts against the limits too
+            call, failure = await self._attempt(message, route, activity)
+            if failure is not None and failure.status == 401:
+                failure = replace(failure, code="unauthorized_after_refresh")
+        if failure is not None:
+            outcome = self._outcome_of_failure(message, route, call, failure)
         else:
+            self._note_accepted()
             outcome = Outcome(
                 "sent",
                 status_code=200 if route.update_activity_id else 201,
@@ -435,6 +577,128 @@ class DeliveryWorker:
         if route.kind == "create" and call.new_reference is not None and call.conversation_id:
             outcome = replace(outcome, new_personal=self._new_personal(message, route, call))
         return outcome
+
+    async def _attempt(
+        self, message: ClaimedMessage, route: _Route, activity: Activity
+    ) -> tuple[_Call, Failure | None]:
+        """One call to Teams, bounded by the timeout, holding one of the concurrency places while it is quick."""
+        call = _Call()
+        timeout = self._settings.delivery_timeout_seconds
+
+        def request() -> Awaitable[None]:
+            if route.kind == "continue":
+                return asyncio.wait_for(self._continue(route, activity, call), timeout)
+            return asyncio.wait_for(self._create(message, route, activity, call), timeout)
+
+        try:
+            await self._in_slot(request)
+            if call.error is not None:
+                raise call.error
+        except Exception as error:
+            return call, classify(error)
+        return call, None
+
+    async def _in_slot(self, request: Callable[[], Awaitable[None]]) -> None:
+        """Run the call in one of `delivery_concurrency` places. A call still unanswered after
+        `delivery_slow_seconds` gives its place up (while fewer than `delivery_max_slow` do), so hung conversations
+        cannot take every place; it still ends at its own timeout."""
+        await self._slots.acquire()
+        holding, slow = True, False
+        task = asyncio.ensure_future(request())
+        try:
+            done, _ = await asyncio.wait({task}, timeout=self._settings.delivery_slow_seconds)
+            if not done and self._slow < self._settings.delivery_max_slow:
+                self._slow += 1
+                slow = True
+                self._slots.release()
+                holding = False
+            await task
+        finally:
+            if not task.done():
+                task.cancel()
+            if holding:
+                self._slots.release()
+            if slow:
+                self._slow -= 1
+
+    def _set_timeout(self, tc: TurnContext) -> None:
+        """This call's HTTP timeout (the adapter's clients default to the shorter in-turn reply timeout)."""
+        client = tc.turn_state.get(BotAdapter.BOT_CONNECTOR_CLIENT_KEY)
+        set_http_timeout(client, self._settings.delivery_timeout_seconds)
+
+    def _refresh_credentials(self) -> None:
+        refresh = getattr(self._adapter, "refresh_credentials", None)
+        if callable(refresh):
+            try:
+                refresh()
+            except Exception:
+                log.exception("could not drop the cached token")
+
+    def _conversation_pause(self, key: str) -> datetime | None:
+        until = self._conversation_paused.get(key)
+        if until is None:
+            return None
+        if until <= self._clock.now():
+            del self._conversation_paused[key]
+            return None
+        return until
+
+    def _throttled(self, key: str, now: datetime, until: datetime) -> None:
+        """A 429 pauses its conversation until Retry-After; 429s from several conversations in a short window
+        (Teams also limits per app and tenant) pause everything."""
+        current = self._conversation_paused.get(key)
+        if current is None or until > current:
+            self._conversation_paused[key] = until
+        self._throttles.append((now, key, until))
+        self._forget_old_responses(now)
+        conversations = {k for _, k, _ in self._throttles}
+        # Several conversations, and at least as many 429s as accepted sends: Teams is throttling the app, not
+        # a few busy conversations (with 10 % of conversations throttled and the rest flowing, nobody else waits).
+        app_wide = len(self._throttles) >= len(self._accepted) * THROTTLE_APP_SHARE / (1 - THROTTLE_APP_SHARE)
+        if len(conversations) >= self._settings.throttle_pause_conversations and app_wide:
+            until_all = max(u for _, _, u in self._throttles)
+            if self._paused_until is None or until_all > self._paused_until:
+                self._paused_until = until_all
+                log.warning(
+                    "delivery throttled in %d conversations: pausing everything for %.1f s",
+                    len(conversations),
+                    (until_all - now).total_seconds(),
+                )
+
+    def _forget_old_responses(self, now: datetime) -> None:
+        window_start = now - timedelta(seconds=self._settings.throttle_window_seconds)
+        while self._throttles and self._throttles[0][0] < window_start:
+            self._throttles.popleft()
+        while self._accepted and self._accepted[0] < window_start:
+            self._accepted.popleft()
+
+    def _note_accepted(self) -> None:
+        now = self._clock.now()
+        self._accepted.append(now)
+        if len(self._accepted) > 4 * self._settings.rate_global_per_second * self._settings.throttle_window_seconds:
+            self._forget_old_responses(now)
+
+    async def _compose_report(self, message: ClaimedMessage) -> dict[str, Any] | Outcome:
+        """A round's report is written when every row of the round is final: wait for this worker's lanes first,
+        else come back when the round's next retry is due."""
+        for _ in range(2):
+            async with self._uow() as uow:
+                result = await unreachable.compose_report(uow, message, self._clock.now())
+            if not isinstance(result, unreachable.Wait):
+                break
+            others = {lane.task for lane in self._lanes.values() if lane.task is not None and lane.key[:7] != "report:"}
+            if not others:
+                break
+            await asyncio.wait(others, timeout=self._settings.delivery_timeout_seconds + self._max_inline_wait)
+            if self._clock.now() + self._lease_margin >= message.lease_until:
+                break
+        now = self._clock.now()
+        if isinstance(result, unreachable.Wait):
+            later = max(result.until or now, now + timedelta(seconds=REPORT_WAIT_SECONDS))
+            return Outcome("deferred", next_attempt_at=later, attempted=False)
+        if result is None:
+            return Outcome("cancelled", "nothing_to_report", attempted=False)
+        return result
 
     @staticmethod
     def _new_personal(message: ClaimedMessage, route: _Route, call: _Call) -> _NewPersonal:
@@ -510,6 +774,7 @@ class DeliveryWorker:
 
         async def callback(tc: TurnContext) -> None:
             disable_sdk_retries(tc)
+            self._set_timeout(tc)
             call.conversation_id = tc.activity.conversation.id if tc.activity.conversation else None
             try:
                 call.request_made = True
@@ -548,6 +813,7 @@ class DeliveryWorker:
             # The CreateConversation turn is an event with no `from` and no conversation type: fix both so the
             # stored reference works for later continue_conversation calls (and the reply has a recipient).
             disable_sdk_retries(tc)
+            self._set_timeout(tc)
             try:
                 tc.activity.from_property = user
                 reference: ConversationReference = TurnContext.get_conversation_reference(tc.activity)
@@ -585,12 +851,11 @@ class DeliveryWorker:
             if wait is None:
                 wait = self._backoff(attempt)
             until = now + timedelta(seconds=wait)
-            if self._paused_until is None or until > self._paused_until:
-                self._paused_until = until
             log.warning("delivery throttled: row=%s pause_seconds=%.1f", message.id, wait)
+            self._throttled(route.rate_key, now, until)
             if attempt >= self._settings.delivery_max_attempts:
                 return Outcome("dead", failure.label, status)
-            return Outcome("retry", failure.label, status, next_attempt_at=until)
+            return Outcome("retry", failure.label, status, next_attempt_at=until, hold_lane=True)
         if status is None or status in TRANSIENT_STATUSES or (status >= 500 and status not in (501, 505)):
             if attempt >= self._settings.delivery_max_attempts:
                 log.warning("delivery gave up: row=%s attempts=%d error=%s", message.id, attempt, failure.label)
@@ -600,9 +865,14 @@ class DeliveryWorker:
             if retry_after is not None:
                 wait = max(wait, retry_after)
             until = now + timedelta(seconds=wait)
-            return Outcome("retry", failure.label, status, next_attempt_at=until)
+            return Outcome("retry", failure.label, status, next_attempt_at=until, hold_lane=True)
         if status == 401:
-            log.error("delivery alert: unauthorized row=%s code=%s", message.id, failure.code)
+            log.error(
+                "delivery alert: unauthorized row=%s code=%s: Teams refused the bot's token, also a new one; "
+                "check FORUMBOT_APP_ID, FORUMBOT_APP_PASSWORD and FORUMBOT_APP_TENANT_ID (the message is not resent)",
+                message.id,
+                failure.code,
+            )
             return Outcome("dead", "unauthorized", status)
         if status == 413:
             log.warning("delivery refused as too large: row=%s (not resent)", message.id)
@@ -682,10 +952,10 @@ class DeliveryWorker:
                 )
             if (
                 message.person_id is not None
-                and message.kind != unreachable.NOTICE_KIND
                 and outcome.kind in ("dead", "cancelled")
+                and unreachable.member_unreachable(outcome.status_code, outcome.error)
             ):
-                await unreachable.tell_chair(uow, message.person_id, message.via_conversation_id, now)
+                await unreachable.member_not_reached(uow, message, now)
             await uow.commit()
         log.info(
             "delivery %s: row=%s kind=%s attempt=%d status=%s activity=%s",

@@ -85,6 +85,12 @@ class Settings(BaseSettings):
     rate_per_conversation_per_second: float = Field(default=7.0, gt=0)
     rate_per_conversation_per_hour: int = Field(default=1800, ge=1)
     rate_global_per_second: float = Field(default=30.0, gt=0)
+    delivery_concurrency: int = Field(default=12, ge=1, le=64)  # calls to Teams in flight, across conversations
+    delivery_slow_seconds: float = Field(default=2.0, gt=0)  # a call this slow stops holding a concurrency slot
+    delivery_max_slow: int = Field(default=48, ge=0, le=500)  # ... while at most this many slow calls are pending
+    throttle_pause_conversations: int = Field(default=3, ge=1)  # 429s from this many conversations pause everyone
+    throttle_window_seconds: float = Field(default=10.0, gt=0)  # ... when they fall within this window
+    reply_timeout_seconds: float = Field(default=10.0, gt=0)  # an in-turn reply to Teams gives up after this
     log_level: str = "INFO"
 
     @field_validator("allowed_tenants", "allowed_service_hosts", mode="before")

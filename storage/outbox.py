@@ -205,8 +205,19 @@ class OutboxRepository:
     def _dialect(self) -> str:
         return self._session.bind.dialect.name if self._session.bind else "sqlite"
 
-    async def claim_due(self, now: datetime, limit: int, lease_seconds: float) -> list[ClaimedMessage]:
+    async def claim_due(
+        self,
+        now: datetime,
+        limit: int,
+        lease_seconds: float,
+        *,
+        exclude_conversations: Sequence[str] = (),
+        exclude_people: Sequence[str] = (),
+    ) -> list[ClaimedMessage]:
         """Take up to `limit` due rows (pending/retry, next_attempt_at <= now) in id order: status 'sending'.
+
+        Rows to `exclude_conversations` / `exclude_people` (what the caller is sending to right now) stay queued,
+        so rows do not pile up behind a hung conversation while others wait.
 
         PostgreSQL locks the candidates with FOR UPDATE SKIP LOCKED, so concurrent workers get disjoint rows.
         SQLite has no row locks: each row is taken by a conditional UPDATE with a rowcount check (one process
@@ -215,12 +226,14 @@ class OutboxRepository:
         if limit <= 0:
             return []
         lease_until = now + timedelta(seconds=lease_seconds)
-        due = (
-            select(OutboxRow.id)
-            .where(OutboxRow.status.in_(QUEUED), OutboxRow.next_attempt_at <= now)
-            .order_by(OutboxRow.id)
-            .limit(limit)
-        )
+        conditions: list[ColumnElement[bool]] = [OutboxRow.status.in_(QUEUED), OutboxRow.next_attempt_at <= now]
+        if exclude_conversations:
+            conditions.append(
+                or_(OutboxRow.conversation_id.is_(None), OutboxRow.conversation_id.not_in(list(exclude_conversations)))
+            )
+        if exclude_people:
+            conditions.append(or_(OutboxRow.person_id.is_(None), OutboxRow.person_id.not_in(list(exclude_people))))
+        due = select(OutboxRow.id).where(*conditions).order_by(OutboxRow.id).limit(limit)
         taken: list[int] = []
         if self._dialect() == "postgresql":
             ids = list(await self._session.scalars(due.with_for_update(skip_locked=True)))
@@ -408,6 +421,24 @@ class OutboxRepository:
             activity_id=row.sent_activity_id,
             conversation_id=row.sent_conversation_id,
         )
+
+    async def round_rows(
+        self, *, kind: str, subject_id: str, occurrence_local_date: str, slot: str
+    ) -> list[OutboxRow]:
+        """The 1:1 rows of one round: same kind, subject, local date and slot, one per recipient."""
+        rows = await self._session.scalars(
+            select(OutboxRow)
+            .where(
+                OutboxRow.kind == kind,
+                OutboxRow.subject_id == subject_id,
+                OutboxRow.occurrence_local_date == occurrence_local_date,
+                OutboxRow.slot == slot,
+                OutboxRow.person_id.is_not(None),
+            )
+            .order_by(OutboxRow.id)
+            .execution_options(populate_existing=True)
+        )
+        return list(rows)
 
     async def next_due_at(self) -> datetime | None:
         """When the worker next has something to do: the earliest queued row or expiring lease."""

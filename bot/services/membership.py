@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.services import unreachable
 from bot.services.forums import chair_name, chaired_forum
 from bot.services.meetings import forums_of
 from bot.services.turn import Reply, Turn
@@ -14,7 +15,7 @@ from dialogs.cards.membership import VACANT, join_card, members_card, pick_forum
 from dialogs.texts import for_language
 from domain.model import Forum, RoleKind
 from domain.revisions import join_revision, members_revision
-from storage.outbox import NewMessage
+from storage.outbox import NO_DATE, NewMessage
 from storage.unit_of_work import SqlAlchemyUnitOfWork, UnitOfWorkFactory
 
 
@@ -296,7 +297,7 @@ async def send_test_message(
             words = for_language(person.language if person and person.language else t.language)
             row = await uow.outbox.enqueue(
                 NewMessage(
-                    kind="test_message",
+                    kind=unreachable.TEST_KIND,
                     subject_id=forum.id,
                     recipient_id=person_id,
                     slot=request_id[:40],
@@ -307,7 +308,11 @@ async def send_test_message(
                 turn.now,
             )
             queued += row is not None
+        # the chair gets one result when the round is done (bot.services.unreachable.compose_report)
+        await unreachable.queue_report(uow, forum, kind=unreachable.TEST_KIND, subject_id=forum.id,
+                                       occurrence_local_date=NO_DATE, slot=request_id[:40], now=turn.now)
         uow.audit.record(at=turn.now, action="forum.test_message", subject_type="forum", subject_id=forum.id,
                          actor_id=turn.person.id, forum_id=forum.id, detail={"recipients": len(recipients)})
         await uow.commit()
-    return Reply(text=t.plural("membership.test_queued", len(recipients)), queued=queued)
+    text = t.plural("membership.test_queued", len(recipients)) + "\n\n" + t("delivery.test_result_follows")
+    return Reply(text=text, queued=queued)

@@ -1,20 +1,194 @@
-"""Tell the chair, once a day per person, when a member cannot be reached in a 1:1 chat."""
+"""Telling the chair who could not be reached: one message per round, and the result of `testa utskick`.
+
+A *round* is the set of 1:1 rows sharing kind, subject, local date and slot (the cards of one meeting, its
+reminders, one test message). Its report is an outbox row of kind ``report:<kind>`` to the chair with the same
+subject, date and slot, so it is queued at most once, in the same transaction as what causes it (the test
+message, or the first member of a round found unreachable). The worker writes its text only when every row of
+the round is final (``compose_report``), so a crash anywhere repeats at most the report itself.
+
+Only failures that are about the member count (their chat is gone, none could be made, Teams kept failing);
+a 401 (our credentials) or a 413 (our message) never says a member is unreachable.
+"""
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.services.summaries import FORUM_LANGUAGE
 from dialogs.cards.elements import message
-from dialogs.texts import for_language
-from storage.outbox import NewMessage
+from dialogs.texts import Texts, for_language
+from dialogs.texts.formatting import format_date
+from domain.model import Forum
+from storage.outbox import CANCELLED, DEAD, NO_DATE, QUEUED, SENDING, SENT, ClaimedMessage, NewMessage
 from storage.unit_of_work import SqlAlchemyUnitOfWork
 
 log = logging.getLogger(__name__)
 
 NOTICE_KIND = "unreachable"
+REPORT_PREFIX = "report:"
+ROUND_KINDS = frozenset({"collection_open", "reminder", "test_message"})
+TEST_KIND = "test_message"
+
+# last_error codes that say the member's chat is gone or could not be made or reached
+UNREACHABLE_ERRORS = frozenset(
+    {"no_conversation", "conversation_unknown", "conversation_inactive", "timeout", "connection_error", "lease_expired"}
+)
+# failures that are ours (credentials, message size, configuration), never the member's
+NOT_THE_MEMBER = frozenset(
+    {
+        "unauthorized",
+        "too_large",
+        "service_url_not_allowed",
+        "bad_payload",
+        "update_target_missing",
+        "update_target_unavailable",
+        "nothing_to_report",
+    }
+)
+
+
+def is_report_kind(kind: str) -> bool:
+    return kind.startswith(REPORT_PREFIX)
+
+
+def member_unreachable(status_code: int | None, error: str | None) -> bool:
+    """Whether a final failure means the member could not be reached (and the chair should hear of it)."""
+    code = (error or "").strip()
+    if code in NOT_THE_MEMBER or status_code in (401, 413):
+        return False
+    if code in UNREACHABLE_ERRORS:
+        return True
+    if status_code is None:
+        return False
+    return status_code in (403, 404, 408, 412, 429) or status_code >= 500
+
+
+@dataclass(frozen=True)
+class Wait:
+    """The round is not done yet; `until`: when its next retry is due, if one is scheduled."""
+
+    until: datetime | None = None
+
+
+async def member_not_reached(uow: SqlAlchemyUnitOfWork, row: ClaimedMessage, now: datetime) -> bool:
+    """A 1:1 row is final and its member unreachable: queue the round's report (or, outside rounds, the daily
+    notice). In the caller's unit of work."""
+    if row.person_id is None or is_report_kind(row.kind) or row.kind == NOTICE_KIND:
+        return False
+    if row.kind in ROUND_KINDS:
+        forum = await uow.forums.by_conversation(row.via_conversation_id) if row.via_conversation_id else None
+        if forum is None:
+            return False
+        return await queue_report(
+            uow, forum, kind=row.kind, subject_id=row.subject_id, occurrence_local_date=row.occurrence_local_date,
+            slot=row.slot, now=now,
+        )
+    return await tell_chair(uow, row.person_id, row.via_conversation_id, now)
+
+
+async def queue_report(
+    uow: SqlAlchemyUnitOfWork,
+    forum: Forum,
+    *,
+    kind: str,
+    subject_id: str,
+    occurrence_local_date: str,
+    slot: str,
+    now: datetime,
+) -> bool:
+    """Queue the chair's report of one round (once: the unique key is the round's). Its text comes later."""
+    row = await uow.outbox.enqueue(
+        NewMessage(
+            kind=REPORT_PREFIX + kind,
+            subject_id=subject_id,
+            recipient_id=forum.chair_id,
+            occurrence_local_date=occurrence_local_date,
+            slot=slot,
+            person_id=forum.chair_id,
+            via_conversation_id=forum.conversation_id,
+            payload=message(""),
+        ),
+        now,
+    )
+    if row is not None:
+        log.info("round report queued: forum=%s kind=%s row=%s", forum.id, kind, row)
+    return row is not None
+
+
+async def compose_report(
+    uow: SqlAlchemyUnitOfWork, report: ClaimedMessage, now: datetime
+) -> dict[str, object] | Wait | None:
+    """The report's message once its round is done; Wait while it is not; None when there is nothing to say."""
+    kind = report.kind[len(REPORT_PREFIX):]
+    forum = await uow.forums.by_conversation(report.via_conversation_id) if report.via_conversation_id else None
+    if forum is None:
+        return None
+    rows = await uow.outbox.round_rows(
+        kind=kind, subject_id=report.subject_id, occurrence_local_date=report.occurrence_local_date, slot=report.slot
+    )
+    unfinished = [r for r in rows if r.status in (*QUEUED, SENDING)]
+    if unfinished:
+        due = [r.next_attempt_at for r in unfinished if r.status in QUEUED]
+        return Wait(min(due) if due else None)
+    unreached = [
+        r for r in rows if r.status in (DEAD, CANCELLED) and member_unreachable(r.last_status_code, r.last_error)
+    ]
+    if kind != TEST_KIND and not unreached:
+        return None
+    chair = await uow.people.get(forum.chair_id)
+    t = for_language(chair.language if chair and chair.language else FORUM_LANGUAGE)
+    people = await uow.people.many([r.person_id for r in unreached if r.person_id])
+    names: list[str] = []
+    for r in unreached:
+        person_id = r.person_id or ""
+        person = people.get(person_id)
+        membership = forum.membership(person_id)
+        organisation = forum.organisation(membership.organisation_id or "") if membership else None
+        names.append(
+            t(
+                "delivery.name_with_organisation",
+                name=person.display_name if person else person_id,
+                organisation=organisation.name if organisation else t("membership.no_organisation"),
+            )
+        )
+    listed = join_names(t, names)
+    paragraphs: list[str] = []
+    if kind == TEST_KIND:
+        reached = sum(1 for r in rows if r.status == SENT)
+        number = "one" if reached == 1 else "many"
+        key = f"delivery.test_result_unreached_{number}" if names else f"delivery.test_result_{number}"
+        paragraphs.append(t(key, forum=forum.name, reached=reached, total=len(rows), names=listed))
+        failed = len(rows) - reached - len(unreached)
+        if failed:
+            paragraphs.append(t("delivery.failed_one" if failed == 1 else "delivery.failed_many", count=failed))
+    else:
+        key = f"delivery.round_{kind}" if t.has(f"delivery.round_{kind}") else "delivery.round_other"
+        paragraphs.append(t(key, forum=forum.name, date=_date(t, report.occurrence_local_date), names=listed))
+    if names:
+        paragraphs.append(t("delivery.reach_hint_one" if len(names) == 1 else "delivery.reach_hint_many"))
+    log.info(
+        "round report composed: forum=%s kind=%s rows=%d unreached=%d", forum.id, kind, len(rows), len(unreached)
+    )
+    return message("\n\n".join(paragraphs))
+
+
+def join_names(t: Texts, names: list[str]) -> str:
+    """'A', 'A och B', 'A, B och C'."""
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} {t('delivery.and')} {names[-1]}"
+
+
+def _date(t: Texts, local_date: str) -> str:
+    if local_date == NO_DATE:
+        return ""
+    try:
+        return format_date(t, date.fromisoformat(local_date))
+    except ValueError:
+        return local_date
 
 
 async def tell_chair(

@@ -16,7 +16,9 @@ repeated slashes are tolerated because msrest joins `serviceUrl + '/' + 'v3/…'
   roster (TeamsChannelAccount shapes)
 * `GET /v3/teams/{teamId}` → team details; `GET /v3/teams/{teamId}/conversations` → channels
 
-Failures are scripted with `fail_next`, `fail_randomly` and `hang_next`; see their docstrings.
+Failures are scripted with `fail_next`, `fail_randomly`, `hang_next` and `throttle`; see their docstrings. Every
+request records when it arrived (`at`, from the `clock` passed in, else the wall clock), so tests can check
+that nothing was sent to a conversation before its Retry-After had passed (`early_requests`).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import random
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import unquote
 
@@ -91,6 +94,7 @@ class RecordedRequest:
     activity_id: str | None = None  # replyToId on POST, the updated/deleted id on PUT/DELETE
     raw_path: str = ""
     response: Any = None  # the JSON the fake answered with
+    at: datetime = field(default_factory=lambda: datetime.now(UTC))  # when it arrived (the fake's clock)
 
     @property
     def is_activity_post(self) -> bool:
@@ -124,6 +128,13 @@ class _Rule:
 
 
 @dataclass
+class _Throttle:
+    retry_after: float
+    remaining: int | None  # 429s still to give (None: every request)
+    not_before: datetime | None = None
+
+
+@dataclass
 class FakeConnector:
     """Start with `await connector.start()` (or the `fake_connector` fixture); `url` is the service URL."""
 
@@ -135,8 +146,11 @@ class FakeConnector:
     requests: list[RecordedRequest] = field(default_factory=list)
     created_conversations: list[dict[str, Any]] = field(default_factory=list)  # ConversationParameters bodies
     created_ids: list[str] = field(default_factory=list)
+    clock: Any = None  # anything with now() -> aware datetime; None: the wall clock
+    early_requests: list[RecordedRequest] = field(default_factory=list)  # sent before Retry-After had passed
 
     def __post_init__(self) -> None:
+        self._throttles: dict[str, _Throttle] = {}
         self._rules: list[_Rule] = []
         self._ids = itertools.count(1)
         self._conversations = itertools.count(1)
@@ -228,6 +242,17 @@ class FakeConnector:
         """Hold matching requests unanswered until `release_hangs()`, `stop()` or 30 s; then answer 504."""
         self._rules.append(_Rule(path_contains, method.upper() if method else None, 504, {}, None, times, hang=True))
 
+    def throttle(self, conversation_id: str, *, retry_after: float = 2.0, times: int | None = 1) -> None:
+        """Answer the conversation's next `times` requests 429 with `Retry-After: retry_after`, as Teams does.
+
+        A request arriving before that Retry-After has passed is recorded in `early_requests` and answered 429
+        again (with the time still left); one arriving after it gets the next scripted 429 or succeeds.
+        """
+        self._throttles[conversation_id] = _Throttle(retry_after, times)
+
+    def now(self) -> datetime:
+        return self.clock.now() if self.clock is not None else datetime.now(UTC)
+
     def release_hangs(self) -> None:
         self._release.set()
 
@@ -237,6 +262,8 @@ class FakeConnector:
     def reset(self) -> None:
         """Forget recorded requests and scripted failures (the roster stays)."""
         self._rules.clear()
+        self._throttles.clear()
+        self.early_requests.clear()
         self.requests.clear()
         self.created_conversations.clear()
         self.created_ids.clear()
@@ -290,8 +317,15 @@ class FakeConnector:
                 body = text
         method = request.method.upper()
         conversation_id, activity_id = _ids_of(parts)
+        arrived = self.now()
 
-        rule = next((r for r in self._rules if r.matches(method, path)), None)
+        early = False
+        throttled = self._throttled(conversation_id, arrived)
+        if throttled is not None:
+            early, retry_after = throttled
+            rule: _Rule | None = _Rule("", None, 429, {"Retry-After": retry_after}, None, None)
+        else:
+            rule = next((r for r in self._rules if r.matches(method, path)), None)
         if rule is not None and rule.remaining is not None:
             rule.remaining -= 1
         if rule is not None and rule.hang:
@@ -310,23 +344,40 @@ class FakeConnector:
         else:
             status, payload, headers = self._answer(method, parts, body, request)
 
-        self.requests.append(
-            RecordedRequest(
-                method=method,
-                path=path,
-                json=body,
-                headers=dict(request.headers),
-                query=dict(request.query),
-                status=status,
-                conversation_id=conversation_id,
-                activity_id=activity_id,
-                raw_path=request.rel_url.raw_path,
-                response=payload,
-            )
+        recorded = RecordedRequest(
+            method=method,
+            path=path,
+            json=body,
+            headers=dict(request.headers),
+            query=dict(request.query),
+            status=status,
+            conversation_id=conversation_id,
+            activity_id=activity_id,
+            raw_path=request.rel_url.raw_path,
+            response=payload,
+            at=arrived,
         )
+        self.requests.append(recorded)
+        if early:
+            self.early_requests.append(recorded)
         if payload is None:
             return web.Response(status=status, headers=headers)
         return web.json_response(payload, status=status, headers=headers)
+
+    def _throttled(self, conversation_id: str | None, now: datetime) -> tuple[bool, str] | None:
+        """(early, Retry-After) when this request is throttled, else None."""
+        state = self._throttles.get(conversation_id or "")
+        if state is None:
+            return None
+        if state.not_before is not None and now < state.not_before:
+            left = (state.not_before - now).total_seconds()
+            return True, f"{max(1, int(left + 0.999))}"
+        if state.remaining is not None and state.remaining <= 0:
+            return None
+        if state.remaining is not None:
+            state.remaining -= 1
+        state.not_before = now + timedelta(seconds=state.retry_after)
+        return False, f"{state.retry_after:g}"
 
     def _answer(
         self, method: str, parts: list[str], body: Any, request: web.Request

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from typing import Any
@@ -19,7 +20,7 @@ from bot.adapter import ForumAdapter
 from bot.delivery import DeliveryWorker, backoff_seconds, classify, parse_retry_after
 from bot.ratelimit import RateLimiter, Window
 from bot.settings import Settings
-from domain.clock import FixedClock
+from domain.clock import Clock, FixedClock, SystemClock
 from storage.orm import ConversationRow, OutboxRow
 from storage.outbox import NewMessage
 from storage.unit_of_work import UnitOfWorkFactory
@@ -46,8 +47,8 @@ class FakeSleep:
 
 
 @pytest.fixture
-async def connector() -> AsyncIterator[FakeConnector]:
-    async with running_fake_connector() as fake:
+async def connector(clock: FixedClock) -> AsyncIterator[FakeConnector]:
+    async with running_fake_connector(clock=clock) as fake:
         yield fake
 
 
@@ -98,7 +99,7 @@ def reference(conversation_id: str, service_url: str, ctype: str = "channel", us
 
 async def store_conversation(
     uow_factory: UnitOfWorkFactory,
-    clock: FixedClock,
+    clock: Clock,
     service_url: str,
     conversation_id: str = CHANNEL,
     ctype: str = "channel",
@@ -122,7 +123,7 @@ async def store_conversation(
 
 
 async def enqueue(
-    uow_factory: UnitOfWorkFactory, clock: FixedClock, recipient: str = "29:alice", **overrides: Any
+    uow_factory: UnitOfWorkFactory, clock: Clock, recipient: str = "29:alice", **overrides: Any
 ) -> int:
     values: dict[str, Any] = {
         "kind": "reminder",
@@ -325,12 +326,14 @@ async def test_sdk_retries_are_off_so_an_update_503_is_one_request(
     assert worker.paused_until is None  # only a 429 pauses everyone
 
 
-async def test_429_honours_retry_after_and_pauses_everyone(
+async def test_429_honours_retry_after_and_pauses_only_its_conversation(
     uow_factory: UnitOfWorkFactory, clock: FixedClock, connector: FakeConnector, make_worker: WorkerFactory
 ) -> None:
+    """Issue 6 item 8 changed this: one throttled conversation no longer pauses everyone."""
     await store_conversation(uow_factory, clock, connector.url)
     await store_conversation(uow_factory, clock, connector.url, "19:other@thread.tacv2")
     throttled = await enqueue(uow_factory, clock)
+    behind = await enqueue(uow_factory, clock, "29:cecilia")  # the same conversation, queued after it
     other = await enqueue(uow_factory, clock, "29:bertil", conversation_id="19:other@thread.tacv2")
     connector.fail_next(CHANNEL, 429, {"Retry-After": "2"})
     worker = make_worker()
@@ -338,24 +341,57 @@ async def test_429_honours_retry_after_and_pauses_everyone(
 
     await worker.drain()
 
-    assert len(connector.requests) == 1  # the other conversation waits too: global pause
+    assert len(connector.activity_posts(CHANNEL)) == 1  # the throttled conversation waits ...
+    assert len(connector.sent_to("19:other@thread.tacv2")) == 1  # ... the other one does not
     stored = await row(uow_factory, throttled)
     assert (stored["status"], stored["attempts"], stored["last_status_code"]) == ("retry", 1, 429)
     assert stored["last_error"] == "429 Throttled"
     assert stored["next_attempt_at"] == start + timedelta(seconds=2)
-    assert worker.paused_until == start + timedelta(seconds=2)
-    assert (await row(uow_factory, other))["status"] == "retry"
+    assert worker.paused_until is None
+    assert worker.conversation_paused_until(CHANNEL) == start + timedelta(seconds=2)
+    waiting = await row(uow_factory, behind)
+    assert (waiting["status"], waiting["attempts"]) == ("retry", 0)  # held back unsent, in order
+    assert waiting["next_attempt_at"] == start + timedelta(seconds=2)
+    assert (await row(uow_factory, other))["status"] == "sent"
 
     clock.set(start + timedelta(seconds=1.9))
+    await enqueue(uow_factory, clock, "29:david")  # queued to the paused conversation meanwhile
     await worker.drain()
-    assert len(connector.requests) == 1  # nothing before Retry-After
+    assert len(connector.activity_posts(CHANNEL)) == 1  # nothing before Retry-After
 
     clock.set(start + timedelta(seconds=2))
     await worker.drain()
-    assert len(connector.sent_to(CHANNEL)) == 1
-    assert len(connector.sent_to("19:other@thread.tacv2")) == 1
+    assert len(connector.sent_to(CHANNEL)) == 3
     assert (await row(uow_factory, throttled))["status"] == "sent"
-    assert (await row(uow_factory, other))["attempts"] == 1  # the pause cost it no attempt
+    assert (await row(uow_factory, behind))["attempts"] == 1  # the pause cost it no attempt
+    assert all(r.at >= start + timedelta(seconds=2) for r in connector.activity_posts(CHANNEL)[1:])
+
+
+async def test_429s_from_several_conversations_pause_everyone(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, connector: FakeConnector, make_worker: WorkerFactory
+) -> None:
+    conversations = [f"19:c{i}@thread.tacv2" for i in range(5)]
+    for cid in conversations:
+        await store_conversation(uow_factory, clock, connector.url, cid)
+    for cid in conversations[:3]:
+        await enqueue(uow_factory, clock, f"29:{cid}", conversation_id=cid)
+        connector.fail_next(cid, 429, {"Retry-After": "3"})
+    worker = make_worker(throttle_pause_conversations=3, throttle_window_seconds=10)
+    start = clock.now()
+    await worker.drain()
+    assert len(connector.requests) == 3
+    assert worker.paused_until == start + timedelta(seconds=3)  # three conversations throttled: Teams' app limit
+
+    for cid in conversations[3:]:
+        await enqueue(uow_factory, clock, f"29:{cid}", conversation_id=cid)
+    clock.set(start + timedelta(seconds=2.5))
+    await worker.drain()
+    assert len(connector.requests) == 3  # an unthrottled conversation waits too
+
+    clock.set(start + timedelta(seconds=3))
+    await worker.drain()
+    assert len(connector.activity_posts(ok_only=True)) == 5
+    assert worker.paused_until is None
 
 
 async def test_429_with_an_http_date_retry_after(
@@ -512,7 +548,28 @@ async def test_413_is_dead_after_exactly_one_request(
     assert conv is not None and conv["active"] is True
 
 
-async def test_401_is_dead_and_alerted(
+def token_refreshes(worker: DeliveryWorker) -> int:
+    adapter = worker._adapter
+    assert isinstance(adapter, ForumAdapter)
+    return adapter.authentication.credentials.refreshes
+
+
+async def test_a_401_drops_the_token_and_is_retried_once(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, connector: FakeConnector, make_worker: WorkerFactory
+) -> None:
+    """Issue 6 item 9 changed this: a single 401 (an expired or revoked token) no longer kills the message."""
+    await store_conversation(uow_factory, clock, connector.url)
+    row_id = await enqueue(uow_factory, clock)
+    connector.fail_next(CHANNEL, 401)
+    worker = make_worker()
+    await worker.drain()
+    assert [r.status for r in connector.activity_posts(CHANNEL)] == [401, 201]
+    assert token_refreshes(worker) == 1
+    stored = await row(uow_factory, row_id)
+    assert (stored["status"], stored["attempts"]) == ("sent", 1)
+
+
+async def test_a_second_401_is_dead_and_alerted_and_the_chair_is_not_told(
     uow_factory: UnitOfWorkFactory,
     clock: FixedClock,
     connector: FakeConnector,
@@ -520,17 +577,24 @@ async def test_401_is_dead_and_alerted(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     await store_conversation(uow_factory, clock, connector.url)
-    row_id = await enqueue(uow_factory, clock)
-    connector.fail_next(CHANNEL, 401)
+    row_id = await enqueue(uow_factory, clock, person_id="29:alice", via_conversation_id=CHANNEL)
+    connector.fail_next("v3/conversations", 401, times=2, method="POST")
+    worker = make_worker()
     with caplog.at_level(logging.ERROR, logger="bot.delivery"):
-        await make_worker().drain()
+        await worker.drain()
     stored = await row(uow_factory, row_id)
     assert (stored["status"], stored["last_error"], stored["last_status_code"]) == (
         "dead",
         "unauthorized",
         401,
     )
-    assert any("unauthorized" in r.getMessage() for r in caplog.records)
+    assert len(connector.requests) == 2  # the first try and one with a new token; nothing after
+    assert token_refreshes(worker) == 1
+    alerts = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert any("unauthorized" in m and "FORUMBOT_APP_PASSWORD" in m for m in alerts)
+    async with uow_factory() as uow:
+        assert [r.kind for r in await uow.outbox.by_kind("unreachable")] == []
+    assert (await conversation(uow_factory, CHANNEL) or {}).get("active") is True
 
 
 async def test_other_4xx_is_dead(
@@ -821,3 +885,105 @@ async def test_rate_limiter_is_a_sliding_window_on_the_injected_clock(clock: Fix
     assert await limiter.acquire("a", sleep=sleep, max_wait=10) == 1.0
     assert clock.now() == start + timedelta(seconds=1)
     assert sleep.calls == [1.0]
+
+
+# ---------------------------------------------------------------------------- hung and throttled conversations
+
+
+async def test_eight_hanging_conversations_do_not_hold_up_the_other_thirty_two(
+    uow_factory: UnitOfWorkFactory, clean_env: None
+) -> None:
+    """Issue 6 item 8: the real worker loop, wall-clock time, 8 of 40 conversations never answer."""
+    wall = SystemClock()
+    hanging = [f"19:hang{i}@thread.tacv2" for i in range(8)]
+    healthy = [f"19:ok{i}@thread.tacv2" for i in range(32)]
+    async with running_fake_connector() as connector:
+        for cid in hanging + healthy:
+            await store_conversation(uow_factory, wall, connector.url, cid)
+        for cid in hanging:
+            connector.hang_next(cid, times=None)
+        for cid in hanging + healthy:  # the hanging ones first: the worst order for a serial worker
+            await enqueue(uow_factory, wall, f"29:{cid}", conversation_id=cid)
+        settings = Settings(  # type: ignore[call-arg]
+            _env_file=None,
+            mode="local",
+            delivery_timeout_seconds=1.0,
+            delivery_slow_seconds=0.2,
+            rate_global_per_second=50.0,
+            tick_seconds=1,
+        )
+        worker = DeliveryWorker(settings=settings, uow=uow_factory, adapter=ForumAdapter(settings), clock=wall)
+        started = time.monotonic()
+        await worker.start()
+        try:
+            delivered: list[str] = []
+            while time.monotonic() - started < 10.0:
+                delivered = [cid for cid in healthy if connector.sent_to(cid)]
+                if len(delivered) == len(healthy):
+                    break
+                await asyncio.sleep(0.05)
+            elapsed = time.monotonic() - started
+        finally:
+            await worker.stop()
+            connector.release_hangs()
+        assert len(delivered) >= 30, f"{len(delivered)} of 32 healthy conversations reached in {elapsed:.1f} s"
+        assert elapsed < 10.0
+        assert all(len(connector.sent_to(cid)) == 1 for cid in healthy)  # nothing twice
+        assert not any(connector.sent_to(cid) for cid in hanging)
+    async with uow_factory() as uow:
+        counts = await uow.outbox.counts()
+    assert counts.get("sent") == 32 and "sending" not in counts  # the hung rows are retried later, not lost
+
+
+async def test_a_throttled_conversation_gets_nothing_before_retry_after_while_others_flow(
+    uow_factory: UnitOfWorkFactory, clean_env: None
+) -> None:
+    wall = SystemClock()
+    throttled = "19:throttled@thread.tacv2"
+    others = [f"19:o{i}@thread.tacv2" for i in range(6)]
+    async with running_fake_connector() as connector:
+        for cid in [throttled, *others]:
+            await store_conversation(uow_factory, wall, connector.url, cid)
+        connector.throttle(throttled, retry_after=1.0, times=2)
+        for n in range(3):
+            for cid in [throttled, *others]:
+                await enqueue(uow_factory, wall, f"29:{cid}", conversation_id=cid, slot=str(n))
+        settings = Settings(_env_file=None, mode="local", delivery_timeout_seconds=1.0, retry_base_seconds=0.2,
+                            tick_seconds=1)  # type: ignore[call-arg]
+        worker = DeliveryWorker(settings=settings, uow=uow_factory, adapter=ForumAdapter(settings), clock=wall)
+        await worker.start()
+        try:
+            for _ in range(200):
+                if len(connector.sent_to(throttled)) == 3:
+                    break
+                await asyncio.sleep(0.05)
+        finally:
+            await worker.stop()
+        assert [len(connector.sent_to(cid)) for cid in others] == [3] * 6
+        assert len(connector.sent_to(throttled)) == 3
+        assert connector.early_requests == []  # never a request before Retry-After had passed
+        first_others = min(r.at for r in connector.activity_posts(ok_only=True) if r.conversation_id in others)
+        last_others = max(r.at for r in connector.activity_posts(ok_only=True) if r.conversation_id in others)
+        first_throttled_ok = min(r.at for r in connector.activity_posts(throttled, ok_only=True))
+        assert last_others < first_throttled_ok  # the others did not wait for the two 1 s pauses
+        assert first_throttled_ok - first_others >= timedelta(seconds=2)
+
+
+async def test_429s_from_a_few_conversations_among_many_accepted_sends_pause_only_those(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, connector: FakeConnector, make_worker: WorkerFactory
+) -> None:
+    """Three throttled conversations while most sends are accepted are busy conversations, not app throttling."""
+    conversations = [f"19:c{i}@thread.tacv2" for i in range(10)]
+    for cid in conversations:
+        await store_conversation(uow_factory, clock, connector.url, cid)
+        await enqueue(uow_factory, clock, f"29:{cid}", conversation_id=cid)
+    worker = make_worker(throttle_pause_conversations=3)
+    await worker.drain()
+    for cid in conversations[:3]:
+        await enqueue(uow_factory, clock, f"29:{cid}", conversation_id=cid, slot="2")
+        connector.fail_next(cid, 429, {"Retry-After": "3"})
+    await enqueue(uow_factory, clock, "29:late", conversation_id=conversations[9], slot="2")
+    await worker.drain()
+    assert worker.paused_until is None
+    assert len(connector.sent_to(conversations[9])) == 2  # not held up by the three throttled ones
+    assert all(worker.conversation_paused_until(cid) is not None for cid in conversations[:3])

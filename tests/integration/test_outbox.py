@@ -342,3 +342,51 @@ async def test_dead_letters_next_due_and_counts(uow_factory: UnitOfWorkFactory, 
     assert dead == [ids[0]]
     assert everything == {ids[0], ids[1]}
     assert counts == {"dead": 1, "cancelled": 1, "retry": 1}
+
+
+async def test_claim_leaves_rows_to_busy_conversations_and_people_queued(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    async with uow_factory() as uow:
+        busy = await uow.outbox.enqueue(message("29:a", conversation_id="19:busy"), clock.now())
+        free = await uow.outbox.enqueue(message("29:b", conversation_id="19:free"), clock.now())
+        person_busy = await uow.outbox.enqueue(
+            message("29:c", conversation_id=None, person_id="29:c", via_conversation_id="19:free"), clock.now()
+        )
+        person_free = await uow.outbox.enqueue(
+            message("29:d", conversation_id=None, person_id="29:d", via_conversation_id="19:free"), clock.now()
+        )
+        await uow.commit()
+    async with uow_factory() as uow:
+        claimed = await uow.outbox.claim_due(
+            clock.now(), 10, 60, exclude_conversations=["19:busy"], exclude_people=["29:c"]
+        )
+        await uow.commit()
+    assert [m.id for m in claimed] == [free, person_free]
+    assert (await row_of(uow_factory, busy))["status"] == "pending"
+    assert (await row_of(uow_factory, person_busy))["status"] == "pending"
+
+
+async def test_round_rows_are_the_one_to_one_rows_of_one_round(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    async with uow_factory() as uow:
+        ids = [
+            await uow.outbox.enqueue(
+                message(p, conversation_id=None, person_id=p, via_conversation_id="19:forum", kind="test_message",
+                        slot="req-1"),
+                clock.now(),
+            )
+            for p in ("29:a", "29:b")
+        ]
+        await uow.outbox.enqueue(
+            message("29:a", conversation_id=None, person_id="29:a", via_conversation_id="19:forum",
+                    kind="test_message", slot="req-2"),
+            clock.now(),
+        )
+        await uow.commit()
+    async with uow_factory() as uow:
+        rows = await uow.outbox.round_rows(
+            kind="test_message", subject_id="meeting-1", occurrence_local_date="2026-11-23", slot="req-1"
+        )
+        assert [r.id for r in rows] == ids
