@@ -158,17 +158,16 @@ async def compose_report(
     paragraphs: list[str] = []
     if kind == TEST_KIND:
         reached = sum(1 for r in rows if r.status == SENT)
-        number = "one" if reached == 1 else "many"
-        key = f"delivery.test_result_unreached_{number}" if names else f"delivery.test_result_{number}"
-        paragraphs.append(t(key, forum=forum.name, reached=reached, total=len(rows), names=listed))
+        key = "delivery.test_result_unreached" if names else "delivery.test_result"
+        paragraphs.append(t.plural(key, reached, forum=forum.name, reached=reached, total=len(rows), names=listed))
         failed = len(rows) - reached - len(unreached)
         if failed:
-            paragraphs.append(t("delivery.failed_one" if failed == 1 else "delivery.failed_many", count=failed))
+            paragraphs.append(t.plural("delivery.failed", failed))
     else:
         key = f"delivery.round_{kind}" if t.has(f"delivery.round_{kind}") else "delivery.round_other"
         paragraphs.append(t(key, forum=forum.name, date=_date(t, report.occurrence_local_date), names=listed))
     if names:
-        paragraphs.append(t("delivery.reach_hint_one" if len(names) == 1 else "delivery.reach_hint_many"))
+        paragraphs.append(t.plural("delivery.reach_hint", len(names)))
     log.info(
         "round report composed: forum=%s kind=%s rows=%d unreached=%d", forum.id, kind, len(rows), len(unreached)
     )

@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 
 from domain.clock import FixedClock
-from tests.conversation.harness import inputs_of
+from tests.conversation.harness import action_data, inputs_of
 from tests.e2e.harness import CHANNEL, Forumbot, Person, running_forumbot
 from tests.e2e.test_foundation_journey import ANNA, ERIK, FATIMA, LARS
 from tests.e2e.test_weekly_cycle import JOHAN, MARIA, OPENS, SUNDAY, chat_of, set_up
@@ -29,7 +29,7 @@ async def six_members(bot: Forumbot) -> None:
     await bot.say_in_channel(SARA, "gå med")
     card = bot.last_card_to(CHANNEL)
     police = next(c["value"] for c in inputs_of(card)["organisation_id"]["choices"] if c["title"] == "Polisen")
-    await bot.execute(SARA, "join.submit", {"forum_id": card["actions"][0]["data"]["forum_id"],
+    await bot.execute(SARA, "join.submit", {**action_data(card, "join.submit"),
                                             "organisation_id": police, "role": "member"}, conversation=CHANNEL)
     for person in (ANNA, ERIK, FATIMA, LARS, MARIA, JOHAN, SARA):
         await bot.say_in_private(person, "hjälp")

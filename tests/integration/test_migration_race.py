@@ -59,7 +59,7 @@ async def _wait_healthy(port: int) -> None:
     import aiohttp
 
     async with aiohttp.ClientSession() as session:
-        for _ in range(200):
+        for _ in range(900):  # up to 90 s: a fresh interpreter imports botbuilder and migrates on a busy machine
             try:
                 async with session.get(f"http://127.0.0.1:{port}/healthz") as response:
                     if response.status == 200:
@@ -87,6 +87,10 @@ async def test_serve_migrates_on_start_unless_told_not_to(
         await _wait_healthy(unused_tcp_port)
     finally:
         process.terminate()
-        await asyncio.wait_for(process.wait(), timeout=30)
+        try:
+            await asyncio.wait_for(process.wait(), timeout=60)
+        except TimeoutError:  # what is asserted here is the schema, not how fast a loaded machine shuts down
+            process.kill()
+            await process.wait()
     tables = {row[0] for row in sqlite3.connect(db).execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert ("forums" in tables) is migrated
