@@ -5,6 +5,7 @@ Two things botbuilder 4.17.1 does not do on its own:
 * **Timeouts.** msrest sends with `requests` in a worker thread with a 100 s timeout, so a hung connector held a
   turn (and a thread) for 100 s. Every connector client made here gets `reply_timeout_seconds` as its HTTP
   timeout (the delivery worker sets its own per call).
+* **Blocking calls** (signing keys, tokens) run in threads with timeouts: see bot/auth_offloop.py.
 * **One token, dropped on a 401.** Every connector client got new `MicrosoftAppCredentials` with an empty MSAL
   cache, so every call fetched a new token from Entra ID (synchronously, on the event loop). The credentials are
   now kept per app id and audience, so MSAL's cache is reused; `refresh_credentials()` drops them (and the
@@ -35,6 +36,7 @@ from botframework.connector.auth.managedidentity_app_credentials import ManagedI
 from msrest.authentication import Authentication
 from msrest.universal_http.requests import ClientRetryPolicy
 
+from bot import auth_offloop
 from bot.settings import Settings
 from dialogs.texts import for_language, negotiate
 
@@ -50,10 +52,15 @@ def _speed_up_msrest_client_setup() -> None:
 
 
 class CachedCredentialsFactory(ServiceClientCredentialsFactory):  # type: ignore[misc]
-    """The configured credentials factory, keeping one credentials object (and its MSAL token cache) per audience."""
+    """The configured credentials factory, keeping one credentials object (and its MSAL token cache) per audience.
 
-    def __init__(self, inner: ServiceClientCredentialsFactory) -> None:
+    Before credentials are handed out, their token is fetched in a thread (bot/auth_offloop.py), so msrest's
+    signing on the event loop never waits for Entra ID.
+    """
+
+    def __init__(self, inner: ServiceClientCredentialsFactory, token_timeout: float = 10.0) -> None:
         self._inner = inner
+        self._token_timeout = token_timeout
         self._cache: dict[tuple[str, str, str, bool], Authentication] = {}
         self.refreshes = 0
 
@@ -71,6 +78,7 @@ class CachedCredentialsFactory(ServiceClientCredentialsFactory):  # type: ignore
         if found is None:
             found = await self._inner.create_credentials(app_id, oauth_scope, login_endpoint, validate_authority)
             self._cache[key] = found
+        await auth_offloop.prefetch_token(found, self._token_timeout)
         return found
 
     def invalidate(self) -> None:
@@ -103,7 +111,8 @@ class ForumAuthentication(ConfigurationBotFrameworkAuthentication):  # type: ign
 
     def __init__(self, settings: Settings) -> None:
         config = settings.botframework_config()
-        self.credentials = CachedCredentialsFactory(ConfigurationServiceClientCredentialFactory(config))
+        self.credentials = CachedCredentialsFactory(ConfigurationServiceClientCredentialFactory(config),
+                                                    token_timeout=settings.reply_timeout_seconds)
         super().__init__(config, credentials_factory=self.credentials)
         self._timeout = settings.reply_timeout_seconds
 
@@ -120,6 +129,7 @@ class ForumAuthentication(ConfigurationBotFrameworkAuthentication):  # type: ign
 class ForumAdapter(CloudAdapter):  # type: ignore[misc]
     def __init__(self, settings: Settings) -> None:
         _speed_up_msrest_client_setup()
+        auth_offloop.install()
         self.authentication = ForumAuthentication(settings)
         super().__init__(self.authentication)
         self._default_language = settings.default_language

@@ -17,8 +17,9 @@ is a class-level dict (metadata URL -> `_OpenIdMetadata` holding the keys for a 
 empty dict per test, so neither keys nor "last refreshed" times leak between tests. Both attributes are set
 with `monkeypatch`, which restores them afterwards.
 
-The stub is a `ThreadingHTTPServer` in a thread, not an aiohttp server: `_OpenIdMetadata._refresh` fetches
-with the synchronous `requests.get` *on the event loop*, so a server on the same loop could never answer.
+The stub is a `ThreadingHTTPServer` in a thread, not an aiohttp server: the SDK's `_OpenIdMetadata._refresh`
+fetched with the synchronous `requests.get` on the event loop (bot/auth_offloop.py now runs it in a thread),
+and a stub in its own thread works either way. `keys_delay_seconds` makes the key endpoint slow.
 
 Outbound: with an app id the SDK would fetch a bot token from login.microsoftonline.com (MSAL) before
 replying. `MicrosoftAppCredentials.get_access_token` is patched to return a fixed string, so replies go to
@@ -210,6 +211,7 @@ class _StubState:
     metadata: dict[str, Any] = field(default_factory=dict)
     jwks: dict[str, Any] = field(default_factory=dict)
     hits: list[str] = field(default_factory=list)
+    keys_delay_seconds: float = 0.0  # a slow key endpoint
 
 
 def _stub_handler(state: _StubState) -> type[BaseHTTPRequestHandler]:
@@ -219,6 +221,7 @@ def _stub_handler(state: _StubState) -> type[BaseHTTPRequestHandler]:
             if self.path == "/v1/.well-known/openidconfiguration":
                 payload: dict[str, Any] | None = state.metadata
             elif self.path == "/v1/.well-known/keys":
+                time.sleep(state.keys_delay_seconds)
                 payload = state.jwks
             else:
                 payload = None
