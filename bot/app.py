@@ -12,6 +12,7 @@ from bot.delivery import DeliveryWorker
 from bot.export_routes import add_export_routes
 from bot.exports import ExportSigner
 from bot.handler import ForumBot
+from bot.metrics import Metrics
 from bot.routes import add_routes
 from bot.runtime import RUNTIME, Runtime
 from bot.scheduler import Ticker
@@ -45,10 +46,12 @@ def create_app(
         the_clock = clock or SystemClock()
         uow = UnitOfWorkFactory(make_session_factory(engine))
         adapter = ForumAdapter(settings)
-        delivery = DeliveryWorker(settings=settings, uow=uow, adapter=adapter, clock=the_clock)
+        metrics = Metrics()
+        delivery = DeliveryWorker(settings=settings, uow=uow, adapter=adapter, clock=the_clock, metrics=metrics)
         bot = ForumBot(settings=settings, uow=uow, clock=the_clock, delivery=delivery, signer=signer)
         runtime = Runtime(
-            settings=settings, clock=the_clock, engine=engine, uow=uow, adapter=adapter, bot=bot, delivery=delivery
+            settings=settings, clock=the_clock, engine=engine, uow=uow, adapter=adapter, bot=bot, delivery=delivery,
+            metrics=metrics,
         )
         app[RUNTIME] = runtime
         ticker = Ticker(runtime)

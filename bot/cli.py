@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.log_safety import EscapeControlCharacters
+from bot.log_safety import EscapeControlCharacters, JsonFormatter
 from bot.operations import run_check, run_outbox
 from bot.settings import Mode, PackageSettings, Settings
 
@@ -29,9 +29,11 @@ BANNER = """
 """
 
 
-def configure_logging(level: str) -> None:
+def configure_logging(level: str, log_format: str = "text") -> None:
     handler = logging.StreamHandler()
     handler.addFilter(EscapeControlCharacters())  # a newline in an id cannot forge a log line
+    if log_format == "json":
+        handler.setFormatter(JsonFormatter())
     logging.basicConfig(
         level=getattr(logging, level.upper(), logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -137,7 +139,7 @@ def main(argv: list[str] | None = None) -> None:
         package(args.out)
         return
     settings = load_settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     if args.command == "serve":
         serve(settings, migrate=not args.no_migrate)
     elif args.command == "outbox":

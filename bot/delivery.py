@@ -56,6 +56,7 @@ from botbuilder.schema import (
 from msrest.exceptions import ClientRequestError, HttpOperationError
 
 from bot.adapter import set_http_timeout
+from bot.metrics import Metrics
 from bot.ratelimit import RateLimiter, Sleep
 from bot.references import reference_from_json
 from bot.services import unreachable
@@ -279,8 +280,10 @@ class DeliveryWorker:
         clock: Clock,
         sleep: Sleep = asyncio.sleep,
         random: Callable[[], float] = random_module.random,
+        metrics: Metrics | None = None,
     ) -> None:
         self._settings = settings
+        self.metrics = metrics or Metrics()
         self._uow = uow
         self._adapter = adapter
         self._clock = clock
@@ -649,6 +652,7 @@ class DeliveryWorker:
         current = self._conversation_paused.get(key)
         if current is None or until > current:
             self._conversation_paused[key] = until
+        self.metrics.throttle_pauses.labels(scope="conversation").inc()
         self._throttles.append((now, key, until))
         self._forget_old_responses(now)
         conversations = {k for _, k, _ in self._throttles}
@@ -658,6 +662,8 @@ class DeliveryWorker:
         if len(conversations) >= self._settings.throttle_pause_conversations and app_wide:
             until_all = max(u for _, _, u in self._throttles)
             if self._paused_until is None or until_all > self._paused_until:
+                if self._paused_until is None:
+                    self.metrics.throttle_pauses.labels(scope="all").inc()
                 self._paused_until = until_all
                 log.warning(
                     "delivery throttled in %d conversations: pausing everything for %.1f s",
@@ -907,6 +913,8 @@ class DeliveryWorker:
 
     async def _record(self, message: ClaimedMessage, outcome: Outcome) -> None:
         now = self._clock.now()
+        if outcome.attempted:
+            self.metrics.send("ok" if outcome.kind == "sent" else outcome.kind, outcome.status_code)
         async with self._uow() as uow:
             outbox = uow.outbox
             created = outcome.new_personal

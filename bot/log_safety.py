@@ -8,6 +8,7 @@ Tracebacks are left as they are (their line breaks are the traceback's own).
 
 from __future__ import annotations
 
+import json
 import logging
 import unicodedata
 
@@ -33,3 +34,21 @@ class EscapeControlCharacters(logging.Filter):
         record.msg = escape_controls(message)
         record.args = None
         return True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line with the fields of the text format: time, level, logger, message (the same
+    escaped, id-only message), and the exception type when there is one. Never message text from people: log
+    calls carry ids only, and that does not change with the format."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info and record.exc_info[0] is not None:
+            entry["error"] = record.exc_info[0].__name__
+            entry["traceback"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from http import HTTPStatus
 
 from aiohttp import web
@@ -17,6 +18,7 @@ from botbuilder.schema import Activity
 from msrest.serialization import Model
 from sqlalchemy import text
 
+from bot.metrics import CONTENT_TYPE_LATEST, authorised
 from bot.references import identifier_problem
 from bot.runtime import RUNTIME
 
@@ -119,6 +121,7 @@ async def messages(request: web.Request) -> web.StreamResponse:
     activity = _parse_activity(raw)
     if activity is None:
         return _problem(400, "not a valid activity")
+    request[TURN_KIND] = activity.type if activity.type in KNOWN_KINDS else "other"
     field = identifier_problem(activity)
     if field is not None:  # the value itself is neither logged nor echoed
         log.warning("refused an activity: %s is too long or contains control characters", field)
@@ -148,6 +151,34 @@ async def messages(request: web.Request) -> web.StreamResponse:
     return web.json_response(_invoke_body(status, response.body), status=status)
 
 
+KNOWN_KINDS = frozenset({"message", "invoke", "conversationUpdate", "installationUpdate", "messageReaction", "event"})
+TURN_KIND = web.RequestKey("forumbot_turn_kind", str)
+
+
+async def timed_messages(request: web.Request) -> web.StreamResponse:
+    """/api/messages, counted and timed by activity type and outcome (never ids or text)."""
+    started = time.perf_counter()
+    status = 500
+    try:
+        response = await messages(request)
+        status = response.status
+        return response
+    finally:
+        request.app[RUNTIME].metrics.turn(str(request.get(TURN_KIND, "unparsed")), status,
+                                          time.perf_counter() - started)
+
+
+async def metrics(request: web.Request) -> web.Response:
+    runtime = request.app[RUNTIME]
+    if not authorised(request, runtime.settings.metrics_token.get_secret_value()):
+        return _problem(401, "metrics need the bearer token")
+    try:
+        await runtime.metrics.refresh(runtime.uow, runtime.clock.now())
+    except Exception as error:  # the process counters are still worth serving without the database gauges
+        log.warning("metrics: could not read the outbox: %s", type(error).__name__)
+    return web.Response(body=runtime.metrics.render(), headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+
 async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
@@ -164,6 +195,7 @@ async def readyz(request: web.Request) -> web.Response:
 
 
 def add_routes(app: web.Application) -> None:
-    app.router.add_post("/api/messages", messages)
+    app.router.add_post("/api/messages", timed_messages)
+    app.router.add_get("/metrics", metrics)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)

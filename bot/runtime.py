@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.metrics import Metrics
 from bot.settings import Settings
 from domain.clock import Clock
 from storage.unit_of_work import UnitOfWorkFactory
@@ -28,6 +29,7 @@ class Runtime:
     bot: ForumBot
     delivery: DeliveryWorker
     background: list[object] = field(default_factory=list)
+    metrics: Metrics = field(default_factory=Metrics)
 
 
 RUNTIME = web.AppKey("runtime", Runtime)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -22,10 +23,15 @@ class Ticker:
         self._scheduler: AsyncIOScheduler | None = None
 
     async def tick(self) -> None:
+        started = time.perf_counter()
+        now = self._runtime.clock.now()
         try:
-            await run_due_work(self._runtime, self._runtime.clock.now())
+            await run_due_work(self._runtime, now)
         except Exception:  # a failed tick must not stop the next one
             log.exception("tick failed")
+            self._runtime.metrics.tick(time.perf_counter() - started, ok=False, now=now)
+        else:
+            self._runtime.metrics.tick(time.perf_counter() - started, ok=True, now=self._runtime.clock.now())
 
     def start(self) -> None:
         scheduler = AsyncIOScheduler(timezone="UTC")

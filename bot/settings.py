@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import json
 from types import SimpleNamespace
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
@@ -92,6 +92,8 @@ class Settings(BaseSettings):
     throttle_window_seconds: float = Field(default=10.0, gt=0)  # ... when they fall within this window
     reply_timeout_seconds: float = Field(default=10.0, gt=0)  # an in-turn reply to Teams gives up after this
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"  # json: one object per line, the same fields, never message text
+    metrics_token: SecretStr = Field(default=SecretStr(""))  # GET /metrics wants "Bearer <token>" when set
 
     @field_validator("allowed_tenants", "allowed_service_hosts", mode="before")
     @classmethod

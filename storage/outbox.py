@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import CursorResult, func, or_, select, update
@@ -461,6 +461,17 @@ class OutboxRepository:
             .limit(limit)
         )
         return list(rows)
+
+    async def oldest_due(self, now: datetime) -> datetime | None:
+        """When the longest-waiting queued row fell due (None: nothing queued is due)."""
+        found: datetime | None = await self._session.scalar(
+            select(func.min(OutboxRow.next_attempt_at)).where(
+                OutboxRow.status.in_(QUEUED), OutboxRow.next_attempt_at <= now
+            )
+        )
+        if found is not None and found.tzinfo is None:  # SQLite's min() comes back as a naive UTC value
+            found = found.replace(tzinfo=UTC)
+        return found
 
     async def counts(self) -> dict[str, int]:
         """Rows per status (health and admin views)."""
