@@ -215,6 +215,7 @@ _MINUS_SIGNS = frozenset("\u02d7\u2043\u207b\u208b\u2212\u2796\ufe63\uff0d")
 _LINE_BREAKS = frozenset("\x85\u2028\u2029")
 _INVISIBLE = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180f\u3164\uffa0")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_ASCII_DIGIT = re.compile(r"[0-9]")
 _WHITESPACE_RUN = re.compile(r"\s+")
 
 
@@ -255,7 +256,8 @@ def _normalise(text: str) -> _Normalised:
     Only runs of non-ASCII characters (with the ASCII letter a combining mark belongs to) need any work, so a
     mostly-ASCII text costs little more than a copy.
     """
-    if text.isascii():
+    if text.isascii() or all(_unchanged(ch) for ch in set(text) if not ch.isascii()):
+        # Every character is left as it is whatever stands around it (e.g. only å, ä, ö): nothing to map.
         return _Normalised(text)
     out: list[str] = []
     starts: list[int] = []
@@ -404,9 +406,17 @@ class Screener:
         )
 
     def screen_text(self, field: str, text: str) -> tuple[Finding, ...]:
-        """The findings in one field; their `start`/`end` index `text` as given."""
+        """The findings in one field; their `start`/`end` index `text` as given.
+
+        Every rule but the legal terms needs a digit (identity numbers, ages, classes, postcodes, apartments,
+        plates, street numbers; a name counts only next to an age), and normalising has made every decimal
+        digit ASCII: a text without one is only searched for legal terms.
+        """
         normalised = _normalise(text)
-        found = [*self._identity_numbers(field, text, normalised), *self._words(field, normalised)]
+        if _ASCII_DIGIT.search(normalised.text) is None:
+            found = self._words(field, normalised, digits=False)
+        else:
+            found = [*self._identity_numbers(field, text, normalised), *self._words(field, normalised)]
         enabled = [f for f in found if f.rule_id not in self._rules.disabled_rules]
         return tuple(sorted(enabled, key=lambda f: (f.start, f.end, f.rule_id)))
 
@@ -434,19 +444,21 @@ class Screener:
             )
             return True
 
-    def _words(self, field: str, normalised: _Normalised) -> list[Finding]:
+    def _words(self, field: str, normalised: _Normalised, *, digits: bool = True) -> list[Finding]:
         text = normalised.text
         spans: dict[str, list[_Span]] = {rule_id: [] for rule_id in RULE_TIERS}
-        name_ages = self._name_age_spans(text)
-        spans[PERSON_NAME_AGE] = name_ages
-        spans[PERSON_AGE] = _not_covered((m.span() for m in _AGE_OF_ONE.finditer(text)), name_ages, len(text))
-        for rule_id, pattern in (
-            (LEGAL_MEASURE, self._legal),
-            (ADDRESS_STREET, self._street),
-            (ADDRESS_APARTMENT, _APARTMENT),
-            (ADDRESS_POSTCODE, _POSTCODE),
-            (VEHICLE_PLATE, _PLATE),
-        ):
+        patterns: tuple[tuple[str, re.Pattern[str] | None], ...] = ((LEGAL_MEASURE, self._legal),)
+        if digits:
+            name_ages = self._name_age_spans(text)
+            spans[PERSON_NAME_AGE] = name_ages
+            spans[PERSON_AGE] = _not_covered((m.span() for m in _AGE_OF_ONE.finditer(text)), name_ages, len(text))
+            patterns += (
+                (ADDRESS_STREET, self._street),
+                (ADDRESS_APARTMENT, _APARTMENT),
+                (ADDRESS_POSTCODE, _POSTCODE),
+                (VEHICLE_PLATE, _PLATE),
+            )
+        for rule_id, pattern in patterns:
             if pattern is not None:
                 spans[rule_id] = [m.span() for m in pattern.finditer(text)]
         return [

@@ -34,6 +34,9 @@ class StaleVersion(Exception):
 class ContributionRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        # (meeting, organisation) -> the contribution row locked by `latest(..., lock=True)` (None: none yet),
+        # so the `add_version` that follows in this unit of work needs no second round trip.
+        self._locked: dict[tuple[str, str], ContributionRow | None] = {}
 
     async def add_version(
         self,
@@ -54,11 +57,15 @@ class ContributionRepository:
         The contribution row is locked (FOR UPDATE on PostgreSQL), so concurrent submits for one organisation
         take turns; two first submits racing to create the row end in an IntegrityError for the loser.
         """
-        row = await self._session.scalar(
-            select(ContributionRow)
-            .where(ContributionRow.meeting_id == meeting_id, ContributionRow.organisation_id == organisation_id)
-            .with_for_update()
-        )
+        key = (meeting_id, organisation_id)
+        if key in self._locked:
+            row = self._locked.pop(key)
+        else:
+            row = await self._session.scalar(
+                select(ContributionRow)
+                .where(ContributionRow.meeting_id == meeting_id, ContributionRow.organisation_id == organisation_id)
+                .with_for_update()
+            )
         if expected_version is not None and (row.current_version if row else 0) != expected_version:
             raise StaleVersion(meeting_id, organisation_id)
         if row is None:
@@ -98,18 +105,24 @@ class ContributionRepository:
         )
         return [_to_version(v, c) for v, c in (await self._session.execute(stmt)).all()]
 
-    async def latest(self, meeting_id: str, organisation_id: str) -> StoredVersion | None:
+    async def latest(self, meeting_id: str, organisation_id: str, *, lock: bool = False) -> StoredVersion | None:
+        """The counting version. With `lock`, the contribution row is locked (FOR UPDATE on PostgreSQL) until
+        the unit of work ends, and a following `add_version` for it reuses the row."""
         stmt = (
-            select(ContributionVersionRow, ContributionRow)
-            .join(ContributionRow, ContributionVersionRow.contribution_id == ContributionRow.id)
-            .where(
-                ContributionRow.meeting_id == meeting_id,
-                ContributionRow.organisation_id == organisation_id,
-                ContributionVersionRow.version == ContributionRow.current_version,
+            select(ContributionRow, ContributionVersionRow)
+            .outerjoin(
+                ContributionVersionRow,
+                (ContributionVersionRow.contribution_id == ContributionRow.id)
+                & (ContributionVersionRow.version == ContributionRow.current_version),
             )
+            .where(ContributionRow.meeting_id == meeting_id, ContributionRow.organisation_id == organisation_id)
         )
+        if lock:
+            stmt = stmt.with_for_update(of=ContributionRow)
         found = (await self._session.execute(stmt)).first()
-        return _to_version(found[0], found[1]) if found else None
+        if lock:
+            self._locked[(meeting_id, organisation_id)] = found[0] if found else None
+        return _to_version(found[1], found[0]) if found and found[1] is not None else None
 
     async def count_by_organisation(self, organisation_ids: list[str]) -> dict[str, int]:
         """How many meetings each organisation has submitted a report for (kept when it is retired)."""

@@ -288,7 +288,7 @@ async def submit(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, 
         if nothing_new and any(v.strip() for v in values.values()):
             # Never silently drop text: ask which one holds, with the card and the text kept.
             return Reply(card=contribution_card(t, form, ask_nothing_new=True), replace=True)
-        latest = await uow.contributions.latest(meeting.id, organisation_id)
+        latest = await uow.contributions.latest(meeting.id, organisation_id, lock=True)
         if latest is not None and _same_content(forum, latest, values, nothing_new, attending):
             # The same card pressed twice (or resent unchanged): nothing new is stored.
             if answer.away_raw:

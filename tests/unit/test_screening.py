@@ -477,3 +477,16 @@ def test_screen_fields_refuses_every_number_form_and_keeps_the_rest_of_the_text(
     masked = masked_values(problems)
     assert masked == {"org_b": "Familjen ****** ****", "breaks": "2026-12-21 2027-01-06\n********-****"}
     assert "9874" not in repr(problems)
+
+
+def test_a_text_without_digits_is_still_searched_for_legal_terms_and_with_one_digit_for_everything() -> None:
+    """The no-digit fast path skips only rules that need a digit; one digit brings every rule back."""
+    from bot.screening import make_screener
+
+    screener = make_screener()
+    words = screener.screen_text("s", "Familjen har fått ett LVU-beslut och flyttar snart.")
+    assert [f.rule_id for f in words] == [LEGAL_MEASURE]
+    with_age = screener.screen_text("s", "Anna, 14 år, syns ofta vid torget efter skolan.")
+    assert PERSON_NAME_AGE in [f.rule_id for f in with_age]
+    spelled = screener.screen_text("s", "Åtta unga samlades vid torget; läget är lugnare nu än förra veckan.")
+    assert spelled == ()
