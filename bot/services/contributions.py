@@ -337,13 +337,18 @@ async def _screen(
     screened = screener().screen({s.id: values[s.id] for s in forum.sections if values[s.id].strip()})
     titles = {s.id: s.title for s in forum.sections}
     if screened.blocked:
-        # Nothing is stored; the author sees the match masked, in their own 1:1 card, never in a channel.
-        blocked = {(f.field, f.masked): f for f in screened.with_tier(Tier.BLOCK)}
+        # Nothing is stored, and the number does not travel back either: the card returns with the rest of the
+        # text as typed and the number fully masked in its field, in the author's own 1:1 chat only.
+        findings = screened.with_tier(Tier.BLOCK)
+        blocked = {(f.field, f.masked): f for f in findings}
         messages = [t("screening.blocked", field=titles.get(field, field), masked=masked)
                     for field, masked in blocked]
+        masked_values = {**values}
+        for field in {f.field for f in findings}:
+            masked_values[field] = redact(values[field], [f for f in findings if f.field == field])
         _count_hits(uow, turn, forum, meeting_id, screened.rule_ids, "screening.blocked")
         await uow.commit()
-        return Reply(card=contribution_card(t, form, errors=messages), replace=True)
+        return Reply(card=contribution_card(t, replace(form, values=masked_values), errors=messages), replace=True)
     confirmed = set(str(data.get("confirmed") or "").split(","))
     if screened.needs_confirmation and not set(screened.rule_ids) <= confirmed:
         noticed = dict.fromkeys((f.field, f.text_key) for f in screened.findings)
