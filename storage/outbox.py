@@ -182,6 +182,16 @@ class OutboxRepository:
             )
         )
 
+    async def sent_before(self, kind: str, subject_id: str, recipient_id: str) -> bool:
+        """Whether a row of this kind about the subject was queued for the recipient (any date, not cancelled)."""
+        found = await self._session.scalar(
+            select(OutboxRow.id)
+            .where(OutboxRow.kind == kind, OutboxRow.subject_id == subject_id, OutboxRow.recipient_id == recipient_id,
+                   OutboxRow.status != CANCELLED)
+            .limit(1)
+        )
+        return found is not None
+
     async def recipients_of(self, kinds: Sequence[str], subject_id: str) -> list[tuple[str, str | None]]:
         """(recipient_id, person_id) of every row of these kinds about the subject that was not cancelled."""
         rows = await self._session.execute(

@@ -91,10 +91,13 @@ async def _queue_card(
         participant = forum.role(recipient.organisation.id, RoleKind.PARTICIPANT)
         away = people.get(participant.holder_id) if participant and participant.holder_id else None
         standing_in = away.display_name if away else ""
+    kind = "reminder" if reminder else "collection_open"
+    if await uow.outbox.sent_before(kind, meeting.id, recipient.organisation.id):
+        return 0  # the organisation already has it for this meeting, even if the meeting was re-dated since
     form = build_form(t, forum, meeting, recipient.organisation.id, standing_in_for=standing_in)
     row = await uow.outbox.enqueue(
         NewMessage(
-            kind="reminder" if reminder else "collection_open",
+            kind=kind,
             subject_id=meeting.id,
             recipient_id=recipient.organisation.id,
             # The meeting's original date, not where it is now: moving it must never send its card again.

@@ -4,23 +4,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date, datetime, time
+from datetime import date, time
 from typing import Any
 
 from bot.exports import ExportSigner
 from bot.services.forums import chair_name
 from bot.services.meetings import forums_of, meeting_on, times_for, upcoming_meeting
-from bot.services.summaries import FORUM_LANGUAGE, compile_for
+from bot.services.new_time import tell_new_time
+from bot.services.summaries import compile_for
 from bot.services.turn import Reply, Turn
 from bot.services.wording import word_domain_error
 from dialogs.cards.elements import card, execute, facts, heading, message, text
 from dialogs.cards.summary import summary_activities
-from dialogs.texts import Texts, for_language
+from dialogs.texts import Texts
 from dialogs.texts.formatting import format_date, format_datetime
 from domain.collection import Phase, phase
 from domain.errors import DomainError
 from domain.model import Forum
-from domain.schedule import MeetingTimes, check_local_time, meeting_times, zone_of
+from domain.schedule import check_local_time, meeting_times, zone_of
 from storage.outbox import NewMessage
 from storage.unit_of_work import SqlAlchemyUnitOfWork, UnitOfWorkFactory
 
@@ -181,7 +182,7 @@ async def move(
         uow.audit.record(at=turn.now, action="meeting.moved", subject_type="meeting", subject_id=meeting.id,
                          actor_id=turn.person.id, forum_id=forum.id,
                          detail={"from": old.isoformat(), "to": new.isoformat()})
-        queued = await _tell_moved(uow, forum, meeting.id, old, times, turn.now)
+        queued = await tell_new_time(uow, forum, meeting.id, old, times, turn.now)
         await uow.commit()
     lines = [t("collection.moved", old=format_date(t, old), new=format_datetime(t, times.starts_at, tz),
                deadline=format_datetime(t, times.deadline_at, tz))]
@@ -207,36 +208,6 @@ async def keep_meeting(turn: Turn) -> Reply:
 def move_args(data: Mapping[str, Any]) -> str:
     """The confirm card's data as the command's arguments."""
     return f"{data.get('old', '')} {data.get('new', '')} {data.get('time', '')}"
-
-
-async def _tell_moved(
-    uow: SqlAlchemyUnitOfWork, forum: Forum, meeting_id: str, old: date, times: MeetingTimes, now: datetime
-) -> int:
-    """One short message per organisation that already got the card for this meeting: the new time."""
-    already = dict.fromkeys(
-        (recipient, person) for recipient, person in
-        await uow.outbox.recipients_of(("collection_open", "reminder"), meeting_id) if person
-    )
-    told: set[str] = set()
-    queued = 0
-    tz = forum.schedule.timezone
-    for organisation_id, person_id in already:
-        if organisation_id in told or person_id is None:
-            continue
-        told.add(organisation_id)
-        person = await uow.people.get(person_id)
-        words = for_language(person.language if person and person.language else FORUM_LANGUAGE)
-        line = words("collection.moved_notice", forum=forum.name, old=format_date(words, old),
-                     new=format_datetime(words, times.starts_at, tz),
-                     deadline=format_datetime(words, times.deadline_at, tz))
-        row = await uow.outbox.enqueue(
-            NewMessage(kind="meeting_moved", subject_id=meeting_id, recipient_id=organisation_id,
-                       slot=times.starts_at.isoformat()[:40], person_id=person_id,
-                       via_conversation_id=forum.conversation_id, payload=message(line)),
-            now,
-        )
-        queued += row is not None
-    return queued
 
 
 async def export(

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.holidays import swedish_holidays
+from bot.services.new_time import tell_new_time
 from domain.model import Forum
 from domain.schedule import HolidayCalendar, MeetingTimes, meeting_times, next_occurrences, occurrences
 from storage.meetings import StoredMeeting
@@ -96,13 +97,17 @@ async def follow_schedule(uow: SqlAlchemyUnitOfWork, forum: Forum, now: datetime
     upcoming = next_occurrences(forum.schedule, now, len(stored), holidays=holidays())
     taken = {m.original_date for m in await uow.meetings.for_forum(forum.id)} - {m.original_date for m in stored}
     targets = [o for o in upcoming if o.local_date not in taken]
-    changes = [
-        (meeting.id, target.local_date, target.starts_at)
+    moved = [
+        (meeting, target)
         for meeting, target in zip(stored, targets, strict=False)
         if (meeting.original_date, meeting.starts_at) != (target.local_date, target.starts_at)
     ]
+    changes = [(meeting.id, target.local_date, target.starts_at) for meeting, target in moved]
     if changes:
         await uow.meetings.redate(changes, now)
+    for meeting, target in moved:  # whoever already has the card keeps it and hears the new time once
+        times = meeting_times(forum.schedule, target.local_date, forum.schedule.time)
+        await tell_new_time(uow, forum, meeting.id, meeting.local_date, times, now)
     for meeting in stored[len(targets):]:
         await uow.meetings.set_status(meeting.id, "cancelled", None, now)
     return len(changes) + max(0, len(stored) - len(targets))
