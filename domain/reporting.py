@@ -13,6 +13,9 @@ Counting rules, applied to the counting (latest) contribution of each organisati
 * In a final summary (compiled at or after the deadline) the text of contributions that arrived after the
   deadline goes to `late`, not to the main sections; such organisations still count as reported and
   appear in the nothing-new and not-attending lists. A preview (before the deadline) has no late entries.
+* An organisation that reported on time and changed its report after the deadline keeps its on-time text in
+  the main sections (that is what the summary said at the deadline); `late` shows only the sections whose
+  text the late version changed or added. Pass the latest on-time version along with the latest one.
 * Contributions from organisations not in the frame are ignored; if an organisation appears more
   than once, its most recently submitted contribution counts.
 * A summary is compiled against a `SummaryFrame`: the forum's name, time zone, agenda, organisations and the
@@ -164,7 +167,8 @@ def compile_frame(
     final = compiled_at >= frame.deadline_at
     organisations = _ordered(frame.organisations)
     agenda = _ordered(frame.sections)
-    latest = _latest_per_organisation(contributions, {o.id for o in organisations})
+    known = {o.id for o in organisations}
+    latest = _latest_per_organisation(contributions, known)
 
     extras = _ExtraSections(agenda)
     main: dict[str, list[SectionEntry]] = {s.id: [] for s in agenda}
@@ -173,6 +177,7 @@ def compile_frame(
     missing: list[Organisation] = []
     not_attending: list[Organisation] = []
 
+    on_time = _latest_per_organisation((c for c in contributions if not c.after_deadline), known) if final else {}
     for organisation in organisations:
         contribution = latest.get(organisation.id)
         if contribution is None:
@@ -180,14 +185,22 @@ def compile_frame(
             continue
         if not contribution.attending:
             not_attending.append(organisation)
+        is_late = final and contribution.after_deadline
+        earlier = on_time.get(organisation.id) if is_late else None
+        kept: dict[str, str] = {}
+        if earlier is not None and earlier.has_text():
+            # What was on time stays where it was; only what the late version changed is shown as late.
+            for section_id, text in _texts_in_order(earlier, agenda, extras):
+                main.setdefault(section_id, []).append(SectionEntry(organisation, text, False))
+                kept[section_id] = text
         if not contribution.has_text():
-            if contribution.attending or contribution.nothing_new:
+            if not kept and (contribution.attending or contribution.nothing_new):
                 nothing_new.append(organisation)
             continue
-        is_late = final and contribution.after_deadline
         target = late if is_late else main
         for section_id, text in _texts_in_order(contribution, agenda, extras):
-            target.setdefault(section_id, []).append(SectionEntry(organisation, text, is_late))
+            if kept.get(section_id) != text:
+                target.setdefault(section_id, []).append(SectionEntry(organisation, text, is_late))
 
     agenda_ids = {s.id for s in agenda}
     all_sections = agenda + extras.sections()

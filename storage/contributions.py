@@ -105,6 +105,24 @@ class ContributionRepository:
         )
         return [_to_version(v, c) for v, c in (await self._session.execute(stmt)).all()]
 
+    async def latest_on_time_for_meeting(self, meeting_id: str) -> list[StoredVersion]:
+        """For each organisation whose counting version came after the deadline: its latest on-time version."""
+        stmt = (
+            select(ContributionVersionRow, ContributionRow)
+            .join(ContributionRow, ContributionVersionRow.contribution_id == ContributionRow.id)
+            .where(ContributionRow.meeting_id == meeting_id)
+            .order_by(ContributionVersionRow.contribution_id, ContributionVersionRow.version.desc())
+        )
+        late_now: set[str] = set()
+        found: dict[str, StoredVersion] = {}
+        for v, c in (await self._session.execute(stmt)).all():
+            if v.version == c.current_version:
+                if v.after_deadline:
+                    late_now.add(c.id)
+            elif c.id in late_now and c.id not in found and not v.after_deadline:
+                found[c.id] = _to_version(v, c)
+        return list(found.values())
+
     async def latest(self, meeting_id: str, organisation_id: str, *, lock: bool = False) -> StoredVersion | None:
         """The counting version. With `lock`, the contribution row is locked (FOR UPDATE on PostgreSQL) until
         the unit of work ends, and a following `add_version` for it reuses the row."""

@@ -42,7 +42,10 @@ async def recorded_summary(
 
 async def _compile(uow: SqlAlchemyUnitOfWork, frame: SummaryFrame, meeting: StoredMeeting, now: datetime) -> Summary:
     inputs = []
-    for version in await uow.contributions.latest_for_meeting(meeting.id):
+    versions = await uow.contributions.latest_for_meeting(meeting.id)
+    if now >= frame.deadline_at:  # a report changed after the deadline keeps its on-time text where it was
+        versions += await uow.contributions.latest_on_time_for_meeting(meeting.id)
+    for version in versions:
         texts, extras = split_sections(frame, version.sections)
         inputs.append(
             ContributionInput(

@@ -119,3 +119,24 @@ async def test_an_old_setup_card_is_refused_and_a_past_meeting_keeps_its_record(
             forum = await uow.forums.by_conversation(CHANNEL)
         assert forum is not None
         assert retired[0] in {o.id for o in forum.organisations}
+
+
+async def test_an_edit_after_the_deadline_keeps_the_on_time_text_in_place(
+    database_url: str, fake_connector: FakeConnector, clock: FixedClock
+) -> None:
+    from tests.e2e.test_weekly_cycle import EVENING, set_up
+
+    clock.set(SUNDAY)
+    async with running(database_url, fake_connector, clock) as bot:
+        await set_up(bot)
+        await join_all(bot)
+        await bot.tick(OPENS)
+        await submit(bot, ERIK, {2: "Stök vid centrumtorget fredag kväll."})
+        await bot.tick(DEADLINE)
+        clock.set(EVENING)
+        await submit(bot, ERIK, {2: "Stök vid centrumtorget fredag kväll.", 3: "Nytt: brand i en container."},
+                     edit=True)
+        body = await export(bot)
+        main, _, late = body.partition("Inkommet efter sammanställning")
+        assert "Stök vid centrumtorget fredag kväll." in main
+        assert "Nytt: brand i en container." in late and "Stök vid centrumtorget" not in late

@@ -305,3 +305,26 @@ def test_split_sections_separates_current_agenda_text_from_removed_sections(foru
 
     assert texts == {"events": "Nu", "places": ""}
     assert extras == (("Trender", "Förr"),)
+
+
+def test_a_report_changed_after_the_deadline_keeps_its_on_time_text_and_shows_only_the_change_as_late(
+    forum: Forum,
+) -> None:
+    on_time = contribution("police", {"events": "Stök vid torget.", "places": "Lugnt i parken."})
+    changed = contribution("police", {"events": "Stök vid torget.", "places": "Lugnt i parken. Ny: bränder."},
+                           at=AFTER_DEADLINE, late=True)
+    summary = compile_at(forum, [on_time, changed], when=AFTER_DEADLINE)
+    main = {s.section.id: [(e.organisation.id, e.text, e.late) for e in s.entries] for s in summary.sections}
+    assert main["events"] == [("police", "Stök vid torget.", False)]
+    assert main["places"] == [("police", "Lugnt i parken.", False)]
+    late = {s.section.id: [(e.organisation.id, e.text) for e in s.entries] for s in summary.late}
+    assert late == {"places": [("police", "Lugnt i parken. Ny: bränder.")]}
+    assert summary.reported_count == 1 and summary.missing[0].id != "police"
+    assert all(o.id != "police" for o in summary.nothing_new)
+
+
+def test_a_first_report_after_the_deadline_is_all_late(forum: Forum) -> None:
+    late_only = contribution("police", {"events": "Stök vid torget."}, at=AFTER_DEADLINE, late=True)
+    summary = compile_at(forum, [late_only], when=AFTER_DEADLINE)
+    assert all(not s.entries for s in summary.sections)
+    assert [(s.section.id, [e.text for e in s.entries]) for s in summary.late] == [("events", ["Stök vid torget."])]
