@@ -152,11 +152,14 @@ async def open_report(
             return Reply(text=t("contribution.no_meeting", forum=forum.name))
         form = await stored_form(uow, t, forum, meeting, held[0].id, turn.now, turn.person.id)
         notices: list[str] = []
+        notes: list[str] = []
         if text.strip():
-            form, had_number = _prefilled(form, text)
+            form, had_number, placed = _prefilled(form, text)
+            if placed:
+                notes.append(t("screening.guard.report_placed", section=placed))
             if had_number or masked:
                 notices.append(t("screening.guard.report_masked"))
-        card = contribution_card(t, form, errors=notices)
+        card = contribution_card(t, form, errors=notices, notes=notes)
         if turn.origin.is_personal:
             await uow.commit()
             return Reply(card=card)
@@ -172,10 +175,10 @@ async def open_report(
     return Reply(text=t("contribution.sent_privately"), queued=1)
 
 
-def _prefilled(form: ContributionForm, text: str) -> tuple[ContributionForm, bool]:
-    """The form with `text` added to a section, identity numbers masked; and whether there was one."""
+def _prefilled(form: ContributionForm, text: str) -> tuple[ContributionForm, bool, str]:
+    """The form with `text` added to a section, identity numbers masked; whether there was one; the section."""
     if not form.sections:
-        return form, False
+        return form, False, ""
     section, body = form.sections[0], text.strip()
     head, colon, rest = body.partition(":")
     if colon:
@@ -186,7 +189,7 @@ def _prefilled(form: ContributionForm, text: str) -> tuple[ContributionForm, boo
     body = redact(body, numbers)
     before = form.values.get(section.id, "").strip()
     values = {**form.values, section.id: f"{before}\n\n{body}" if before else body}
-    return replace(form, values=values), bool(numbers)
+    return replace(form, values=values), bool(numbers), section.title
 
 
 async def reopen(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, Any]) -> Reply:

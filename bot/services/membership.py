@@ -260,6 +260,9 @@ async def _apply(uow: SqlAlchemyUnitOfWork, turn: Turn, forum: Forum, plan: _Mem
     if plan.new_chair != forum.chair_id:
         await uow.forums.set_chair(forum.id, plan.new_chair, turn.now)
         audit("forum.chair_changed", "forum", forum.id, {"chair": plan.new_chair})
+        if forum.membership(forum.chair_id) is None:
+            # A chair who never joined stays in the forum as a member, so she can be named chair again.
+            await uow.forums.set_membership(forum.id, forum.chair_id, None, turn.now)
 
 
 async def send_test_message(

@@ -16,6 +16,7 @@ from dialogs.cards.elements import (
     input_date,
     input_text,
     input_toggle,
+    notice,
     text,
 )
 from dialogs.cards.escaping import escape_card_text
@@ -56,6 +57,7 @@ def contribution_card(
     warnings: Sequence[str] = (),
     confirm_rules: Sequence[str] = (),
     ask_nothing_new: bool = False,
+    notes: Sequence[str] = (),
 ) -> Element:
     """`ask_nothing_new`: "Inget nytt" was ticked with text written: ask which holds, with two buttons."""
     body: list[Element] = [
@@ -74,6 +76,7 @@ def contribution_card(
                            organisation=form.organisation_name), weight="Bolder"))
     if form.late:
         body.append(text(t("contribution.late_notice"), weight="Bolder"))
+    body += [notice(note) for note in notes]
     if errors:
         body.append(errors_block(errors, t("contribution.errors_title")))
     if warnings:

@@ -199,3 +199,19 @@ async def test_an_outdated_join_card_is_refused_in_english(uow_factory: UnitOfWo
 
     assert "The organisations have changed since this card was shown" in texts_in(body["value"])
     assert (await stored(uow_factory)).membership(JOHN.id) is None
+
+
+async def test_a_chair_who_never_joined_stays_in_the_forum_after_handing_over(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    bot, _ = make_bot(uow_factory, clock)
+    chat = channel(bot)
+    await set_up_forum(chat, ANNA, name="Forum", organisations=["Polisen"])
+    await join(chat, ERIK, "Polisen", "participant")
+    card = card_of((await chat.say(ANNA, "medlemmar"))[-1])
+    await chat.execute(ANNA, "members.save", values_from(card) | {"chair_id": ERIK.id}
+                       | action_data(card, "members.save"))
+    forum = await stored(uow_factory)
+    assert forum.chair_id == ERIK.id and forum.membership(ANNA.id) is not None
+    card = card_of((await chat.say(ERIK, "medlemmar"))[-1])
+    assert ANNA.id in [c["value"] for c in inputs_of(card)["chair_id"]["choices"]]

@@ -208,6 +208,8 @@ async def test_report_text_written_in_the_channel_is_carried_into_the_private_ca
     card = card_in(row)
     assert inputs_of(card)[first_input(card, "s__")]["value"] == "Oro vid torget på kvällarna.\nFler unga än vanligt."
     assert "Lägesbilden är inte sparad ännu" not in texts_in(card)
+    # The card says where the text was put, so nobody has to guess which field it landed in.
+    assert "Det du skrev i kanalen ligger under ”Uppföljning av föregående minnesanteckningar”" in texts_in(card)
     assert await outbox(uow_factory, "screening_warning") == []
 
 
