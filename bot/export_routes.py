@@ -9,7 +9,7 @@ from aiohttp import web
 from bot.exports import ExportSigner
 from bot.runtime import RUNTIME
 from bot.services.summaries import export_markdown, recorded_summary
-from dialogs.texts import for_language
+from dialogs.texts import DEFAULT_LANGUAGE, for_language
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ async def download(request: web.Request) -> web.Response:
         uow.audit.record(at=now, action="summary.exported", subject_type="meeting", subject_id=meeting.id,
                          actor_id=grant.person_id, forum_id=forum.id, detail={"format": "markdown"})
         await uow.commit()
-    body = export_markdown(for_language(person.language if person else None), summary)
+    body = export_markdown(for_language(person.speaks(DEFAULT_LANGUAGE) if person else None), summary)
     name = f"lagesbild-{meeting.local_date.isoformat()}.md"
     log.info("export downloaded: meeting=%s", meeting.id)
     return web.Response(

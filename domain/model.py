@@ -96,6 +96,11 @@ class Person:
     aad_object_id: str | None = None
     language: str | None = None
     away_until: date | None = None
+    client_language: str | None = None  # what their Teams client last said (en-US -> en), when it is one we have
+
+    def speaks(self, default: str) -> str:
+        """The language for messages to this person: their own choice, else their Teams client's, else `default`."""
+        return self.language or self.client_language or default
 
     def is_away_on(self, day: date) -> bool:
         return self.away_until is not None and day <= self.away_until

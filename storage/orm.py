@@ -88,6 +88,7 @@ class PersonRow(Base):
     tenant_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     display_name: Mapped[str] = mapped_column(String(200))
     language: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    client_language: Mapped[str | None] = mapped_column(String(8), nullable=True)  # from the Teams locale
     away_until: Mapped[date | None] = mapped_column(Date(), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

@@ -20,6 +20,7 @@ def _to_person(row: PersonRow) -> Person:
         aad_object_id=row.aad_object_id,
         language=row.language,
         away_until=row.away_until,
+        client_language=row.client_language,
     )
 
 
@@ -51,8 +52,9 @@ class PersonRepository:
         aad_object_id: str | None,
         tenant_id: str | None,
         now: datetime,
+        client_language: str | None = None,
     ) -> Person:
-        """Record a person seen in an activity; keep the latest name and AAD id."""
+        """Record a person seen in an activity; keep the latest name, AAD id and Teams client language."""
         row = await self._session.get(PersonRow, person_id)
         if row is None:
             row = PersonRow(
@@ -60,6 +62,7 @@ class PersonRepository:
                 display_name=display_name or person_id,
                 aad_object_id=aad_object_id,
                 tenant_id=tenant_id,
+                client_language=client_language,
                 updated_at=now,
             )
             self._session.add(row)
@@ -71,6 +74,8 @@ class PersonRepository:
                 row.aad_object_id, changed = aad_object_id, True
             if tenant_id and row.tenant_id != tenant_id:
                 row.tenant_id, changed = tenant_id, True
+            if client_language and row.client_language != client_language:
+                row.client_language, changed = client_language, True
             if changed:
                 row.updated_at = now
                 self._forget(person_id)

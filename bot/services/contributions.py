@@ -496,7 +496,7 @@ async def _tell_chair_uncovered(
     if forum.chair_id == turn.person.id:
         return 0
     chair = await uow.people.get(forum.chair_id)
-    words = for_language(chair.language if chair and chair.language else FORUM_LANGUAGE)
+    words = for_language(chair.speaks(FORUM_LANGUAGE) if chair else FORUM_LANGUAGE)
     line = words("contribution.away_chair_notice", name=turn.person.display_name, organisation=organisation,
                  forum=forum.name, date=format_date(words, until))
     notice = card([text(line)], [execute(words("contribution.away_name_deputy"), "members.open",

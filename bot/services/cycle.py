@@ -85,7 +85,7 @@ async def _queue_card(
     reminder: bool,
 ) -> int:
     person = people.get(recipient.person_id)
-    t = for_language(person.language if person and person.language else FORUM_LANGUAGE)
+    t = for_language(person.speaks(FORUM_LANGUAGE) if person else FORUM_LANGUAGE)
     standing_in = ""
     if recipient.role is RoleKind.DEPUTY:
         participant = forum.role(recipient.organisation.id, RoleKind.PARTICIPANT)

@@ -225,7 +225,7 @@ async def save_members(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping
 async def _tell_new_chair(uow: SqlAlchemyUnitOfWork, turn: Turn, forum: Forum) -> int:
     """A chair hand-over is told to the new chair 1:1, in their language, once per hand-over."""
     chair = await uow.people.get(forum.chair_id)
-    words = for_language(chair.language if chair and chair.language else turn.t.language)
+    words = for_language(chair.speaks(turn.t.language) if chair else turn.t.language)
     row = await uow.outbox.enqueue(
         NewMessage(
             kind="chair_handover", subject_id=forum.id, recipient_id=forum.chair_id,
@@ -297,7 +297,7 @@ async def send_test_message(
         queued = 0
         for person_id in recipients:
             person = people.get(person_id)
-            words = for_language(person.language if person and person.language else t.language)
+            words = for_language(person.speaks(t.language) if person else t.language)
             row = await uow.outbox.enqueue(
                 NewMessage(
                     kind=unreachable.TEST_KIND,

@@ -34,7 +34,7 @@ async def tell_new_time(
             continue
         told.add(organisation_id)
         person = await uow.people.get(person_id)
-        words = for_language(person.language if person and person.language else DEFAULT_LANGUAGE)
+        words = for_language(person.speaks(DEFAULT_LANGUAGE) if person else DEFAULT_LANGUAGE)
         key = "collection.moved_notice" if times.deadline_at > now else "collection.moved_notice_compiled"
         line = words(key, forum=forum.name, old=format_date(words, old),
                      new=format_datetime(words, times.starts_at, tz),

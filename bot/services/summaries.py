@@ -64,7 +64,7 @@ async def _compile(uow: SqlAlchemyUnitOfWork, frame: SummaryFrame, meeting: Stor
 
 async def _texts_of(uow: SqlAlchemyUnitOfWork, person_id: str) -> Texts:
     person = await uow.people.get(person_id)
-    return for_language(person.language if person and person.language else FORUM_LANGUAGE)
+    return for_language(person.speaks(FORUM_LANGUAGE) if person else FORUM_LANGUAGE)
 
 
 async def post_summary(uow: SqlAlchemyUnitOfWork, forum: Forum, meeting: StoredMeeting, now: datetime) -> int:

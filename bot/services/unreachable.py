@@ -139,7 +139,7 @@ async def compose_report(
     if kind != TEST_KIND and not unreached:
         return None
     chair = await uow.people.get(forum.chair_id)
-    t = for_language(chair.language if chair and chair.language else FORUM_LANGUAGE)
+    t = for_language(chair.speaks(FORUM_LANGUAGE) if chair else FORUM_LANGUAGE)
     people = await uow.people.many([r.person_id for r in unreached if r.person_id])
     names: list[str] = []
     for r in unreached:
@@ -201,7 +201,7 @@ async def tell_chair(
         return False
     person = await uow.people.get(person_id)
     chair = await uow.people.get(forum.chair_id)
-    t = for_language(chair.language if chair and chair.language else FORUM_LANGUAGE)
+    t = for_language(chair.speaks(FORUM_LANGUAGE) if chair else FORUM_LANGUAGE)
     membership = forum.membership(person_id)
     organisation = forum.organisation(membership.organisation_id or "") if membership else None
     text = t(
