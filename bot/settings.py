@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic import AliasChoices, Field, PrivateAttr, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from domain import service_urls
@@ -44,6 +44,8 @@ class Settings(BaseSettings):
         extra="ignore",
         populate_by_name=True,
     )
+
+    _url_checks: dict[tuple[str, tuple[str, ...], bool], ServiceUrlCheck] = PrivateAttr(default_factory=dict)
 
     mode: Mode = Mode.LOCAL
     host: str = "127.0.0.1"
@@ -182,7 +184,16 @@ class Settings(BaseSettings):
         """The strict reading of domain/service_urls.py: the normalised URL, or why it is refused.
 
         https and an exactly allow-listed host on port 443; loopback (http too, any port) only in local mode."""
-        return service_urls.check(url, allowed_hosts=self.allowed_service_hosts, local=self.mode is Mode.LOCAL)
+        if not isinstance(url, str):
+            return service_urls.check(url, allowed_hosts=self.allowed_service_hosts, local=self.mode is Mode.LOCAL)
+        key = (url, tuple(self.allowed_service_hosts), self.mode is Mode.LOCAL)
+        found = self._url_checks.get(key)
+        if found is None:  # a deployment sees a handful of service URLs: remember each answer (bounded)
+            found = service_urls.check(url, allowed_hosts=self.allowed_service_hosts, local=self.mode is Mode.LOCAL)
+            if len(self._url_checks) >= 256:
+                self._url_checks.clear()
+            self._url_checks[key] = found
+        return found
 
     def service_url_allowed(self, url: str) -> bool:
         return self.check_service_url(url).ok
