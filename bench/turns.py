@@ -61,7 +61,7 @@ from bot.adapter import ForumAdapter
 from bot.app import create_app
 from bot.routes import messages
 from bot.runtime import RUNTIME, Runtime
-from bot.services.contributions import screener
+from bot.services.screening import screener
 from bot.settings import Mode, Settings
 from storage.migrate import upgrade_async
 

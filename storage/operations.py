@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.orm import AuditRow, ForumRow, OutboxRow
+from storage.audit import AuditRepository
+from storage.orm import ForumRow, OutboxRow
 from storage.outbox import CANCELLED, DEAD, PENDING, QUEUED, RETRY, SENDING, SENT
 
 STUCK_AFTER = timedelta(minutes=30)
@@ -85,5 +86,5 @@ class OutboxOperations:
         return done
 
     def _audit(self, action: str, row_id: int, now: datetime) -> None:
-        self._session.add(AuditRow(at=now, actor_id="operator", action=action, subject_type="outbox",
-                                   subject_id=str(row_id), detail={}))
+        AuditRepository(self._session).record(at=now, action=action, subject_type="outbox", subject_id=str(row_id),
+                                              actor_id="operator")

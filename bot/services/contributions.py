@@ -7,15 +7,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 
-from bot.screening import make_screener
 from bot.services import summaries
 from bot.services.meetings import local_today, times_for, upcoming_meeting
+from bot.services.screening import screener
 from bot.services.summaries import FORUM_LANGUAGE
 from bot.services.turn import Reply, Turn
 from dialogs.cards.contribution import (
@@ -33,7 +32,7 @@ from dialogs.texts import Texts, for_language
 from dialogs.texts.formatting import format_date, format_datetime
 from domain.collection import Phase, card_recipient, may_submit, phase, uncovered_by_absence
 from domain.model import Forum, RoleKind
-from domain.screening import Screener, Tier, redact
+from domain.screening import Tier, redact
 from storage.contributions import StaleVersion, StoredVersion
 from storage.meetings import StoredMeeting
 from storage.outbox import NewMessage
@@ -42,11 +41,6 @@ from storage.unit_of_work import SqlAlchemyUnitOfWork, UnitOfWorkFactory
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEZONE = "Europe/Stockholm"
-
-
-@cache
-def screener() -> Screener:
-    return make_screener()
 
 
 def build_form(

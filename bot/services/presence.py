@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.services.turn import Origin
-from dialogs.texts import LANGUAGES
+from dialogs.texts import language_of
 from domain.model import Person
 from storage.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -34,14 +34,6 @@ def stored_reference(origin: Origin, reference: dict[str, Any]) -> dict[str, Any
     return stored
 
 
-def client_language(locale: str | None) -> str | None:
-    """'en-US' -> 'en', when it is a language Forumbot speaks (otherwise nothing is remembered)."""
-    if not locale:
-        return None
-    code = locale.split("-")[0].split("_")[0].lower()
-    return code if code in LANGUAGES else None
-
-
 def turn_key(origin: Origin, reference: dict[str, Any]) -> tuple[str, str, str]:
     """Who, where, and through exactly which reference: equal keys need no refresh of the stored reference."""
     fingerprint = json.dumps(stored_reference(origin, reference), sort_keys=True, default=str)
@@ -60,7 +52,7 @@ async def record_origin(
             aad_object_id=origin.aad_object_id,
             tenant_id=origin.tenant_id,
             now=now,
-            client_language=client_language(origin.locale),
+            client_language=language_of(origin.locale),
         )
     conversation_id = base_conversation_id(origin.conversation_id)
     stored = stored_reference(origin, reference)

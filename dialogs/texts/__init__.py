@@ -99,11 +99,14 @@ def for_language(language: str | None) -> Texts:
     return Texts(language or DEFAULT_LANGUAGE)
 
 
+def language_of(locale: str | None) -> str | None:
+    """'en-US' -> 'en' when it is a language we have; otherwise None."""
+    if not locale:
+        return None
+    code = locale.split("-")[0].split("_")[0].lower()
+    return code if code in LANGUAGES else None
+
+
 def negotiate(preferred: str | None, locale: str | None, default: str = DEFAULT_LANGUAGE) -> str:
     """The person's stored preference, else the Teams locale (en-US -> en), else the default."""
-    for candidate in (preferred, locale):
-        if candidate:
-            code = candidate.split("-")[0].split("_")[0].lower()
-            if code in LANGUAGES:
-                return code
-    return default
+    return language_of(preferred) or language_of(locale) or default
