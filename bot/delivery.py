@@ -62,8 +62,8 @@ from bot.references import reference_from_json
 from bot.services import unreachable
 from bot.settings import Settings
 from domain.clock import Clock
+from domain.outbox import ClaimedMessage
 from storage.conversations import StoredConversation
-from storage.outbox import ClaimedMessage
 from storage.unit_of_work import SqlAlchemyUnitOfWork
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from datetime import datetime
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
-from storage.outbox import QUEUED
+from domain.outbox import QUEUED
 from storage.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)

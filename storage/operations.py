@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.outbox import CANCELLED, DEAD, PENDING, QUEUED, RETRY, SENDING, SENT
 from storage.audit import AuditRepository
 from storage.orm import ForumRow, OutboxRow
-from storage.outbox import CANCELLED, DEAD, PENDING, QUEUED, RETRY, SENDING, SENT
 
 STUCK_AFTER = timedelta(minutes=30)
 

@@ -32,10 +32,10 @@ from dialogs.texts import Texts, for_language
 from dialogs.texts.formatting import format_date, format_datetime
 from domain.collection import Phase, card_recipient, may_submit, phase, uncovered_by_absence
 from domain.model import Forum, RoleKind
+from domain.outbox import NewMessage
 from domain.screening import Tier, redact
 from storage.contributions import StaleVersion, StoredVersion
 from storage.meetings import StoredMeeting
-from storage.outbox import NewMessage
 from storage.unit_of_work import SqlAlchemyUnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)

@@ -17,8 +17,8 @@ from bot.services.summaries import FORUM_LANGUAGE, post_summary
 from dialogs.texts import for_language
 from domain.collection import Recipient, card_recipients, due_work, reminder_recipients
 from domain.model import Forum, Person, RoleKind
+from domain.outbox import NewMessage
 from storage.meetings import StoredMeeting
-from storage.outbox import NewMessage
 from storage.unit_of_work import SqlAlchemyUnitOfWork, UnitOfWorkFactory
 
 if TYPE_CHECKING:

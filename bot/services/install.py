@@ -10,7 +10,7 @@ from bot.services.turn import Origin
 from dialogs.cards.elements import message
 from dialogs.cards.welcome import welcome_card, welcome_text
 from dialogs.texts import Texts
-from storage.outbox import NewMessage
+from domain.outbox import NewMessage
 from storage.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)

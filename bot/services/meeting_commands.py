@@ -21,8 +21,8 @@ from dialogs.texts.formatting import format_date, format_datetime
 from domain.collection import Phase, phase
 from domain.errors import DomainError
 from domain.model import Forum
+from domain.outbox import NewMessage
 from domain.schedule import check_local_time, meeting_times, zone_of
-from storage.outbox import NewMessage
 from storage.unit_of_work import SqlAlchemyUnitOfWork, UnitOfWorkFactory
 
 _DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")

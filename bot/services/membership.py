@@ -14,8 +14,8 @@ from dialogs.cards.elements import message
 from dialogs.cards.membership import VACANT, join_card, members_card, pick_forum_card
 from dialogs.texts import for_language
 from domain.model import Forum, RoleKind
+from domain.outbox import NO_DATE, NewMessage
 from domain.revisions import join_revision, members_revision
-from storage.outbox import NO_DATE, NewMessage
 from storage.unit_of_work import SqlAlchemyUnitOfWork, UnitOfWorkFactory
 
 

@@ -8,8 +8,8 @@ from dialogs.cards.elements import message
 from dialogs.texts import DEFAULT_LANGUAGE, for_language
 from dialogs.texts.formatting import format_date, format_datetime
 from domain.model import Forum
+from domain.outbox import NewMessage
 from domain.schedule import MeetingTimes
-from storage.outbox import NewMessage
 from storage.unit_of_work import SqlAlchemyUnitOfWork
 
 CARD_KINDS = ("collection_open", "reminder")

@@ -18,8 +18,8 @@ from bot.screening import make_screener
 from bot.services.presence import base_conversation_id
 from bot.services.turn import Turn
 from dialogs.cards.elements import message
+from domain.outbox import NewMessage
 from domain.screening import ID_NUMBER_RULES, Finding, Screener, Tier, redact
-from storage.outbox import NewMessage
 from storage.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)

@@ -10,9 +10,9 @@ from dialogs.cards.elements import message
 from dialogs.cards.summary import render_summary_markdown, summary_activities
 from dialogs.texts import DEFAULT_LANGUAGE, Texts, for_language
 from domain.model import Forum
+from domain.outbox import NewMessage
 from domain.reporting import ContributionInput, Summary, SummaryFrame, compile_frame, frame_for, split_sections
 from storage.meetings import StoredMeeting
-from storage.outbox import NewMessage
 from storage.unit_of_work import SqlAlchemyUnitOfWork
 
 log = logging.getLogger(__name__)

@@ -22,7 +22,7 @@ from dialogs.cards.elements import message
 from dialogs.texts import Texts, for_language
 from dialogs.texts.formatting import format_date
 from domain.model import Forum
-from storage.outbox import CANCELLED, DEAD, NO_DATE, QUEUED, SENDING, SENT, ClaimedMessage, NewMessage
+from domain.outbox import CANCELLED, DEAD, NO_DATE, QUEUED, SENDING, SENT, ClaimedMessage, NewMessage
 from storage.unit_of_work import SqlAlchemyUnitOfWork
 
 log = logging.getLogger(__name__)
