@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol, TypeVar
 
+from domain.meetings import ContributionVersion
 from domain.model import AgendaSection, Forum, Organisation
 
 EXTRA_SECTION_PREFIX = "removed:"
@@ -144,6 +145,21 @@ def split_sections(
         else:
             extras.append((title, text))
     return texts, tuple(extras)
+
+
+def contribution_input(frame: _HasSections, version: ContributionVersion) -> ContributionInput:
+    """A stored version as the compiler counts it, its sections split against the frame's agenda."""
+    texts, extras = split_sections(frame, version.sections)
+    return ContributionInput(
+        organisation_id=version.organisation_id,
+        sections=texts,
+        extra_sections=extras,
+        nothing_new=version.nothing_new,
+        attending=version.attending,
+        submitted_at=version.submitted_at,
+        submitted_by_name=version.submitted_by_name,
+        after_deadline=version.after_deadline,
+    )
 
 
 def compile_summary(
