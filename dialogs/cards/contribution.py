@@ -1,9 +1,14 @@
-"""The lägesbild card: one labelled multiline input per agenda section, 'nothing new', attending or not."""
+"""The lägesbild card: one labelled multiline input per agenda section, 'nothing new', attending or not.
+
+Also the form behind it (`build_form`, `stored_form`: the meeting's labels in the forum's zone) and the
+proactive message that carries it (`request_payload`: the collection request or the reminder).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from dialogs.cards.elements import (
     Element,
@@ -16,12 +21,15 @@ from dialogs.cards.elements import (
     input_date,
     input_text,
     input_toggle,
+    message,
     notice,
     text,
 )
 from dialogs.cards.escaping import escape_card_text
 from dialogs.texts import Texts
-from domain.model import AgendaSection
+from dialogs.texts.formatting import format_datetime
+from domain.meetings import ContributionVersion, Meeting
+from domain.model import AgendaSection, Forum
 
 SECTION_INPUT = "s__"
 MAX_SECTION_CHARS = 4000
@@ -49,6 +57,73 @@ class ContributionForm:
     standing_in_for: str = ""  # the away participant's name when the card goes to the deputy
 
 
+def submitted_values(sections: Sequence[AgendaSection], data: Mapping[str, Any]) -> dict[str, str]:
+    """The section texts the card sent back (section id -> text, line breaks normalised)."""
+    values: dict[str, str] = {}
+    for section in sections:
+        raw = data.get(SECTION_INPUT + section.id)
+        values[section.id] = str(raw).replace("\r\n", "\n") if isinstance(raw, str) else ""
+    return values
+
+
+def base_version_of(data: Mapping[str, Any]) -> int:
+    """The version the card was made from (0 when missing or not a number)."""
+    try:
+        return int(str(data.get("base_version")))
+    except ValueError:
+        return 0
+
+
+def build_form(
+    t: Texts, forum: Forum, meeting: Meeting, organisation_id: str, *, values: Mapping[str, str] | None = None,
+    nothing_new: bool = False, attending: bool = True, away_until: str = "", late: bool = False,
+    base_version: int = 0, standing_in_for: str = "",
+) -> ContributionForm:
+    """The form for an organisation's report to a meeting, its times worded in the forum's zone."""
+    tz = forum.schedule.timezone
+    organisation = forum.organisation(organisation_id)
+    return ContributionForm(
+        forum_name=forum.name,
+        meeting_id=meeting.id,
+        organisation_id=organisation_id,
+        organisation_name=organisation.name if organisation else "?",
+        meeting_label=format_datetime(t, meeting.times.starts_at, tz),
+        deadline_label=format_datetime(t, meeting.times.deadline_at, tz),
+        sections=forum.sections,
+        values=dict(values or {}),
+        nothing_new=nothing_new,
+        attending=attending,
+        away_until=away_until,
+        late=late,
+        base_version=base_version,
+        standing_in_for=standing_in_for,
+    )
+
+
+def stored_form(
+    t: Texts, forum: Forum, meeting: Meeting, organisation_id: str, latest: ContributionVersion | None, *,
+    late: bool, standing_in_for: str = "",
+) -> ContributionForm:
+    """The form prefilled with the organisation's latest version, if any."""
+    if latest is None:
+        return build_form(t, forum, meeting, organisation_id, late=late, standing_in_for=standing_in_for)
+    values = {section_id: text for section_id, _, text in latest.sections}
+    return build_form(t, forum, meeting, organisation_id, values=values, nothing_new=latest.nothing_new,
+                      attending=latest.attending, late=late, base_version=latest.version,
+                      standing_in_for=standing_in_for)
+
+
+def request_payload(t: Texts, form: ContributionForm, *, reminder: bool = False) -> dict[str, object]:
+    """The proactive message carrying the card: the collection request or the reminder."""
+    if reminder:
+        line = t("contribution.reminder_text", organisation=form.organisation_name, forum=form.forum_name,
+                 date=form.meeting_label, deadline=form.deadline_label)
+    else:
+        line = t("contribution.request_text", forum=form.forum_name, date=form.meeting_label,
+                 deadline=form.deadline_label)
+    return message(line, contribution_card(t, form))
+
+
 def contribution_card(
     t: Texts,
     form: ContributionForm,
@@ -60,6 +135,19 @@ def contribution_card(
     notes: Sequence[str] = (),
 ) -> Element:
     """`ask_nothing_new`: "Inget nytt" was ticked with text written: ask which holds, with two buttons."""
+    body = _card_head(t, form)
+    body += [notice(note) for note in notes]
+    if errors:
+        body.append(errors_block(errors, t("contribution.errors_title")))
+    if warnings:
+        body.append(errors_block(warnings, t("contribution.warn_title")))
+    if ask_nothing_new:
+        body.append(errors_block([t("contribution.nothing_new_or_text")], t("contribution.warn_title")))
+    body += _card_inputs(t, form)
+    return card(body, _card_actions(t, form, confirm_rules=confirm_rules, ask_nothing_new=ask_nothing_new))
+
+
+def _card_head(t: Texts, form: ContributionForm) -> list[Element]:
     body: list[Element] = [
         heading(t("contribution.title", forum=form.forum_name)),
         facts(
@@ -76,24 +164,21 @@ def contribution_card(
                            organisation=form.organisation_name), weight="Bolder"))
     if form.late:
         body.append(text(t("contribution.late_notice"), weight="Bolder"))
-    body += [notice(note) for note in notes]
-    if errors:
-        body.append(errors_block(errors, t("contribution.errors_title")))
-    if warnings:
-        body.append(errors_block(warnings, t("contribution.warn_title")))
-    if ask_nothing_new:
-        body.append(errors_block([t("contribution.nothing_new_or_text")], t("contribution.warn_title")))
-    for section in form.sections:
-        body.append(
-            input_text(
-                SECTION_INPUT + section.id,
-                section.title,
-                value=form.values.get(section.id, ""),
-                multiline=True,
-                max_length=MAX_SECTION_CHARS,
-                error=t("contribution.error.too_long", max=MAX_SECTION_CHARS),
-            )
+    return body
+
+
+def _card_inputs(t: Texts, form: ContributionForm) -> list[Element]:
+    body = [
+        input_text(
+            SECTION_INPUT + section.id,
+            section.title,
+            value=form.values.get(section.id, ""),
+            multiline=True,
+            max_length=MAX_SECTION_CHARS,
+            error=t("contribution.error.too_long", max=MAX_SECTION_CHARS),
         )
+        for section in form.sections
+    ]
     body.append(input_toggle("nothing_new", t("contribution.nothing_new_label"), t("contribution.nothing_new"),
                              value=form.nothing_new))
     body.append(
@@ -107,22 +192,26 @@ def contribution_card(
         )
     )
     body.append(input_date("away_until", t("contribution.away_label"), value=form.away_until or None))
+    return body
+
+
+def _card_actions(
+    t: Texts, form: ContributionForm, *, confirm_rules: Sequence[str], ask_nothing_new: bool
+) -> list[Element]:
     data = {"meeting_id": form.meeting_id, "organisation_id": form.organisation_id,
             "base_version": form.base_version}
     if ask_nothing_new:
-        actions = [
+        return [
             execute(t("contribution.keep_text"), "contribution.submit", {**data, "resolve": RESOLVE_KEEP_TEXT}),
             execute(t("contribution.keep_nothing_new"), "contribution.submit",
                     {**data, "resolve": RESOLVE_NOTHING_NEW}),
         ]
-    elif confirm_rules:
-        actions = [
+    if confirm_rules:
+        return [
             execute(t("screening.send_anyway"), "contribution.submit", {**data, "confirmed": ",".join(confirm_rules)}),
             execute(t("screening.edit"), "contribution.edit", data),
         ]
-    else:
-        actions = [execute(t("contribution.submit"), "contribution.submit", data)]
-    return card(body, actions)
+    return [execute(t("contribution.submit"), "contribution.submit", data)]
 
 
 def submitted_card(
@@ -161,6 +250,13 @@ def submitted_card(
         body.append(text(t("contribution.late_saved")))
     data = {"meeting_id": form.meeting_id, "organisation_id": form.organisation_id}
     return card(body, [execute(t("contribution.edit"), "contribution.open", data, validate=False)])
+
+
+def saved_card(t: Texts, form: ContributionForm, version: ContributionVersion, tz: str, *, already: bool) -> Element:
+    """The submitted card for a stored version (`already`: the same content was stored before, nothing new)."""
+    return submitted_card(t, form, submitted_label=format_datetime(t, version.submitted_at, tz),
+                          submitted_by=version.submitted_by_name, version=version.version,
+                          notice=t("contribution.already_saved", version=version.version) if already else "")
 
 
 def closed_card(t: Texts, form: ContributionForm) -> Element:
