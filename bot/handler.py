@@ -13,7 +13,7 @@ from botbuilder.schema import Activity, ActivityTypes, Attachment, ChannelAccoun
 from bot.commands import Command, normalise, parse
 from bot.exports import ExportSigner
 from bot.references import origin_of, reference_to_json, tenant_of
-from bot.services import contributions, forums, install, meeting_commands, membership
+from bot.services import away, contributions, forums, install, meeting_commands, membership
 from bot.services.help import help_reply
 from bot.services.membership import RosterMember
 from bot.services.presence import base_conversation_id, record_origin, turn_key
@@ -229,7 +229,7 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
 
     async def _away(self, tc: TurnContext, turn: Turn, command: Command) -> Reply:
         back = (tc.activity.text or "").strip().casefold().startswith(("tillbaka", "back"))
-        return await contributions.set_away(self.uow, turn, command.args, back)
+        return await away.set_away(self.uow, turn, command.args, back)
 
     # --- commands that need botbuilder ------------------------------------------------------------
 

@@ -2,33 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.meetings import ContributionVersion, StaleVersion
 from storage.forums import new_id
 from storage.orm import ContributionRow, ContributionVersionRow
-
-
-@dataclass(frozen=True)
-class StoredVersion:
-    contribution_id: str
-    meeting_id: str
-    organisation_id: str
-    version: int
-    sections: tuple[tuple[str, str, str], ...]  # (section_id, title, text)
-    nothing_new: bool
-    attending: bool
-    submitted_by: str
-    submitted_by_name: str
-    submitted_at: datetime
-    after_deadline: bool
-
-
-class StaleVersion(Exception):
-    """The contribution's current version is not the one the submit was checked against (a concurrent submit)."""
 
 
 class ContributionRepository:
@@ -51,7 +32,7 @@ class ContributionRepository:
         after_deadline: bool,
         now: datetime,
         expected_version: int | None = None,
-    ) -> StoredVersion:
+    ) -> ContributionVersion:
         """Store the next version. With `expected_version`, raise StaleVersion if another one came first.
 
         The contribution row is locked (FOR UPDATE on PostgreSQL), so concurrent submits for one organisation
@@ -93,7 +74,7 @@ class ContributionRepository:
         await self._session.flush()
         return _to_version(version, row)
 
-    async def latest_for_meeting(self, meeting_id: str) -> list[StoredVersion]:
+    async def latest_for_meeting(self, meeting_id: str) -> list[ContributionVersion]:
         """The counting (latest) version of every organisation's contribution to the meeting."""
         stmt = (
             select(ContributionVersionRow, ContributionRow)
@@ -105,7 +86,7 @@ class ContributionRepository:
         )
         return [_to_version(v, c) for v, c in (await self._session.execute(stmt)).all()]
 
-    async def latest_on_time_for_meeting(self, meeting_id: str) -> list[StoredVersion]:
+    async def latest_on_time_for_meeting(self, meeting_id: str) -> list[ContributionVersion]:
         """For each organisation whose counting version came after the deadline: its latest on-time version."""
         stmt = (
             select(ContributionVersionRow, ContributionRow)
@@ -114,7 +95,7 @@ class ContributionRepository:
             .order_by(ContributionVersionRow.contribution_id, ContributionVersionRow.version.desc())
         )
         late_now: set[str] = set()
-        found: dict[str, StoredVersion] = {}
+        found: dict[str, ContributionVersion] = {}
         for v, c in (await self._session.execute(stmt)).all():
             if v.version == c.current_version:
                 if v.after_deadline:
@@ -123,7 +104,7 @@ class ContributionRepository:
                 found[c.id] = _to_version(v, c)
         return list(found.values())
 
-    async def latest(self, meeting_id: str, organisation_id: str, *, lock: bool = False) -> StoredVersion | None:
+    async def latest(self, meeting_id: str, organisation_id: str, *, lock: bool = False) -> ContributionVersion | None:
         """The counting version. With `lock`, the contribution row is locked (FOR UPDATE on PostgreSQL) until
         the unit of work ends, and a following `add_version` for it reuses the row."""
         stmt = (
@@ -153,7 +134,7 @@ class ContributionRepository:
         )
         return {org_id: int(count) for org_id, count in rows.all()}
 
-    async def history(self, meeting_id: str, organisation_id: str) -> list[StoredVersion]:
+    async def history(self, meeting_id: str, organisation_id: str) -> list[ContributionVersion]:
         stmt = (
             select(ContributionVersionRow, ContributionRow)
             .join(ContributionRow, ContributionVersionRow.contribution_id == ContributionRow.id)
@@ -163,8 +144,8 @@ class ContributionRepository:
         return [_to_version(v, c) for v, c in (await self._session.execute(stmt)).all()]
 
 
-def _to_version(v: ContributionVersionRow, c: ContributionRow) -> StoredVersion:
-    return StoredVersion(
+def _to_version(v: ContributionVersionRow, c: ContributionRow) -> ContributionVersion:
+    return ContributionVersion(
         contribution_id=c.id,
         meeting_id=c.meeting_id,
         organisation_id=c.organisation_id,

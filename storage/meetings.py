@@ -2,43 +2,36 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.meetings import Meeting, MeetingStatus, meeting_from
+from domain.model import Forum, Schedule
 from domain.reporting import Summary, SummaryFrame
 from storage.forums import new_id
-from storage.orm import MeetingRow, SummaryRevisionRow, SummaryRow
+from storage.orm import ForumRow, MeetingRow, SummaryRevisionRow, SummaryRow
+from storage.schedule_codec import schedule_from_json
 from storage.summary_codec import frame_from_json, frame_to_json, summary_from_json, summary_to_json
 
 
-@dataclass(frozen=True)
-class StoredMeeting:
-    id: str
-    forum_id: str
-    original_date: date
-    local_date: date
-    starts_at: datetime
-    status: str
-
-    @property
-    def cancelled(self) -> bool:
-        return self.status == "cancelled"
-
-
-def _to_meeting(row: MeetingRow) -> StoredMeeting:
-    return StoredMeeting(row.id, row.forum_id, row.original_date, row.local_date, row.starts_at, row.status)
+def _to_meeting(row: MeetingRow, schedule: Schedule) -> Meeting:
+    """The domain meeting, its instants computed here, once, from the forum's schedule."""
+    return meeting_from(schedule, id=row.id, forum_id=row.forum_id, original_date=row.original_date,
+                        local_date=row.local_date, starts_at=row.starts_at, status=row.status)
 
 
 class MeetingRepository:
+    """Reads return the domain `Meeting`; the forum-scoped ones take the forum whose schedule gives its times."""
+
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def ensure(self, forum_id: str, original_date: date, starts_at: datetime, now: datetime) -> StoredMeeting:
+    async def ensure(self, forum: Forum, original_date: date, starts_at: datetime, now: datetime) -> Meeting:
         """Materialise the occurrence if it is not stored yet (idempotent across instances)."""
+        forum_id = forum.id
         dialect = self._session.bind.dialect.name if self._session.bind else "sqlite"
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         await self._session.execute(
@@ -49,7 +42,7 @@ class MeetingRepository:
                 original_date=original_date,
                 local_date=original_date,
                 starts_at=starts_at,
-                status="scheduled",
+                status=MeetingStatus.SCHEDULED.value,
                 updated_at=now,
             )
             .on_conflict_do_nothing(index_elements=["forum_id", "original_date"])
@@ -58,30 +51,37 @@ class MeetingRepository:
             select(MeetingRow).where(MeetingRow.forum_id == forum_id, MeetingRow.original_date == original_date)
         )
         assert row is not None
-        return _to_meeting(row)
+        return _to_meeting(row, forum.schedule)
 
-    async def get(self, meeting_id: str) -> StoredMeeting | None:
-        row = await self._session.get(MeetingRow, meeting_id)
-        return _to_meeting(row) if row else None
+    async def get(self, meeting_id: str) -> Meeting | None:
+        """A meeting by id, its times from the schedule its forum has stored (one query)."""
+        found = (
+            await self._session.execute(
+                select(MeetingRow, ForumRow.schedule)
+                .join(ForumRow, ForumRow.id == MeetingRow.forum_id)
+                .where(MeetingRow.id == meeting_id)
+            )
+        ).first()
+        return _to_meeting(found[0], schedule_from_json(found[1])) if found else None
 
-    async def for_forum(self, forum_id: str) -> list[StoredMeeting]:
+    async def for_forum(self, forum: Forum) -> list[Meeting]:
         rows = await self._session.scalars(
-            select(MeetingRow).where(MeetingRow.forum_id == forum_id).order_by(MeetingRow.original_date)
+            select(MeetingRow).where(MeetingRow.forum_id == forum.id).order_by(MeetingRow.original_date)
         )
-        return [_to_meeting(r) for r in rows]
+        return [_to_meeting(r, forum.schedule) for r in rows]
 
-    async def on_local_date(self, forum_id: str, local_date: date) -> StoredMeeting | None:
+    async def on_local_date(self, forum: Forum, local_date: date) -> Meeting | None:
         row = await self._session.scalar(
             select(MeetingRow).where(
-                MeetingRow.forum_id == forum_id,
+                MeetingRow.forum_id == forum.id,
                 (MeetingRow.local_date == local_date) | (MeetingRow.original_date == local_date),
             )
         )
-        return _to_meeting(row) if row else None
+        return _to_meeting(row, forum.schedule) if row else None
 
-    async def set_status(self, meeting_id: str, status: str, actor_id: str | None, now: datetime) -> None:
+    async def set_status(self, meeting_id: str, status: MeetingStatus, actor_id: str | None, now: datetime) -> None:
         row = await self._session.get_one(MeetingRow, meeting_id)
-        row.status = status
+        row.status = status.value
         row.changed_by = actor_id
         row.updated_at = now
 
@@ -107,7 +107,7 @@ class MeetingRepository:
         row = await self._session.get_one(MeetingRow, meeting_id)
         row.local_date = local_date
         row.starts_at = starts_at
-        row.status = "scheduled"
+        row.status = MeetingStatus.SCHEDULED.value
         row.changed_by = actor_id
         row.updated_at = now
 

@@ -1,4 +1,4 @@
-"""Lägesbild contributions: opening the card, submitting and editing it, being away."""
+"""Lägesbild contributions: opening the card, submitting and editing it (being away: bot/services/away.py)."""
 
 from __future__ import annotations
 
@@ -8,81 +8,48 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 
 from bot.services import summaries
-from bot.services.meetings import local_today, times_for, upcoming_meeting
+from bot.services.meetings import local_today, upcoming_meeting
 from bot.services.screening import screener
-from bot.services.summaries import FORUM_LANGUAGE
 from bot.services.turn import Reply, Turn
 from dialogs.cards.contribution import (
     MAX_SECTION_CHARS,
     RESOLVE_KEEP_TEXT,
     RESOLVE_NOTHING_NEW,
-    SECTION_INPUT,
     ContributionForm,
+    base_version_of,
+    build_form,
     closed_card,
     contribution_card,
-    submitted_card,
+    saved_card,
+    stored_form,
+    submitted_values,
 )
-from dialogs.cards.elements import card, execute, message, text
-from dialogs.texts import Texts, for_language
+from dialogs.cards.elements import message
+from dialogs.texts import Texts
 from dialogs.texts.formatting import format_date, format_datetime
-from domain.collection import Phase, card_recipient, may_submit, phase, uncovered_by_absence
+from domain.collection import Phase, card_recipient, may_submit, phase
+from domain.meetings import ContributionVersion, Meeting, StaleVersion
 from domain.model import Forum, RoleKind
 from domain.outbox import NewMessage
 from domain.screening import Tier, redact
-from storage.contributions import StaleVersion, StoredVersion
-from storage.meetings import StoredMeeting
 from storage.unit_of_work import SqlAlchemyUnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
-DEFAULT_TIMEZONE = "Europe/Stockholm"
 
-
-def build_form(
-    t: Texts, forum: Forum, meeting: StoredMeeting, organisation_id: str, *, values: Mapping[str, str] | None = None,
-    nothing_new: bool = False, attending: bool = True, away_until: str = "", late: bool = False,
-    base_version: int = 0, standing_in_for: str = "",
-) -> ContributionForm:
-    times = times_for(forum, meeting)
-    tz = forum.schedule.timezone
-    organisation = forum.organisation(organisation_id)
-    return ContributionForm(
-        forum_name=forum.name,
-        meeting_id=meeting.id,
-        organisation_id=organisation_id,
-        organisation_name=organisation.name if organisation else "?",
-        meeting_label=format_datetime(t, times.starts_at, tz),
-        deadline_label=format_datetime(t, times.deadline_at, tz),
-        sections=forum.sections,
-        values=dict(values or {}),
-        nothing_new=nothing_new,
-        attending=attending,
-        away_until=away_until,
-        late=late,
-        base_version=base_version,
-        standing_in_for=standing_in_for,
-    )
-
-
-async def stored_form(
-    uow: SqlAlchemyUnitOfWork, t: Texts, forum: Forum, meeting: StoredMeeting, organisation_id: str, now: Any,
+async def _form_with_latest(
+    uow: SqlAlchemyUnitOfWork, t: Texts, forum: Forum, meeting: Meeting, organisation_id: str, now: Any,
     person_id: str = "",
 ) -> ContributionForm:
     """The form prefilled with the organisation's latest version, if any."""
     latest = await uow.contributions.latest(meeting.id, organisation_id)
-    late = phase(times_for(forum, meeting), now) is Phase.LATE
+    late = phase(meeting.times, now) is Phase.LATE
     standing_in = await stand_in_name(uow, forum, organisation_id, person_id, meeting.local_date) if person_id else ""
-    if latest is None:
-        return build_form(t, forum, meeting, organisation_id, late=late, standing_in_for=standing_in)
-    values = {section_id: text for section_id, _, text in latest.sections}
-    return build_form(t, forum, meeting, organisation_id, values=values, nothing_new=latest.nothing_new,
-                      attending=latest.attending, late=late, base_version=latest.version,
-                      standing_in_for=standing_in)
+    return stored_form(t, forum, meeting, organisation_id, latest, late=late, standing_in_for=standing_in)
 
 
 async def stand_in_name(
@@ -99,17 +66,6 @@ async def stand_in_name(
         return ""
     away = people.get(participant.holder_id)
     return away.display_name if away else ""
-
-
-def request_payload(t: Texts, form: ContributionForm, *, reminder: bool = False) -> dict[str, object]:
-    """The proactive message carrying the card: the collection request or the reminder."""
-    if reminder:
-        line = t("contribution.reminder_text", organisation=form.organisation_name, forum=form.forum_name,
-                 date=form.meeting_label, deadline=form.deadline_label)
-    else:
-        line = t("contribution.request_text", forum=form.forum_name, date=form.meeting_label,
-                 deadline=form.deadline_label)
-    return message(line, contribution_card(t, form))
 
 
 async def _forum_for_report(uow: SqlAlchemyUnitOfWork, turn: Turn) -> tuple[Forum | None, str | None]:
@@ -144,7 +100,7 @@ async def open_report(
         if meeting is None:
             await uow.commit()
             return Reply(text=t("contribution.no_meeting", forum=forum.name))
-        form = await stored_form(uow, t, forum, meeting, held[0].id, turn.now, turn.person.id)
+        form = await _form_with_latest(uow, t, forum, meeting, held[0].id, turn.now, turn.person.id)
         notices: list[str] = []
         notes: list[str] = []
         if text.strip():
@@ -200,16 +156,16 @@ async def reopen(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, 
             organisation = forum.organisation(organisation_id)
             return Reply(text=t("contribution.error.not_allowed",
                                 organisation=organisation.name if organisation else "?"), replace=True)
-        if phase(times_for(forum, meeting), turn.now) is Phase.CLOSED:
+        if phase(meeting.times, turn.now) is Phase.CLOSED:
             form = build_form(t, forum, meeting, organisation_id)
             return Reply(card=closed_card(t, form), replace=True)
-        form = await stored_form(uow, t, forum, meeting, organisation_id, turn.now, turn.person.id)
+        form = await _form_with_latest(uow, t, forum, meeting, organisation_id, turn.now, turn.person.id)
     return Reply(card=contribution_card(t, form), replace=True)
 
 
 async def _meeting_and_forum(
     uow: SqlAlchemyUnitOfWork, data: Mapping[str, Any]
-) -> tuple[Forum, StoredMeeting] | None:
+) -> tuple[Forum, Meeting] | None:
     meeting = await uow.meetings.get(str(data.get("meeting_id", "")))
     if meeting is None:
         return None
@@ -217,22 +173,7 @@ async def _meeting_and_forum(
     return (forum, meeting) if forum else None
 
 
-def _submitted_values(forum: Forum, data: Mapping[str, Any]) -> dict[str, str]:
-    values: dict[str, str] = {}
-    for section in forum.sections:
-        raw = data.get(SECTION_INPUT + section.id)
-        values[section.id] = str(raw).replace("\r\n", "\n") if isinstance(raw, str) else ""
-    return values
-
-
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def _int(value: object) -> int:
-    try:
-        return int(str(value))
-    except ValueError:
-        return 0
 
 
 @dataclass(frozen=True)
@@ -246,7 +187,7 @@ class _Answer:
 
 
 def _read_answer(forum: Forum, data: Mapping[str, Any]) -> _Answer:
-    values = _submitted_values(forum, data)
+    values = submitted_values(forum.sections, data)
     nothing_new = str(data.get("nothing_new", "false")).lower() == "true"
     resolve = str(data.get("resolve") or "")
     if nothing_new and resolve == RESOLVE_KEEP_TEXT:
@@ -269,10 +210,10 @@ async def submit(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, 
         organisation = forum.organisation(organisation_id)
         answer = _read_answer(forum, data)
         values, nothing_new, attending = answer.values, answer.nothing_new, answer.attending
-        current = phase(times_for(forum, meeting), turn.now)
+        current = phase(meeting.times, turn.now)
         form = build_form(t, forum, meeting, organisation_id, values=values, nothing_new=nothing_new,
                           attending=attending, away_until=answer.away_raw, late=current is Phase.LATE,
-                          base_version=_int(data.get("base_version")))
+                          base_version=base_version_of(data))
         if organisation is None or not may_submit(forum, turn.person.id, organisation_id):
             name = organisation.name if organisation else "?"
             return Reply(card=contribution_card(t, form, errors=[t("contribution.error.not_allowed",
@@ -291,15 +232,15 @@ async def submit(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, 
             if answer.away_raw:
                 await uow.people.set_away_until(turn.person.id, date.fromisoformat(answer.away_raw), turn.now)
                 await uow.commit()
-            return Reply(card=_saved_card(t, forum, form, latest, already=True), replace=True)
-        if latest is not None and latest.version != _int(data.get("base_version")):
+            return Reply(card=saved_card(t, form, latest, forum.schedule.timezone, already=True), replace=True)
+        if latest is not None and latest.version != base_version_of(data):
             # Someone else changed the report since this card was made: keep what this person typed, say so,
             # and let them send it over the newer version on purpose.
             return _changed_reply(t, forum, form, latest)
         refusal = await _screen(uow, turn, forum, meeting.id, form, data)
         if refusal is not None:
             return refusal
-        version: StoredVersion | None
+        version: ContributionVersion | None
         try:
             version, queued = await _store(uow, turn, forum, meeting, organisation_id, values, nothing_new,
                                            attending, late=current is Phase.LATE,
@@ -314,10 +255,11 @@ async def submit(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, 
             version = None
     if version is None:
         return await _after_race(uow_factory, turn, forum, meeting, form, answer)
-    return Reply(card=_saved_card(t, forum, form, version, already=False), replace=True, queued=queued)
+    return Reply(card=saved_card(t, form, version, forum.schedule.timezone, already=False), replace=True,
+                 queued=queued)
 
 
-def _changed_reply(t: Texts, forum: Forum, form: ContributionForm, latest: StoredVersion) -> Reply:
+def _changed_reply(t: Texts, forum: Forum, form: ContributionForm, latest: ContributionVersion) -> Reply:
     newer = replace(form, base_version=latest.version)
     changed = t("contribution.error.changed", name=latest.submitted_by_name,
                 time=format_datetime(t, latest.submitted_at, forum.schedule.timezone))
@@ -360,21 +302,15 @@ async def _screen(
 
 
 def _same_content(
-    forum: Forum, latest: StoredVersion, values: Mapping[str, str], nothing_new: bool, attending: bool
+    forum: Forum, latest: ContributionVersion, values: Mapping[str, str], nothing_new: bool, attending: bool
 ) -> bool:
     stored = {section_id: text for section_id, _, text in latest.sections if text}
     sent = {s.id: values.get(s.id, "").strip() for s in forum.sections if values.get(s.id, "").strip()}
     return (stored, latest.nothing_new, latest.attending) == (sent, nothing_new, attending)
 
 
-def _saved_card(t: Texts, forum: Forum, form: ContributionForm, version: StoredVersion, *, already: bool) -> Any:
-    return submitted_card(t, form, submitted_label=format_datetime(t, version.submitted_at, forum.schedule.timezone),
-                          submitted_by=version.submitted_by_name, version=version.version,
-                          notice=t("contribution.already_saved", version=version.version) if already else "")
-
-
 async def _after_race(
-    uow_factory: UnitOfWorkFactory, turn: Turn, forum: Forum, meeting: StoredMeeting, form: ContributionForm,
+    uow_factory: UnitOfWorkFactory, turn: Turn, forum: Forum, meeting: Meeting, form: ContributionForm,
     answer: _Answer,
 ) -> Reply:
     t = turn.t
@@ -383,7 +319,7 @@ async def _after_race(
     if latest is None:  # the other transaction did not commit either: let the person simply send again
         return Reply(card=contribution_card(t, form, errors=[t("contribution.error.retry")]), replace=True)
     if _same_content(forum, latest, answer.values, answer.nothing_new, answer.attending):
-        return Reply(card=_saved_card(t, forum, form, latest, already=True), replace=True)
+        return Reply(card=saved_card(t, form, latest, forum.schedule.timezone, already=True), replace=True)
     return _changed_reply(t, forum, form, latest)
 
 
@@ -419,9 +355,9 @@ def _count_hits(
 
 
 async def _store(
-    uow: SqlAlchemyUnitOfWork, turn: Turn, forum: Forum, meeting: StoredMeeting, organisation_id: str,
+    uow: SqlAlchemyUnitOfWork, turn: Turn, forum: Forum, meeting: Meeting, organisation_id: str,
     values: Mapping[str, str], nothing_new: bool, attending: bool, *, late: bool, expected_version: int | None = None,
-) -> tuple[StoredVersion, int]:
+) -> tuple[ContributionVersion, int]:
     sections = [(s.id, s.title, values.get(s.id, "").strip()) for s in forum.sections]
     version = await uow.contributions.add_version(
         meeting_id=meeting.id, organisation_id=organisation_id, sections=sections, nothing_new=nothing_new,
@@ -438,74 +374,6 @@ async def _store(
     return version, queued
 
 
-async def set_away(uow_factory: UnitOfWorkFactory, turn: Turn, args: str, back: bool) -> Reply:
-    """`frånvarande till <datum>` sets the date; `tillbaka` (or no date) clears it.
-
-    A participant whose organisation has no deputy to take over is told so, and so is the chair (1:1, once per
-    absence), with a button to the members card where a deputy can be named.
-    """
-    t = turn.t
-    found = re.search(r"\d{4}-\d{2}-\d{2}", args)
-    until: date | None = None
-    if not back:
-        if found is None:
-            return Reply(text=t("contribution.away_invalid"))
-        try:
-            until = date.fromisoformat(found.group(0))
-        except ValueError:
-            return Reply(text=t("contribution.away_invalid"))
-    lines: list[str] = []
-    queued = 0
-    async with uow_factory() as uow:
-        forums = [turn.forum] if turn.forum is not None else await uow.forums.for_person(turn.person.id)
-        if until is not None:
-            zone = forums[0].schedule.timezone if forums else DEFAULT_TIMEZONE
-            today = turn.now.astimezone(ZoneInfo(zone)).date()
-            if until < today:
-                return Reply(text=t("contribution.away_past", date=format_date(t, until)))
-        await uow.people.set_away_until(turn.person.id, until, turn.now)
-        if until is not None:
-            for forum in forums:
-                first_day = turn.now.astimezone(ZoneInfo(forum.schedule.timezone)).date()
-                holders = [r.holder_id for r in forum.roles if r.holder_id]
-                people = await uow.people.many(holders)
-                people[turn.person.id] = replace(turn.person, away_until=until)
-                for organisation in uncovered_by_absence(forum, people, turn.person.id, first_day):
-                    lines.append(t("contribution.away_no_deputy", organisation=organisation.name, forum=forum.name))
-                    queued += await _tell_chair_uncovered(uow, turn, forum, organisation.id, organisation.name,
-                                                          until)
-        await uow.commit()
-    if until is None:
-        return Reply(text=t("contribution.away_cleared"))
-    if lines:
-        return Reply(text="\n\n".join([t("contribution.away_set_no_deputy", date=format_date(t, until)), *lines]),
-                     queued=queued)
-    return Reply(text=t("contribution.away_set", date=format_date(t, until)))
-
-
-async def _tell_chair_uncovered(
-    uow: SqlAlchemyUnitOfWork, turn: Turn, forum: Forum, organisation_id: str, organisation: str, until: date
-) -> int:
-    """The chair hears 1:1 that an organisation has nobody to send its lägesbild, with a button to fix it."""
-    if forum.chair_id == turn.person.id:
-        return 0
-    chair = await uow.people.get(forum.chair_id)
-    words = for_language(chair.speaks(FORUM_LANGUAGE) if chair else FORUM_LANGUAGE)
-    line = words("contribution.away_chair_notice", name=turn.person.display_name, organisation=organisation,
-                 forum=forum.name, date=format_date(words, until))
-    notice = card([text(line)], [execute(words("contribution.away_name_deputy"), "members.open",
-                                         {"forum_id": forum.id}, validate=False)])
-    row = await uow.outbox.enqueue(
-        NewMessage(kind="away_uncovered", subject_id=organisation_id, recipient_id=forum.chair_id,
-                   occurrence_local_date=until.isoformat(), slot=turn.person.id[:40], person_id=forum.chair_id,
-                   via_conversation_id=forum.conversation_id, payload=message(line, notice)),
-        turn.now,
-    )
-    if row is not None:
-        log.info("chair told about an uncovered absence: forum=%s organisation=%s", forum.id, organisation_id)
-    return 0 if row is None else 1
-
-
 async def edit_again(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, Any]) -> Reply:
     """'Ändra' after a warning: the editable card with what the person typed, nothing stored."""
     t = turn.t
@@ -515,9 +383,9 @@ async def edit_again(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[s
         return Reply(text=t("error.stale_card"), replace=True)
     forum, meeting = found
     form = build_form(
-        t, forum, meeting, str(data.get("organisation_id", "")), values=_submitted_values(forum, data),
+        t, forum, meeting, str(data.get("organisation_id", "")), values=submitted_values(forum.sections, data),
         nothing_new=str(data.get("nothing_new", "false")).lower() == "true",
         attending=str(data.get("attending", "yes")) != "no", away_until=str(data.get("away_until") or ""),
-        late=phase(times_for(forum, meeting), turn.now) is Phase.LATE, base_version=_int(data.get("base_version")),
+        late=phase(meeting.times, turn.now) is Phase.LATE, base_version=base_version_of(data),
     )
     return Reply(card=contribution_card(t, form), replace=True)

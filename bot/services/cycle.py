@@ -11,14 +11,14 @@ import logging
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.services.contributions import build_form, request_payload
-from bot.services.meetings import meetings_near, times_for
+from bot.services.meetings import meetings_near
 from bot.services.summaries import FORUM_LANGUAGE, post_summary
+from dialogs.cards.contribution import build_form, request_payload
 from dialogs.texts import for_language
 from domain.collection import Recipient, card_recipients, due_work, reminder_recipients
+from domain.meetings import Meeting
 from domain.model import Forum, Person, RoleKind
 from domain.outbox import NewMessage
-from storage.meetings import StoredMeeting
 from storage.unit_of_work import SqlAlchemyUnitOfWork, UnitOfWorkFactory
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ async def _forum_cycle(uow: SqlAlchemyUnitOfWork, forum: Forum, now: datetime) -
     holders = [r.holder_id for r in forum.roles if r.holder_id]
     people = await uow.people.many(holders)
     for meeting in await meetings_near(uow, forum, now):
-        due = due_work(times_for(forum, meeting), now)
+        due = due_work(meeting.times, now)
         if due.send_cards or due.send_reminders:
             answered = {v.organisation_id for v in await uow.contributions.latest_for_meeting(meeting.id)}
             carded_now: set[str] = set()
@@ -77,7 +77,7 @@ async def _forum_cycle(uow: SqlAlchemyUnitOfWork, forum: Forum, now: datetime) -
 async def _queue_card(
     uow: SqlAlchemyUnitOfWork,
     forum: Forum,
-    meeting: StoredMeeting,
+    meeting: Meeting,
     recipient: Recipient,
     people: dict[str, Person],
     now: datetime,

@@ -9,17 +9,19 @@ from typing import Any
 
 from bot.exports import ExportSigner
 from bot.services.forums import chair_name
-from bot.services.meetings import forums_of, meeting_on, times_for, upcoming_meeting
+from bot.services.meetings import forums_of, meeting_on, upcoming_meeting
 from bot.services.new_time import tell_new_time
 from bot.services.summaries import compile_for
 from bot.services.turn import Reply, Turn
 from bot.services.wording import word_domain_error
-from dialogs.cards.elements import card, execute, facts, heading, message, text
+from dialogs.cards.elements import card, execute, heading, message, text
+from dialogs.cards.meeting import next_meeting_card
 from dialogs.cards.summary import summary_activities
 from dialogs.texts import Texts
 from dialogs.texts.formatting import format_date, format_datetime
 from domain.collection import Phase, phase
 from domain.errors import DomainError
+from domain.meetings import MeetingStatus
 from domain.model import Forum
 from domain.outbox import NewMessage
 from domain.schedule import check_local_time, meeting_times, zone_of
@@ -58,26 +60,7 @@ async def next_meeting(uow_factory: UnitOfWorkFactory, turn: Turn) -> Reply:
             return Reply(text=t("collection.no_meeting", forum=forum.name))
         summary = await compile_for(uow, forum, meeting, turn.now)
         await uow.commit()
-    times = times_for(forum, meeting)
-    tz = forum.schedule.timezone
-    none = t("collection.next_none")
-    reported = [o for o in forum.organisations if o not in summary.missing]
-    body = [
-        heading(t("collection.next_title", forum=forum.name)),
-        facts([
-            (t("collection.next_date"), format_datetime(t, times.starts_at, tz)),
-            (t("collection.next_opens"), format_datetime(t, times.opens_at, tz)),
-            (t("collection.next_deadline"), format_datetime(t, times.deadline_at, tz)),
-        ]),
-        text(t("collection.next_reported", count=summary.reported_count, total=summary.organisation_count),
-             weight="Bolder"),
-        text(", ".join(o.name for o in reported) or none),
-        text(t("collection.next_missing"), weight="Bolder"),
-        text(", ".join(o.name for o in summary.missing) or none),
-        text(t("collection.next_not_attending"), weight="Bolder"),
-        text(", ".join(o.name for o in summary.not_attending) or none),
-    ]
-    return Reply(card=card(body))
+    return Reply(card=next_meeting_card(t, forum, meeting, summary))
 
 
 async def _require_chair(
@@ -134,9 +117,9 @@ async def cancel(uow_factory: UnitOfWorkFactory, turn: Turn, args: str) -> Reply
         label = format_date(t, dates[0])
         if meeting is None:
             return Reply(text=t("collection.no_meeting_on", date=label))
-        if phase(times_for(forum, meeting), turn.now) is Phase.CLOSED:
+        if phase(meeting.times, turn.now) is Phase.CLOSED:
             return Reply(text=t("collection.already_started", date=label))
-        await uow.meetings.set_status(meeting.id, "cancelled", turn.person.id, turn.now)
+        await uow.meetings.set_status(meeting.id, MeetingStatus.CANCELLED, turn.person.id, turn.now)
         uow.audit.record(at=turn.now, action="meeting.cancelled", subject_type="meeting", subject_id=meeting.id,
                          actor_id=turn.person.id, forum_id=forum.id)
         await uow.commit()
@@ -169,7 +152,7 @@ async def move(
         meeting = await meeting_on(uow, forum, old, turn.now, include_skipped=True)
         if meeting is None:
             return Reply(text=t("collection.no_meeting_on", date=format_date(t, old)))
-        if phase(times_for(forum, meeting), turn.now) is Phase.CLOSED:
+        if phase(meeting.times, turn.now) is Phase.CLOSED:
             return Reply(text=t("collection.already_started", date=format_date(t, old)))
         times = meeting_times(forum.schedule, new, new_time)
         if times.starts_at <= turn.now:

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 from bot.holidays import swedish_holidays
 from bot.services.new_time import tell_new_time
+from domain.meetings import Cancel, Meeting, MeetingStatus, Redate, follows_schedule, plan_redating
 from domain.model import Forum
-from domain.schedule import HolidayCalendar, MeetingTimes, meeting_times, next_occurrences, occurrences
-from storage.meetings import StoredMeeting
+from domain.schedule import HolidayCalendar, next_occurrences, occurrences
 from storage.unit_of_work import SqlAlchemyUnitOfWork
 
 MAX_LOOKAHEAD_DAYS = 30
@@ -28,17 +28,11 @@ def holidays() -> HolidayCalendar:
     return swedish_holidays()
 
 
-def times_for(forum: Forum, meeting: StoredMeeting) -> MeetingTimes:
-    zone = ZoneInfo(forum.schedule.timezone)
-    local_time = meeting.starts_at.astimezone(zone).time().replace(tzinfo=None)
-    return meeting_times(forum.schedule, meeting.local_date, local_time)
-
-
 def local_today(forum: Forum, now: datetime) -> date:
     return now.astimezone(ZoneInfo(forum.schedule.timezone)).date()
 
 
-async def meetings_near(uow: SqlAlchemyUnitOfWork, forum: Forum, now: datetime) -> list[StoredMeeting]:
+async def meetings_near(uow: SqlAlchemyUnitOfWork, forum: Forum, now: datetime) -> list[Meeting]:
     """Meetings whose collection may be under way now: materialised from the schedule, plus moved ones."""
     today = local_today(forum, now)
     reach = max(forum.schedule.opens.days_before, forum.schedule.reminder.days_before,
@@ -46,37 +40,37 @@ async def meetings_near(uow: SqlAlchemyUnitOfWork, forum: Forum, now: datetime) 
     for occurrence in occurrences(forum.schedule, today - timedelta(days=1), today + timedelta(days=reach),
                                   holidays=holidays()):
         if occurrence.skipped is None:
-            await uow.meetings.ensure(forum.id, occurrence.local_date, occurrence.starts_at, now)
+            await uow.meetings.ensure(forum, occurrence.local_date, occurrence.starts_at, now)
     window_start = now - timedelta(days=1)
     window_end = now + timedelta(days=MAX_LOOKAHEAD_DAYS)
     return [
-        m for m in await uow.meetings.for_forum(forum.id)
+        m for m in await uow.meetings.for_forum(forum)
         if not m.cancelled and window_start <= m.starts_at <= window_end
     ]
 
 
-async def upcoming_meeting(uow: SqlAlchemyUnitOfWork, forum: Forum, now: datetime) -> StoredMeeting | None:
+async def upcoming_meeting(uow: SqlAlchemyUnitOfWork, forum: Forum, now: datetime) -> Meeting | None:
     """The next meeting that has not started (contributions for it are accepted until it starts)."""
     for occurrence in next_occurrences(forum.schedule, now, 2, holidays=holidays()):
-        await uow.meetings.ensure(forum.id, occurrence.local_date, occurrence.starts_at, now)
-    candidates = [m for m in await uow.meetings.for_forum(forum.id) if not m.cancelled and m.starts_at > now]
+        await uow.meetings.ensure(forum, occurrence.local_date, occurrence.starts_at, now)
+    candidates = [m for m in await uow.meetings.for_forum(forum) if not m.cancelled and m.starts_at > now]
     return min(candidates, key=lambda m: m.starts_at, default=None)
 
 
 async def meeting_on(
     uow: SqlAlchemyUnitOfWork, forum: Forum, day: date, now: datetime, *, include_skipped: bool = False
-) -> StoredMeeting | None:
+) -> Meeting | None:
     """The meeting held (or originally scheduled) on a local date, materialising it from the schedule if needed.
 
     A date the schedule skips (holiday, break) only counts with `include_skipped` (moving such a meeting
     to another day makes it a real meeting).
     """
-    stored = await uow.meetings.on_local_date(forum.id, day)
+    stored = await uow.meetings.on_local_date(forum, day)
     if stored is not None:
         return stored
     for occurrence in occurrences(forum.schedule, day, day, holidays=holidays()):
         if occurrence.skipped is None or include_skipped:
-            return await uow.meetings.ensure(forum.id, occurrence.local_date, occurrence.starts_at, now)
+            return await uow.meetings.ensure(forum, occurrence.local_date, occurrence.starts_at, now)
     return None
 
 
@@ -88,26 +82,18 @@ async def follow_schedule(uow: SqlAlchemyUnitOfWork, forum: Forum, now: datetime
     next meeting" stay with the next meeting; meetings beyond the new occurrences found are cancelled.
     Returns how many meetings changed.
     """
-    stored = [
-        m for m in await uow.meetings.for_forum(forum.id)
-        if m.starts_at > now and not m.cancelled and m.local_date == m.original_date
-    ]
-    if not stored:
+    meetings = await uow.meetings.for_forum(forum)
+    following = follows_schedule(meetings, now)
+    if not following:
         return 0
-    upcoming = next_occurrences(forum.schedule, now, len(stored), holidays=holidays())
-    taken = {m.original_date for m in await uow.meetings.for_forum(forum.id)} - {m.original_date for m in stored}
-    targets = [o for o in upcoming if o.local_date not in taken]
-    moved = [
-        (meeting, target)
-        for meeting, target in zip(stored, targets, strict=False)
-        if (meeting.original_date, meeting.starts_at) != (target.local_date, target.starts_at)
-    ]
-    changes = [(meeting.id, target.local_date, target.starts_at) for meeting, target in moved]
-    if changes:
-        await uow.meetings.redate(changes, now)
-    for meeting, target in moved:  # whoever already has the card keeps it and hears the new time once
-        times = meeting_times(forum.schedule, target.local_date, forum.schedule.time)
-        await tell_new_time(uow, forum, meeting.id, meeting.local_date, times, now)
-    for meeting in stored[len(targets):]:
-        await uow.meetings.set_status(meeting.id, "cancelled", None, now)
-    return len(changes) + max(0, len(stored) - len(targets))
+    upcoming = next_occurrences(forum.schedule, now, len(following), holidays=holidays())
+    changes = plan_redating(forum.schedule, meetings, upcoming, now)
+    redates = [c for c in changes if isinstance(c, Redate)]
+    if redates:
+        await uow.meetings.redate([(c.meeting.id, c.local_date, c.times.starts_at) for c in redates], now)
+    for redate in redates:  # whoever already has the card keeps it and hears the new time once
+        await tell_new_time(uow, forum, redate.meeting.id, redate.meeting.local_date, redate.times, now)
+    for change in changes:
+        if isinstance(change, Cancel):
+            await uow.meetings.set_status(change.meeting.id, MeetingStatus.CANCELLED, None, now)
+    return len(changes)

@@ -128,5 +128,5 @@ async def test_changing_the_weekday_moves_the_stored_meetings_and_keeps_reports_
     async with uow_factory() as uow:
         forum = await uow.forums.by_conversation(channel.conversation_id)
         assert forum is not None
-        dates = [m.local_date.isoformat() for m in await uow.meetings.for_forum(forum.id) if not m.cancelled]
+        dates = [m.local_date.isoformat() for m in await uow.meetings.for_forum(forum) if not m.cancelled]
     assert "2026-11-26" not in dates and "2026-11-27" in dates

@@ -76,7 +76,7 @@ async def test_a_move_whose_deadline_has_passed_asks_first(
     async with uow_factory() as u:
         forum = await u.forums.by_conversation(CHANNEL)
         assert forum is not None
-        assert all(m.local_date == m.original_date for m in await u.meetings.for_forum(forum.id))
+        assert all(m.local_date == m.original_date for m in await u.meetings.for_forum(forum))
     keep = next(a for a in asked["actions"] if a["title"] != anyway)
     kept = await channel.execute(chair, keep["verb"], keep["data"])
     assert ("inte flyttat" if chair is ANNA else "not been moved") in texts_in(kept["value"])
@@ -84,7 +84,7 @@ async def test_a_move_whose_deadline_has_passed_asks_first(
     body = await channel.execute(chair, button["verb"], button["data"])
     assert done in texts_in(body["value"])
     async with uow_factory() as u:
-        moved = [m for m in await u.meetings.for_forum(forum.id) if m.local_date != m.original_date]
+        moved = [m for m in await u.meetings.for_forum(forum) if m.local_date != m.original_date]
     assert [m.local_date.isoformat() for m in moved] == ["2026-11-23"]
     refused = await channel.execute(JOHN, button["verb"], button["data"])  # not the chair: refused
     assert "ordförande" in texts_in(refused["value"]) or "chair" in texts_in(refused["value"])

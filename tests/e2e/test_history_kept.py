@@ -104,7 +104,7 @@ async def test_an_old_setup_card_is_refused_and_a_past_meeting_keeps_its_record(
         async with bot.runtime.uow() as uow:
             forum = await uow.forums.by_conversation(CHANNEL)
             assert forum is not None
-            meeting = await uow.meetings.on_local_date(forum.id, SUNDAY.date().replace(day=26))
+            meeting = await uow.meetings.on_local_date(forum, SUNDAY.date().replace(day=26))
             assert meeting is not None
             versions = await uow.contributions.latest_for_meeting(meeting.id)
             retired = [a.subject_id for a in await uow.audit.by_action("organisation.retired")]
