@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.errors import ConflictingWrite
 from storage.forums import new_id
 from storage.orm import ContributionRow, ContributionVersionRow
 
@@ -74,7 +76,7 @@ class ContributionRepository:
                 updated_at=now,
             )
             self._session.add(row)
-            await self._session.flush()
+            await self._flush()
         row.current_version += 1
         row.updated_at = now
         version = ContributionVersionRow(
@@ -90,8 +92,14 @@ class ContributionRepository:
             after_deadline=after_deadline,
         )
         self._session.add(version)
-        await self._session.flush()
+        await self._flush()
         return _to_version(version, row)
+
+    async def _flush(self) -> None:
+        try:
+            await self._session.flush()
+        except IntegrityError as error:  # another first submit for the organisation created the row first
+            raise ConflictingWrite from error
 
     async def latest_for_meeting(self, meeting_id: str) -> list[StoredVersion]:
         """The counting (latest) version of every organisation's contribution to the meeting."""

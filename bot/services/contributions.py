@@ -10,11 +10,9 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import IntegrityError
-
 from bot.services import summaries
 from bot.services.meetings import local_today, times_for, upcoming_meeting
-from bot.services.screening import screener
+from bot.services.ports import Deps, UnitOfWork
 from bot.services.summaries import FORUM_LANGUAGE
 from bot.services.turn import Reply, Turn
 from dialogs.cards.contribution import (
@@ -31,12 +29,12 @@ from dialogs.cards.elements import card, execute, message, text
 from dialogs.texts import Texts, for_language
 from dialogs.texts.formatting import format_date, format_datetime
 from domain.collection import Phase, card_recipient, may_submit, phase, uncovered_by_absence
+from domain.errors import ConflictingWrite
 from domain.model import Forum, RoleKind
 from domain.outbox import NewMessage
-from domain.screening import Tier, redact
+from domain.screening import Screener, Tier, redact
 from storage.contributions import StaleVersion, StoredVersion
 from storage.meetings import StoredMeeting
-from storage.unit_of_work import SqlAlchemyUnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +68,7 @@ def build_form(
 
 
 async def stored_form(
-    uow: SqlAlchemyUnitOfWork, t: Texts, forum: Forum, meeting: StoredMeeting, organisation_id: str, now: Any,
+    uow: UnitOfWork, t: Texts, forum: Forum, meeting: StoredMeeting, organisation_id: str, now: Any,
     person_id: str = "",
 ) -> ContributionForm:
     """The form prefilled with the organisation's latest version, if any."""
@@ -86,7 +84,7 @@ async def stored_form(
 
 
 async def stand_in_name(
-    uow: SqlAlchemyUnitOfWork, forum: Forum, organisation_id: str, person_id: str, day: date
+    uow: UnitOfWork, forum: Forum, organisation_id: str, person_id: str, day: date
 ) -> str:
     """The away participant's name when `person_id` is the deputy who gets the card on `day`, else ''."""
     participant = forum.role(organisation_id, RoleKind.PARTICIPANT)
@@ -112,7 +110,7 @@ def request_payload(t: Texts, form: ContributionForm, *, reminder: bool = False)
     return message(line, contribution_card(t, form))
 
 
-async def _forum_for_report(uow: SqlAlchemyUnitOfWork, turn: Turn) -> tuple[Forum | None, str | None]:
+async def _forum_for_report(uow: UnitOfWork, turn: Turn) -> tuple[Forum | None, str | None]:
     """The forum of this conversation, or in a 1:1 chat the one forum where the person holds a role."""
     if turn.forum is not None:
         return turn.forum, None
@@ -125,7 +123,7 @@ async def _forum_for_report(uow: SqlAlchemyUnitOfWork, turn: Turn) -> tuple[Foru
 
 
 async def open_report(
-    uow_factory: UnitOfWorkFactory, turn: Turn, request_id: str, text: str = "", *, masked: bool = False
+    deps: Deps, turn: Turn, request_id: str, text: str = "", *, masked: bool = False
 ) -> Reply:
     """`lägesbild`: the card in a 1:1 chat; from a channel it is sent 1:1, never posted publicly.
 
@@ -133,14 +131,14 @@ async def open_report(
     first one, with any identity number masked (`masked`: the channel message already had one masked).
     """
     t = turn.t
-    async with uow_factory() as uow:
+    async with deps.uow() as uow:
         forum, problem = await _forum_for_report(uow, turn)
         if forum is None:
             return Reply(text=t(problem or "error.not_member"))
         held = forum.organisations_held_by(turn.person.id)
         if not held:
             return Reply(text=t("contribution.no_role", forum=forum.name))
-        meeting = await upcoming_meeting(uow, forum, turn.now)
+        meeting = await upcoming_meeting(uow, forum, turn.now, deps.holidays)
         if meeting is None:
             await uow.commit()
             return Reply(text=t("contribution.no_meeting", forum=forum.name))
@@ -148,7 +146,7 @@ async def open_report(
         notices: list[str] = []
         notes: list[str] = []
         if text.strip():
-            form, had_number, placed = _prefilled(form, text)
+            form, had_number, placed = _prefilled(form, text, deps.screener)
             if placed:
                 notes.append(t("screening.guard.report_placed", section=placed))
             if had_number or masked:
@@ -169,7 +167,7 @@ async def open_report(
     return Reply(text=t("contribution.sent_privately"), queued=1)
 
 
-def _prefilled(form: ContributionForm, text: str) -> tuple[ContributionForm, bool, str]:
+def _prefilled(form: ContributionForm, text: str, screener: Screener) -> tuple[ContributionForm, bool, str]:
     """The form with `text` added to a section, identity numbers masked; whether there was one; the section."""
     if not form.sections:
         return form, False, ""
@@ -179,17 +177,17 @@ def _prefilled(form: ContributionForm, text: str) -> tuple[ContributionForm, boo
         named = next((s for s in form.sections if s.title.casefold() == head.strip().casefold()), None)
         if named is not None and rest.strip():
             section, body = named, rest.strip()
-    numbers = [f for f in screener().screen_text(section.id, body) if f.tier is Tier.BLOCK]
+    numbers = [f for f in screener.screen_text(section.id, body) if f.tier is Tier.BLOCK]
     body = redact(body, numbers)
     before = form.values.get(section.id, "").strip()
     values = {**form.values, section.id: f"{before}\n\n{body}" if before else body}
     return replace(form, values=values), bool(numbers), section.title
 
 
-async def reopen(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, Any]) -> Reply:
+async def reopen(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
     """The 'Ändra' button on a submitted card: the editable card again, prefilled."""
     t = turn.t
-    async with uow_factory() as uow:
+    async with deps.uow() as uow:
         found = await _meeting_and_forum(uow, data)
         if found is None:
             return Reply(text=t("error.stale_card"), replace=True)
@@ -208,7 +206,7 @@ async def reopen(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, 
 
 
 async def _meeting_and_forum(
-    uow: SqlAlchemyUnitOfWork, data: Mapping[str, Any]
+    uow: UnitOfWork, data: Mapping[str, Any]
 ) -> tuple[Forum, StoredMeeting] | None:
     meeting = await uow.meetings.get(str(data.get("meeting_id", "")))
     if meeting is None:
@@ -257,10 +255,10 @@ def _read_answer(forum: Forum, data: Mapping[str, Any]) -> _Answer:
                    str(data.get("away_until") or "").strip())
 
 
-async def submit(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, Any]) -> Reply:
+async def submit(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
     """Validate, screen, and store a new version. On any problem the card comes back with the text intact."""
     t = turn.t
-    async with uow_factory() as uow:
+    async with deps.uow() as uow:
         found = await _meeting_and_forum(uow, data)
         if found is None:
             return Reply(text=t("error.stale_card"), replace=True)
@@ -296,7 +294,7 @@ async def submit(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, 
             # Someone else changed the report since this card was made: keep what this person typed, say so,
             # and let them send it over the newer version on purpose.
             return _changed_reply(t, forum, form, latest)
-        refusal = await _screen(uow, turn, forum, meeting.id, form, data)
+        refusal = await _screen(uow, turn, forum, meeting.id, form, data, deps.screener)
         if refusal is not None:
             return refusal
         version: StoredVersion | None
@@ -307,13 +305,13 @@ async def submit(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, 
             if answer.away_raw:
                 await uow.people.set_away_until(turn.person.id, date.fromisoformat(answer.away_raw), turn.now)
             await uow.commit()
-        except (IntegrityError, StaleVersion):
+        except (ConflictingWrite, StaleVersion):
             # Another submit for the organisation won the race (PostgreSQL reports it as a unique violation on
             # the contribution or its version number): answer as for any newer version, nothing is lost.
             log.info("contribution submit lost a race: meeting=%s organisation=%s", meeting.id, organisation_id)
             version = None
     if version is None:
-        return await _after_race(uow_factory, turn, forum, meeting, form, answer)
+        return await _after_race(deps, turn, forum, meeting, form, answer)
     return Reply(card=_saved_card(t, forum, form, version, already=False), replace=True, queued=queued)
 
 
@@ -325,13 +323,13 @@ def _changed_reply(t: Texts, forum: Forum, form: ContributionForm, latest: Store
 
 
 async def _screen(
-    uow: SqlAlchemyUnitOfWork, turn: Turn, forum: Forum, meeting_id: str, form: ContributionForm,
-    data: Mapping[str, Any],
+    uow: UnitOfWork, turn: Turn, forum: Forum, meeting_id: str, form: ContributionForm,
+    data: Mapping[str, Any], screener: Screener,
 ) -> Reply | None:
     """The personal-data guard: a refusal or a confirmation card, or None when the text may be stored."""
     t = turn.t
     values = form.values
-    screened = screener().screen({s.id: values[s.id] for s in forum.sections if values[s.id].strip()})
+    screened = screener.screen({s.id: values[s.id] for s in forum.sections if values[s.id].strip()})
     titles = {s.id: s.title for s in forum.sections}
     if screened.blocked:
         # Nothing is stored, and the number does not travel back either: the card returns with the rest of the
@@ -374,11 +372,11 @@ def _saved_card(t: Texts, forum: Forum, form: ContributionForm, version: StoredV
 
 
 async def _after_race(
-    uow_factory: UnitOfWorkFactory, turn: Turn, forum: Forum, meeting: StoredMeeting, form: ContributionForm,
+    deps: Deps, turn: Turn, forum: Forum, meeting: StoredMeeting, form: ContributionForm,
     answer: _Answer,
 ) -> Reply:
     t = turn.t
-    async with uow_factory() as uow:
+    async with deps.uow() as uow:
         latest = await uow.contributions.latest(meeting.id, form.organisation_id)
     if latest is None:  # the other transaction did not commit either: let the person simply send again
         return Reply(card=contribution_card(t, form, errors=[t("contribution.error.retry")]), replace=True)
@@ -409,7 +407,7 @@ def _validate(
 
 
 def _count_hits(
-    uow: SqlAlchemyUnitOfWork, turn: Turn, forum: Forum, meeting_id: str, rule_ids: tuple[str, ...], action: str,
+    uow: UnitOfWork, turn: Turn, forum: Forum, meeting_id: str, rule_ids: tuple[str, ...], action: str,
     fields: tuple[str, ...] = (),
 ) -> None:
     """Audit by rule id (and field id) only: never the text or the matched value."""
@@ -419,7 +417,7 @@ def _count_hits(
 
 
 async def _store(
-    uow: SqlAlchemyUnitOfWork, turn: Turn, forum: Forum, meeting: StoredMeeting, organisation_id: str,
+    uow: UnitOfWork, turn: Turn, forum: Forum, meeting: StoredMeeting, organisation_id: str,
     values: Mapping[str, str], nothing_new: bool, attending: bool, *, late: bool, expected_version: int | None = None,
 ) -> tuple[StoredVersion, int]:
     sections = [(s.id, s.title, values.get(s.id, "").strip()) for s in forum.sections]
@@ -438,7 +436,7 @@ async def _store(
     return version, queued
 
 
-async def set_away(uow_factory: UnitOfWorkFactory, turn: Turn, args: str, back: bool) -> Reply:
+async def set_away(deps: Deps, turn: Turn, args: str, back: bool) -> Reply:
     """`frånvarande till <datum>` sets the date; `tillbaka` (or no date) clears it.
 
     A participant whose organisation has no deputy to take over is told so, and so is the chair (1:1, once per
@@ -456,7 +454,7 @@ async def set_away(uow_factory: UnitOfWorkFactory, turn: Turn, args: str, back: 
             return Reply(text=t("contribution.away_invalid"))
     lines: list[str] = []
     queued = 0
-    async with uow_factory() as uow:
+    async with deps.uow() as uow:
         forums = [turn.forum] if turn.forum is not None else await uow.forums.for_person(turn.person.id)
         if until is not None:
             zone = forums[0].schedule.timezone if forums else DEFAULT_TIMEZONE
@@ -484,7 +482,7 @@ async def set_away(uow_factory: UnitOfWorkFactory, turn: Turn, args: str, back: 
 
 
 async def _tell_chair_uncovered(
-    uow: SqlAlchemyUnitOfWork, turn: Turn, forum: Forum, organisation_id: str, organisation: str, until: date
+    uow: UnitOfWork, turn: Turn, forum: Forum, organisation_id: str, organisation: str, until: date
 ) -> int:
     """The chair hears 1:1 that an organisation has nobody to send its lägesbild, with a button to fix it."""
     if forum.chair_id == turn.person.id:
@@ -506,10 +504,10 @@ async def _tell_chair_uncovered(
     return 0 if row is None else 1
 
 
-async def edit_again(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, Any]) -> Reply:
+async def edit_again(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
     """'Ändra' after a warning: the editable card with what the person typed, nothing stored."""
     t = turn.t
-    async with uow_factory() as uow:
+    async with deps.uow() as uow:
         found = await _meeting_and_forum(uow, data)
     if found is None:
         return Reply(text=t("error.stale_card"), replace=True)
