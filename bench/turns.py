@@ -59,9 +59,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.adapter import ForumAdapter
 from bot.app import create_app
+from bot.deps import shared_screener as screener
 from bot.routes import messages
 from bot.runtime import RUNTIME, Runtime
-from bot.services.screening import screener
 from bot.settings import Mode, Settings
 from storage.migrate import upgrade_async
 

@@ -9,6 +9,7 @@ from aiohttp import web
 
 from bot.adapter import ForumAdapter
 from bot.delivery import DeliveryWorker
+from bot.deps import build_deps
 from bot.export_routes import add_export_routes
 from bot.exports import ExportSigner
 from bot.handler import ForumBot
@@ -48,10 +49,11 @@ def create_app(
         adapter = ForumAdapter(settings)
         metrics = Metrics()
         delivery = DeliveryWorker(settings=settings, uow=uow, adapter=adapter, clock=the_clock, metrics=metrics)
-        bot = ForumBot(settings=settings, uow=uow, clock=the_clock, delivery=delivery, signer=signer)
+        deps = build_deps(settings, uow, signer)
+        bot = ForumBot(settings=settings, uow=uow, clock=the_clock, delivery=delivery, signer=signer, deps=deps)
         runtime = Runtime(
             settings=settings, clock=the_clock, engine=engine, uow=uow, adapter=adapter, bot=bot, delivery=delivery,
-            metrics=metrics,
+            metrics=metrics, deps=deps,
         )
         app[RUNTIME] = runtime
         ticker = Ticker(runtime)

@@ -54,3 +54,15 @@ class ExportSigner:
         if now >= expires:
             return None
         return ExportGrant(meeting_id, person_id, expires)
+
+
+@dataclass(frozen=True)
+class SignedLinks:
+    """Download addresses for exports: `<base>/exports/<signed token>/<name>`, valid for LINK_LIFETIME."""
+
+    signer: ExportSigner
+    base_url: str
+
+    def link(self, meeting_id: str, person_id: str, name: str, now: datetime) -> str:
+        token = self.signer.sign(meeting_id, person_id, now)
+        return f"{self.base_url.rstrip('/')}/exports/{token}/{name}"

@@ -11,11 +11,13 @@ from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.schema import Activity, ActivityTypes, Attachment, ChannelAccount
 
 from bot.commands import Command, normalise, parse
+from bot.deps import build_deps
 from bot.exports import ExportSigner
 from bot.references import origin_of, reference_to_json, tenant_of
 from bot.services import away, contributions, forums, install, meeting_commands, membership
 from bot.services.help import help_reply
 from bot.services.membership import RosterMember
+from bot.services.ports import Deps
 from bot.services.presence import base_conversation_id, record_origin, turn_key
 from bot.services.screening import guard_message
 from bot.services.turn import Reply, Turn
@@ -47,6 +49,7 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
         clock: Clock,
         delivery: DeliveryWorker,
         signer: ExportSigner | None = None,
+        deps: Deps | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -54,50 +57,50 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
         self.clock = clock
         self.delivery = delivery
         self.signer = signer or ExportSigner()
+        self.deps = deps or build_deps(settings, uow, self.signer)
+        d = self.deps
         self.commands: dict[str, CommandHandler] = {
             "help": self._help,
-            "setup": lambda tc, turn, cmd: forums.open_setup(self.uow, turn),
+            "setup": lambda tc, turn, cmd: forums.open_setup(d, turn),
             "join": lambda tc, turn, cmd: membership.open_join(turn),
             "members": self._members,
             "test_message": lambda tc, turn, cmd: membership.send_test_message(
-                self.uow, turn, tc.activity.id or turn.now.isoformat()
+                d, turn, tc.activity.id or turn.now.isoformat()
             ),
             "language": self._language,
             "report": lambda tc, turn, cmd: contributions.open_report(
-                self.uow, turn, _request_id(tc, turn), cmd.args, masked=bool(tc.turn_state.get(_MASKED))
+                d, turn, _request_id(tc, turn), cmd.args, masked=bool(tc.turn_state.get(_MASKED))
             ),
-            "next_meeting": lambda tc, turn, cmd: meeting_commands.next_meeting(self.uow, turn),
-            "summary": lambda tc, turn, cmd: meeting_commands.preview(self.uow, turn, _request_id(tc, turn)),
-            "cancel_meeting": lambda tc, turn, cmd: meeting_commands.cancel(self.uow, turn, cmd.args),
-            "move_meeting": lambda tc, turn, cmd: meeting_commands.move(self.uow, turn, cmd.args),
+            "next_meeting": lambda tc, turn, cmd: meeting_commands.next_meeting(d, turn),
+            "summary": lambda tc, turn, cmd: meeting_commands.preview(d, turn, _request_id(tc, turn)),
+            "cancel_meeting": lambda tc, turn, cmd: meeting_commands.cancel(d, turn, cmd.args),
+            "move_meeting": lambda tc, turn, cmd: meeting_commands.move(d, turn, cmd.args),
             "away": self._away,
-            "export": lambda tc, turn, cmd: meeting_commands.export(
-                self.uow, turn, cmd.args, self.signer, self._public_url(), _request_id(tc, turn)
-            ),
+            "export": lambda tc, turn, cmd: meeting_commands.export(d, turn, cmd.args, _request_id(tc, turn)),
         }
         self.card_actions: dict[str, CardHandler] = {
             "help.open": lambda tc, turn, data: self._help(tc, turn, Command("help", "")),
-            "setup.open": lambda tc, turn, data: forums.open_setup(self.uow, turn),
-            "setup.save": lambda tc, turn, data: forums.save_setup(self.uow, turn, data),
-            "setup.refresh": lambda tc, turn, data: forums.refresh_setup(self.uow, turn, data),
-            "setup.review": lambda tc, turn, data: forums.review_setup(self.uow, turn, data),
+            "setup.open": lambda tc, turn, data: forums.open_setup(d, turn),
+            "setup.save": lambda tc, turn, data: forums.save_setup(d, turn, data),
+            "setup.refresh": lambda tc, turn, data: forums.refresh_setup(d, turn, data),
+            "setup.review": lambda tc, turn, data: forums.review_setup(d, turn, data),
             "join.open": lambda tc, turn, data: membership.open_join(turn),
-            "join.submit": lambda tc, turn, data: membership.join(self.uow, turn, data),
+            "join.submit": lambda tc, turn, data: membership.join(d, turn, data),
             "members.open": lambda tc, turn, data: self._members(
                 tc, turn, Command("members", ""), str(data.get("forum_id") or "")
             ),
-            "members.save": lambda tc, turn, data: membership.save_members(self.uow, turn, data),
+            "members.save": lambda tc, turn, data: membership.save_members(d, turn, data),
             "members.refresh": self._refresh_members,
             "meeting.move": lambda tc, turn, data: meeting_commands.move(
-                self.uow, turn, meeting_commands.move_args(data), confirmed=True, forum_id=str(data.get("forum_id", ""))
+                d, turn, meeting_commands.move_args(data), confirmed=True, forum_id=str(data.get("forum_id", ""))
             ),
             "meeting.move_cancel": lambda tc, turn, data: meeting_commands.keep_meeting(turn),
             "test_message.send": lambda tc, turn, data: membership.send_test_message(
-                self.uow, turn, tc.activity.id or turn.now.isoformat(), forum_id=str(data.get("forum_id") or "")
+                d, turn, tc.activity.id or turn.now.isoformat(), forum_id=str(data.get("forum_id") or "")
             ),
-            "contribution.submit": lambda tc, turn, data: contributions.submit(self.uow, turn, data),
-            "contribution.edit": lambda tc, turn, data: contributions.edit_again(self.uow, turn, data),
-            "contribution.open": lambda tc, turn, data: contributions.reopen(self.uow, turn, data),
+            "contribution.submit": lambda tc, turn, data: contributions.submit(d, turn, data),
+            "contribution.edit": lambda tc, turn, data: contributions.edit_again(d, turn, data),
+            "contribution.open": lambda tc, turn, data: contributions.reopen(d, turn, data),
         }
 
     # --- every turn -------------------------------------------------------------------------------
@@ -158,7 +161,7 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
         if not turn.origin.is_personal:
             # Others read the channel: a personnummer there gets its author a private note, and the command
             # goes on with the number masked, so no reply, card or stored row carries it.
-            guarded = await guard_message(self.uow, turn, activity.text or "", _request_id(turn_context, turn))
+            guarded = await guard_message(self.deps, turn, activity.text or "", _request_id(turn_context, turn))
             activity.text = guarded.text
             turn_context.turn_state[_MASKED] = guarded.flagged
             if guarded.queued:
@@ -222,14 +225,9 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
     async def _not_yet(self, turn: Turn) -> Reply:
         return Reply(text=turn.t("unknown.text"))
 
-    def _public_url(self) -> str:
-        if self.settings.mode.value == "local":
-            return f"http://{self.settings.host}:{self.settings.port}"
-        return self.settings.public_base_url
-
     async def _away(self, tc: TurnContext, turn: Turn, command: Command) -> Reply:
         back = (tc.activity.text or "").strip().casefold().startswith(("tillbaka", "back"))
-        return await away.set_away(self.uow, turn, command.args, back)
+        return await away.set_away(self.deps, turn, command.args, back)
 
     # --- commands that need botbuilder ------------------------------------------------------------
 
@@ -244,11 +242,11 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
         roster: list[RosterMember] = []
         if turn.forum is not None and turn.is_chair and not turn.origin.is_personal:
             roster = await self._roster(tc)
-        return await membership.open_members(self.uow, turn, roster, forum_id=forum_id)
+        return await membership.open_members(self.deps, turn, roster, forum_id=forum_id)
 
     async def _refresh_members(self, tc: TurnContext, turn: Turn, data: dict[str, Any]) -> Reply:
         roster = await self._roster(tc) if turn.is_chair and not turn.origin.is_personal else []
-        return await membership.refresh_members(self.uow, turn, data, roster)
+        return await membership.refresh_members(self.deps, turn, data, roster)
 
     async def _roster(self, tc: TurnContext) -> list[RosterMember]:
         members: list[RosterMember] = []
@@ -280,7 +278,7 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
         await self._installed(turn_context)
 
     async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
-        await install.removed(self.uow, origin_of(turn_context.activity), self.clock.now())
+        await install.removed(self.deps, origin_of(turn_context.activity), self.clock.now())
 
     async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
         # Handled here rather than in TeamsActivityHandler, whose members-added dispatch looks up every
@@ -290,7 +288,7 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
         if any(m.id == bot_id for m in activity.members_added or []):
             await self._installed(turn_context)
         elif any(m.id == bot_id for m in activity.members_removed or []):
-            await install.removed(self.uow, origin_of(activity), self.clock.now())
+            await install.removed(self.deps, origin_of(activity), self.clock.now())
 
     async def _installed(self, tc: TurnContext) -> None:
         activity = tc.activity
@@ -301,7 +299,7 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
             await uow.commit()
         installer = activity.from_property.name if isinstance(activity.from_property, ChannelAccount) else None
         language = negotiate(None, origin.locale, self.settings.default_language)
-        if await install.welcome(self.uow, origin, for_language(language), installer, now):
+        if await install.welcome(self.deps, origin, for_language(language), installer, now):
             self.delivery.wake()
 
 

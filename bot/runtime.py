@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from bot.adapter import ForumAdapter
     from bot.delivery import DeliveryWorker
     from bot.handler import ForumBot
+    from bot.services.ports import Deps
 
 
 @dataclass
@@ -28,6 +29,7 @@ class Runtime:
     adapter: ForumAdapter
     bot: ForumBot
     delivery: DeliveryWorker
+    deps: Deps
     background: list[object] = field(default_factory=list)
     metrics: Metrics = field(default_factory=Metrics)
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.services.cycle import run_due_work
+from bot.services.cycle import run_cycle
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -26,7 +26,8 @@ class Ticker:
         started = time.perf_counter()
         now = self._runtime.clock.now()
         try:
-            await run_due_work(self._runtime, now)
+            await run_cycle(self._runtime.deps, now)
+            self._runtime.delivery.wake()
         except Exception:  # a failed tick must not stop the next one
             log.exception("tick failed")
             self._runtime.metrics.tick(time.perf_counter() - started, ok=False, now=now)

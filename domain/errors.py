@@ -5,6 +5,10 @@ from __future__ import annotations
 from typing import ClassVar
 
 
+class ConflictingWrite(Exception):
+    """Another transaction stored the same unique thing first (e.g. two first submits for one organisation)."""
+
+
 class DomainError(Exception):
     """A known business reason a request cannot be carried out."""
 

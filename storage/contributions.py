@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.errors import ConflictingWrite
 from domain.meetings import ContributionVersion, StaleVersion
 from storage.forums import new_id
 from storage.orm import ContributionRow, ContributionVersionRow
@@ -55,7 +57,7 @@ class ContributionRepository:
                 updated_at=now,
             )
             self._session.add(row)
-            await self._session.flush()
+            await self._flush()
         row.current_version += 1
         row.updated_at = now
         version = ContributionVersionRow(
@@ -71,8 +73,14 @@ class ContributionRepository:
             after_deadline=after_deadline,
         )
         self._session.add(version)
-        await self._session.flush()
+        await self._flush()
         return _to_version(version, row)
+
+    async def _flush(self) -> None:
+        try:
+            await self._session.flush()
+        except IntegrityError as error:  # another first submit for the organisation created the row first
+            raise ConflictingWrite from error
 
     async def latest_for_meeting(self, meeting_id: str) -> list[ContributionVersion]:
         """The counting (latest) version of every organisation's contribution to the meeting."""

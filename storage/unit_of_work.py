@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from types import TracebackType
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from domain.errors import ConflictingWrite
 from storage.audit import AuditRepository
 from storage.cache import ReadCache
 from storage.contributions import ContributionRepository
@@ -52,11 +54,17 @@ class SqlAlchemyUnitOfWork:
             await self.session.close()
 
     async def commit(self) -> None:
-        await self.session.commit()
+        try:
+            await self.session.commit()
+        except IntegrityError as error:  # a concurrent writer won a unique key: the use case decides what to say
+            raise ConflictingWrite from error
         self.committed = True
 
     async def flush(self) -> None:
-        await self.session.flush()
+        try:
+            await self.session.flush()
+        except IntegrityError as error:
+            raise ConflictingWrite from error
 
 
 class UnitOfWorkFactory:

@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from bot.services.ports import Deps, UnitOfWork
 from bot.services.summaries import FORUM_LANGUAGE
 from bot.services.turn import Reply, Turn
 from dialogs.cards.elements import card, execute, message, text
@@ -16,14 +17,13 @@ from dialogs.texts.formatting import format_date
 from domain.collection import uncovered_by_absence
 from domain.model import Forum
 from domain.outbox import NewMessage
-from storage.unit_of_work import SqlAlchemyUnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEZONE = "Europe/Stockholm"
 
 
-async def set_away(uow_factory: UnitOfWorkFactory, turn: Turn, args: str, back: bool) -> Reply:
+async def set_away(deps: Deps, turn: Turn, args: str, back: bool) -> Reply:
     """`frånvarande till <datum>` sets the date; `tillbaka` (or no date) clears it.
 
     A participant whose organisation has no deputy to take over is told so, and so is the chair (1:1, once per
@@ -41,7 +41,7 @@ async def set_away(uow_factory: UnitOfWorkFactory, turn: Turn, args: str, back: 
             return Reply(text=t("contribution.away_invalid"))
     lines: list[str] = []
     queued = 0
-    async with uow_factory() as uow:
+    async with deps.uow() as uow:
         forums = [turn.forum] if turn.forum is not None else await uow.forums.for_person(turn.person.id)
         if until is not None:
             zone = forums[0].schedule.timezone if forums else DEFAULT_TIMEZONE
@@ -69,7 +69,7 @@ async def set_away(uow_factory: UnitOfWorkFactory, turn: Turn, args: str, back: 
 
 
 async def _tell_chair_uncovered(
-    uow: SqlAlchemyUnitOfWork, turn: Turn, forum: Forum, organisation_id: str, organisation: str, until: date
+    uow: UnitOfWork, turn: Turn, forum: Forum, organisation_id: str, organisation: str, until: date
 ) -> int:
     """The chair hears 1:1 that an organisation has nobody to send its lägesbild, with a button to fix it."""
     if forum.chair_id == turn.person.id:

@@ -9,11 +9,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-
 from bot.services import summaries
 from bot.services.meetings import local_today, upcoming_meeting
-from bot.services.screening import screener
+from bot.services.ports import Deps, UnitOfWork
 from bot.services.turn import Reply, Turn
 from dialogs.cards.contribution import (
     MAX_SECTION_CHARS,
@@ -32,17 +30,17 @@ from dialogs.cards.elements import message
 from dialogs.texts import Texts
 from dialogs.texts.formatting import format_date, format_datetime
 from domain.collection import Phase, card_recipient, may_submit, phase
+from domain.errors import ConflictingWrite
 from domain.meetings import ContributionVersion, Meeting, StaleVersion
 from domain.model import Forum, RoleKind
 from domain.outbox import NewMessage
-from domain.screening import Tier, redact
-from storage.unit_of_work import SqlAlchemyUnitOfWork, UnitOfWorkFactory
+from domain.screening import Screener, Tier, redact
 
 log = logging.getLogger(__name__)
 
 
 async def _form_with_latest(
-    uow: SqlAlchemyUnitOfWork, t: Texts, forum: Forum, meeting: Meeting, organisation_id: str, now: Any,
+    uow: UnitOfWork, t: Texts, forum: Forum, meeting: Meeting, organisation_id: str, now: Any,
     person_id: str = "",
 ) -> ContributionForm:
     """The form prefilled with the organisation's latest version, if any."""
@@ -53,7 +51,7 @@ async def _form_with_latest(
 
 
 async def stand_in_name(
-    uow: SqlAlchemyUnitOfWork, forum: Forum, organisation_id: str, person_id: str, day: date
+    uow: UnitOfWork, forum: Forum, organisation_id: str, person_id: str, day: date
 ) -> str:
     """The away participant's name when `person_id` is the deputy who gets the card on `day`, else ''."""
     participant = forum.role(organisation_id, RoleKind.PARTICIPANT)
@@ -68,7 +66,7 @@ async def stand_in_name(
     return away.display_name if away else ""
 
 
-async def _forum_for_report(uow: SqlAlchemyUnitOfWork, turn: Turn) -> tuple[Forum | None, str | None]:
+async def _forum_for_report(uow: UnitOfWork, turn: Turn) -> tuple[Forum | None, str | None]:
     """The forum of this conversation, or in a 1:1 chat the one forum where the person holds a role."""
     if turn.forum is not None:
         return turn.forum, None
@@ -81,7 +79,7 @@ async def _forum_for_report(uow: SqlAlchemyUnitOfWork, turn: Turn) -> tuple[Foru
 
 
 async def open_report(
-    uow_factory: UnitOfWorkFactory, turn: Turn, request_id: str, text: str = "", *, masked: bool = False
+    deps: Deps, turn: Turn, request_id: str, text: str = "", *, masked: bool = False
 ) -> Reply:
     """`lägesbild`: the card in a 1:1 chat; from a channel it is sent 1:1, never posted publicly.
 
@@ -89,14 +87,14 @@ async def open_report(
     first one, with any identity number masked (`masked`: the channel message already had one masked).
     """
     t = turn.t
-    async with uow_factory() as uow:
+    async with deps.uow() as uow:
         forum, problem = await _forum_for_report(uow, turn)
         if forum is None:
             return Reply(text=t(problem or "error.not_member"))
         held = forum.organisations_held_by(turn.person.id)
         if not held:
             return Reply(text=t("contribution.no_role", forum=forum.name))
-        meeting = await upcoming_meeting(uow, forum, turn.now)
+        meeting = await upcoming_meeting(uow, forum, turn.now, deps.holidays)
         if meeting is None:
             await uow.commit()
             return Reply(text=t("contribution.no_meeting", forum=forum.name))
@@ -104,7 +102,7 @@ async def open_report(
         notices: list[str] = []
         notes: list[str] = []
         if text.strip():
-            form, had_number, placed = _prefilled(form, text)
+            form, had_number, placed = _prefilled(form, text, deps.screener)
             if placed:
                 notes.append(t("screening.guard.report_placed", section=placed))
             if had_number or masked:
@@ -125,7 +123,7 @@ async def open_report(
     return Reply(text=t("contribution.sent_privately"), queued=1)
 
 
-def _prefilled(form: ContributionForm, text: str) -> tuple[ContributionForm, bool, str]:
+def _prefilled(form: ContributionForm, text: str, screener: Screener) -> tuple[ContributionForm, bool, str]:
     """The form with `text` added to a section, identity numbers masked; whether there was one; the section."""
     if not form.sections:
         return form, False, ""
@@ -135,17 +133,17 @@ def _prefilled(form: ContributionForm, text: str) -> tuple[ContributionForm, boo
         named = next((s for s in form.sections if s.title.casefold() == head.strip().casefold()), None)
         if named is not None and rest.strip():
             section, body = named, rest.strip()
-    numbers = [f for f in screener().screen_text(section.id, body) if f.tier is Tier.BLOCK]
+    numbers = [f for f in screener.screen_text(section.id, body) if f.tier is Tier.BLOCK]
     body = redact(body, numbers)
     before = form.values.get(section.id, "").strip()
     values = {**form.values, section.id: f"{before}\n\n{body}" if before else body}
     return replace(form, values=values), bool(numbers), section.title
 
 
-async def reopen(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, Any]) -> Reply:
+async def reopen(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
     """The 'Ändra' button on a submitted card: the editable card again, prefilled."""
     t = turn.t
-    async with uow_factory() as uow:
+    async with deps.uow() as uow:
         found = await _meeting_and_forum(uow, data)
         if found is None:
             return Reply(text=t("error.stale_card"), replace=True)
@@ -164,7 +162,7 @@ async def reopen(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, 
 
 
 async def _meeting_and_forum(
-    uow: SqlAlchemyUnitOfWork, data: Mapping[str, Any]
+    uow: UnitOfWork, data: Mapping[str, Any]
 ) -> tuple[Forum, Meeting] | None:
     meeting = await uow.meetings.get(str(data.get("meeting_id", "")))
     if meeting is None:
@@ -198,10 +196,10 @@ def _read_answer(forum: Forum, data: Mapping[str, Any]) -> _Answer:
                    str(data.get("away_until") or "").strip())
 
 
-async def submit(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, Any]) -> Reply:
+async def submit(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
     """Validate, screen, and store a new version. On any problem the card comes back with the text intact."""
     t = turn.t
-    async with uow_factory() as uow:
+    async with deps.uow() as uow:
         found = await _meeting_and_forum(uow, data)
         if found is None:
             return Reply(text=t("error.stale_card"), replace=True)
@@ -237,7 +235,7 @@ async def submit(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, 
             # Someone else changed the report since this card was made: keep what this person typed, say so,
             # and let them send it over the newer version on purpose.
             return _changed_reply(t, forum, form, latest)
-        refusal = await _screen(uow, turn, forum, meeting.id, form, data)
+        refusal = await _screen(uow, turn, forum, meeting.id, form, data, deps.screener)
         if refusal is not None:
             return refusal
         version: ContributionVersion | None
@@ -248,13 +246,13 @@ async def submit(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, 
             if answer.away_raw:
                 await uow.people.set_away_until(turn.person.id, date.fromisoformat(answer.away_raw), turn.now)
             await uow.commit()
-        except (IntegrityError, StaleVersion):
+        except (ConflictingWrite, StaleVersion):
             # Another submit for the organisation won the race (PostgreSQL reports it as a unique violation on
             # the contribution or its version number): answer as for any newer version, nothing is lost.
             log.info("contribution submit lost a race: meeting=%s organisation=%s", meeting.id, organisation_id)
             version = None
     if version is None:
-        return await _after_race(uow_factory, turn, forum, meeting, form, answer)
+        return await _after_race(deps, turn, forum, meeting, form, answer)
     return Reply(card=saved_card(t, form, version, forum.schedule.timezone, already=False), replace=True,
                  queued=queued)
 
@@ -267,13 +265,13 @@ def _changed_reply(t: Texts, forum: Forum, form: ContributionForm, latest: Contr
 
 
 async def _screen(
-    uow: SqlAlchemyUnitOfWork, turn: Turn, forum: Forum, meeting_id: str, form: ContributionForm,
-    data: Mapping[str, Any],
+    uow: UnitOfWork, turn: Turn, forum: Forum, meeting_id: str, form: ContributionForm,
+    data: Mapping[str, Any], screener: Screener,
 ) -> Reply | None:
     """The personal-data guard: a refusal or a confirmation card, or None when the text may be stored."""
     t = turn.t
     values = form.values
-    screened = screener().screen({s.id: values[s.id] for s in forum.sections if values[s.id].strip()})
+    screened = screener.screen({s.id: values[s.id] for s in forum.sections if values[s.id].strip()})
     titles = {s.id: s.title for s in forum.sections}
     if screened.blocked:
         # Nothing is stored, and the number does not travel back either: the card returns with the rest of the
@@ -310,11 +308,11 @@ def _same_content(
 
 
 async def _after_race(
-    uow_factory: UnitOfWorkFactory, turn: Turn, forum: Forum, meeting: Meeting, form: ContributionForm,
+    deps: Deps, turn: Turn, forum: Forum, meeting: Meeting, form: ContributionForm,
     answer: _Answer,
 ) -> Reply:
     t = turn.t
-    async with uow_factory() as uow:
+    async with deps.uow() as uow:
         latest = await uow.contributions.latest(meeting.id, form.organisation_id)
     if latest is None:  # the other transaction did not commit either: let the person simply send again
         return Reply(card=contribution_card(t, form, errors=[t("contribution.error.retry")]), replace=True)
@@ -345,7 +343,7 @@ def _validate(
 
 
 def _count_hits(
-    uow: SqlAlchemyUnitOfWork, turn: Turn, forum: Forum, meeting_id: str, rule_ids: tuple[str, ...], action: str,
+    uow: UnitOfWork, turn: Turn, forum: Forum, meeting_id: str, rule_ids: tuple[str, ...], action: str,
     fields: tuple[str, ...] = (),
 ) -> None:
     """Audit by rule id (and field id) only: never the text or the matched value."""
@@ -355,7 +353,7 @@ def _count_hits(
 
 
 async def _store(
-    uow: SqlAlchemyUnitOfWork, turn: Turn, forum: Forum, meeting: Meeting, organisation_id: str,
+    uow: UnitOfWork, turn: Turn, forum: Forum, meeting: Meeting, organisation_id: str,
     values: Mapping[str, str], nothing_new: bool, attending: bool, *, late: bool, expected_version: int | None = None,
 ) -> tuple[ContributionVersion, int]:
     sections = [(s.id, s.title, values.get(s.id, "").strip()) for s in forum.sections]
@@ -374,10 +372,10 @@ async def _store(
     return version, queued
 
 
-async def edit_again(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, Any]) -> Reply:
+async def edit_again(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
     """'Ändra' after a warning: the editable card with what the person typed, nothing stored."""
     t = turn.t
-    async with uow_factory() as uow:
+    async with deps.uow() as uow:
         found = await _meeting_and_forum(uow, data)
     if found is None:
         return Reply(text=t("error.stale_card"), replace=True)

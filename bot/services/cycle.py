@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from bot.services.meetings import meetings_near
+from bot.services.ports import Deps, UnitOfWork
 from bot.services.summaries import FORUM_LANGUAGE, post_summary
 from dialogs.cards.contribution import build_form, request_payload
 from dialogs.texts import for_language
@@ -19,41 +19,32 @@ from domain.collection import Recipient, card_recipients, due_work, reminder_rec
 from domain.meetings import Meeting
 from domain.model import Forum, Person, RoleKind
 from domain.outbox import NewMessage
-from storage.unit_of_work import SqlAlchemyUnitOfWork, UnitOfWorkFactory
-
-if TYPE_CHECKING:
-    from bot.runtime import Runtime
+from domain.schedule import HolidayCalendar
 
 log = logging.getLogger(__name__)
 
 
-async def run_due_work(runtime: Runtime, now: datetime) -> int:
-    queued = await run_cycle(runtime.uow, now)
-    runtime.delivery.wake()
-    return queued
-
-
-async def run_cycle(uow_factory: UnitOfWorkFactory, now: datetime) -> int:
-    async with uow_factory() as uow:
+async def run_cycle(deps: Deps, now: datetime) -> int:
+    async with deps.uow() as uow:
         forums = await uow.forums.all()
     total = 0
     for forum in forums:
         try:
-            async with uow_factory() as uow:
-                total += await _forum_cycle(uow, forum, now)
+            async with deps.uow() as uow:
+                total += await _forum_cycle(uow, forum, now, deps.holidays)
                 await uow.commit()
         except Exception:  # one broken forum must not stop the others
             log.exception("cycle failed for forum %s", forum.id)
     return total
 
 
-async def _forum_cycle(uow: SqlAlchemyUnitOfWork, forum: Forum, now: datetime) -> int:
+async def _forum_cycle(uow: UnitOfWork, forum: Forum, now: datetime, holidays: HolidayCalendar) -> int:
     if not forum.organisations:
         return 0
     queued = 0
     holders = [r.holder_id for r in forum.roles if r.holder_id]
     people = await uow.people.many(holders)
-    for meeting in await meetings_near(uow, forum, now):
+    for meeting in await meetings_near(uow, forum, now, holidays):
         due = due_work(meeting.times, now)
         if due.send_cards or due.send_reminders:
             answered = {v.organisation_id for v in await uow.contributions.latest_for_meeting(meeting.id)}
@@ -75,7 +66,7 @@ async def _forum_cycle(uow: SqlAlchemyUnitOfWork, forum: Forum, now: datetime) -
 
 
 async def _queue_card(
-    uow: SqlAlchemyUnitOfWork,
+    uow: UnitOfWork,
     forum: Forum,
     meeting: Meeting,
     recipient: Recipient,

@@ -6,9 +6,9 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from bot.forms import parse_setup, setup_free_text
-from bot.services.meetings import follow_schedule, holidays
-from bot.services.screening import masked_values, screen_fields, screener
+from bot.services.meetings import follow_schedule
+from bot.services.ports import Deps, UnitOfWork
+from bot.services.screening import masked_values, screen_fields
 from bot.services.summaries import FORUM_LANGUAGE
 from bot.services.turn import Reply, Turn
 from bot.services.wording import word_form_errors
@@ -24,12 +24,13 @@ from dialogs.cards.setup import (
     saved_card,
     setup_card,
 )
+from dialogs.cards.setup_form import parse_setup, setup_free_text
 from dialogs.texts import Texts, for_language
 from dialogs.texts.formatting import format_datetime
 from domain.model import Forum, Organisation, Schedule
 from domain.revisions import setup_revision, typed_values
-from domain.schedule import next_occurrences
-from storage.unit_of_work import SqlAlchemyUnitOfWork, UnitOfWorkFactory
+from domain.schedule import HolidayCalendar, next_occurrences
+from domain.screening import Screener
 
 log = logging.getLogger(__name__)
 
@@ -38,13 +39,13 @@ def _rows(forum: Forum) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     return [(s.id, s.title) for s in forum.sections], [(o.id, o.name) for o in forum.organisations]
 
 
-async def chair_name(uow: SqlAlchemyUnitOfWork, forum: Forum) -> str:
+async def chair_name(uow: UnitOfWork, forum: Forum) -> str:
     chair = await uow.people.get(forum.chair_id)
     return chair.display_name if chair else forum.chair_id
 
 
 async def chaired_forum(
-    uow: SqlAlchemyUnitOfWork, turn: Turn, data: Mapping[str, Any]
+    uow: UnitOfWork, turn: Turn, data: Mapping[str, Any]
 ) -> tuple[Forum | None, Reply | None]:
     """The forum a chair's card is about, or the reply refusing it (stale card, or not the chair)."""
     forum = await uow.forums.get(str(data.get("forum_id", "")))
@@ -55,11 +56,11 @@ async def chaired_forum(
     return forum, None
 
 
-async def open_setup(uow_factory: UnitOfWorkFactory, turn: Turn) -> Reply:
+async def open_setup(deps: Deps, turn: Turn) -> Reply:
     t = turn.t
     if turn.origin.is_personal:
         return Reply(text=t("error.channel_only"))
-    async with uow_factory() as uow:
+    async with deps.uow() as uow:
         forum = await uow.forums.by_conversation(turn.origin.conversation_id.split(";messageid=")[0])
         if forum is None:
             forum = await _create_forum(uow, turn)
@@ -92,18 +93,18 @@ def _setup_card(
                       errors=errors or (), revision=setup_revision(forum), chair_id=forum.chair_id, note=note)
 
 
-async def refresh_setup(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, Any]) -> Reply:
+async def refresh_setup(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
     """Universal Actions refresh: the chair's copy of a setup card becomes the current one."""
-    async with uow_factory() as uow:
+    async with deps.uow() as uow:
         forum, refusal = await chaired_forum(uow, turn, data)
     if forum is None:
         return refusal or Reply(text=turn.t("error.stale_card"))
     return Reply(card=_setup_card(turn.t, forum), replace=True)
 
 
-async def review_setup(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, Any]) -> Reply:
+async def review_setup(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
     """Back from the removal question: the setup card with what the chair typed."""
-    async with uow_factory() as uow:
+    async with deps.uow() as uow:
         forum, refusal = await chaired_forum(uow, turn, data)
     if forum is None:
         return refusal or Reply(text=turn.t("error.stale_card"))
@@ -113,7 +114,7 @@ async def review_setup(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping
     return Reply(card=_setup_card(turn.t, forum, typed=typed, note=turn.t("setup.stale.note")), replace=True)
 
 
-async def _create_forum(uow: SqlAlchemyUnitOfWork, turn: Turn) -> Forum:
+async def _create_forum(uow: UnitOfWork, turn: Turn) -> Forum:
     # The forum's shared words (its default name and agenda) are in the forum's language, not the creator's.
     t = for_language(FORUM_LANGUAGE)
     conversation_id = turn.origin.conversation_id.split(";messageid=")[0]
@@ -134,9 +135,9 @@ async def _create_forum(uow: SqlAlchemyUnitOfWork, turn: Turn) -> Forum:
     return forum
 
 
-async def save_setup(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, Any]) -> Reply:
+async def save_setup(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
     t = turn.t
-    async with uow_factory() as uow:
+    async with deps.uow() as uow:
         forum, refusal = await chaired_forum(uow, turn, data)
         if forum is None:
             return refusal or Reply(text=t("error.stale_card"))
@@ -145,7 +146,7 @@ async def save_setup(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[s
             log.info("outdated setup card refused: forum=%s", forum.id)
             typed = typed_values(dict(data), data.get("shown"))
             return Reply(card=_setup_card(t, forum, typed=typed, note=t("setup.stale.note")), replace=True)
-        refused = await _refuse_personal_data(uow, turn, forum, data)
+        refused = await _refuse_personal_data(uow, turn, forum, data, deps.screener)
         if refused is not None:
             return refused
         known = {s.id: s.position for s in forum.sections} | {o.id: o.position for o in forum.organisations}
@@ -169,10 +170,11 @@ async def save_setup(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[s
         saved = await uow.forums.get(forum.id)
         assert saved is not None
         if saved.schedule != forum.schedule:
-            await follow_schedule(uow, saved, turn.now)
+            await follow_schedule(uow, saved, turn.now, deps.holidays)
         chair = await chair_name(uow, saved)
         await uow.commit()
-    return Reply(card=saved_card(t, forum=saved.name, lines=_facts(turn, saved), chair=chair), replace=True)
+    lines = _facts(turn, saved, deps.holidays)
+    return Reply(card=saved_card(t, forum=saved.name, lines=lines, chair=chair), replace=True)
 
 
 def _removed_organisations(forum: Forum, kept: list[tuple[str | None, str]]) -> list[Organisation]:
@@ -183,11 +185,11 @@ def _removed_organisations(forum: Forum, kept: list[tuple[str | None, str]]) -> 
 
 
 async def _refuse_personal_data(
-    uow: SqlAlchemyUnitOfWork, turn: Turn, forum: Forum, data: Mapping[str, Any]
+    uow: UnitOfWork, turn: Turn, forum: Forum, data: Mapping[str, Any], screener: Screener
 ) -> Reply | None:
     """An identity number in any free-text field: nothing is saved, the card comes back with the number masked."""
     t = turn.t
-    problems = screen_fields(screener(), setup_free_text(data))
+    problems = screen_fields(screener, setup_free_text(data))
     if not problems:
         return None
     labels = _setup_labels(t, forum)
@@ -212,11 +214,11 @@ def _setup_labels(t: Texts, forum: Forum) -> dict[str, str]:
     return labels
 
 
-def _facts(turn: Turn, forum: Forum) -> list[tuple[str, str]]:
+def _facts(turn: Turn, forum: Forum, holidays: HolidayCalendar) -> list[tuple[str, str]]:
     t = turn.t
     meetings, collection = describe_schedule(t, forum.schedule)
     none = t("setup.fact_none")
-    upcoming = next_occurrences(forum.schedule, turn.now, 1, holidays=holidays())
+    upcoming = next_occurrences(forum.schedule, turn.now, 1, holidays=holidays)
     next_label = format_datetime(t, upcoming[0].starts_at, forum.schedule.timezone) if upcoming else none
     return [
         (t("setup.fact_schedule"), meetings),

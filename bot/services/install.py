@@ -5,24 +5,24 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from bot.services.ports import Deps
 from bot.services.presence import base_conversation_id
 from bot.services.turn import Origin
 from dialogs.cards.elements import message
 from dialogs.cards.welcome import welcome_card, welcome_text
 from dialogs.texts import Texts
 from domain.outbox import NewMessage
-from storage.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
 
 async def welcome(
-    uow_factory: UnitOfWorkFactory, origin: Origin, t: Texts, installer: str | None, now: datetime
+    deps: Deps, origin: Origin, t: Texts, installer: str | None, now: datetime
 ) -> bool:
     """Queue the welcome card unless this conversation was welcomed before. True if queued now."""
     conversation_id = base_conversation_id(origin.conversation_id)
     personal = origin.is_personal
-    async with uow_factory() as uow:
+    async with deps.uow() as uow:
         if await uow.conversations.get(conversation_id) is None:
             return False
         if not await uow.conversations.mark_welcomed(conversation_id, now):
@@ -45,9 +45,9 @@ async def welcome(
     return row is not None
 
 
-async def removed(uow_factory: UnitOfWorkFactory, origin: Origin, now: datetime) -> None:
+async def removed(deps: Deps, origin: Origin, now: datetime) -> None:
     conversation_id = base_conversation_id(origin.conversation_id)
-    async with uow_factory() as uow:
+    async with deps.uow() as uow:
         await uow.conversations.mark_inactive(conversation_id, "uninstalled", now)
         person_id = origin.user_id if origin.is_personal else None
         cancelled = await uow.outbox.cancel_for_conversation(conversation_id, "uninstalled", now, person_id=person_id)

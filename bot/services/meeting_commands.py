@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from datetime import date, time
 from typing import Any
 
-from bot.exports import ExportSigner
 from bot.services.forums import chair_name
 from bot.services.meetings import forums_of, meeting_on, upcoming_meeting
 from bot.services.new_time import tell_new_time
+from bot.services.ports import Deps, UnitOfWork
 from bot.services.summaries import compile_for
 from bot.services.turn import Reply, Turn
 from bot.services.wording import word_domain_error
@@ -25,7 +25,6 @@ from domain.meetings import MeetingStatus
 from domain.model import Forum
 from domain.outbox import NewMessage
 from domain.schedule import check_local_time, meeting_times, zone_of
-from storage.unit_of_work import SqlAlchemyUnitOfWork, UnitOfWorkFactory
 
 _DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
 _TIME = re.compile(r"\b(\d{1,2})[:.](\d{2})\b")
@@ -41,20 +40,20 @@ def _dates(args: str) -> list[date]:
     return found
 
 
-async def _forum(uow: SqlAlchemyUnitOfWork, turn: Turn) -> Forum | None:
+async def _forum(uow: UnitOfWork, turn: Turn) -> Forum | None:
     if turn.forum is not None:
         return turn.forum
     forums = await forums_of(uow, turn.person.id)
     return forums[0] if len(forums) == 1 else None
 
 
-async def next_meeting(uow_factory: UnitOfWorkFactory, turn: Turn) -> Reply:
+async def next_meeting(deps: Deps, turn: Turn) -> Reply:
     t = turn.t
-    async with uow_factory() as uow:
+    async with deps.uow() as uow:
         forum = await _forum(uow, turn)
         if forum is None:
             return Reply(text=t("error.no_forum"))
-        meeting = await upcoming_meeting(uow, forum, turn.now)
+        meeting = await upcoming_meeting(uow, forum, turn.now, deps.holidays)
         if meeting is None:
             await uow.commit()
             return Reply(text=t("collection.no_meeting", forum=forum.name))
@@ -64,7 +63,7 @@ async def next_meeting(uow_factory: UnitOfWorkFactory, turn: Turn) -> Reply:
 
 
 async def _require_chair(
-    uow: SqlAlchemyUnitOfWork, turn: Turn, forum_id: str = ""
+    uow: UnitOfWork, turn: Turn, forum_id: str = ""
 ) -> tuple[Forum | None, Reply | None]:
     forum = await uow.forums.get(forum_id) if forum_id else await _forum(uow, turn)
     if forum is None:
@@ -74,14 +73,14 @@ async def _require_chair(
     return forum, None
 
 
-async def preview(uow_factory: UnitOfWorkFactory, turn: Turn, request_id: str) -> Reply:
+async def preview(deps: Deps, turn: Turn, request_id: str) -> Reply:
     """`sammanställ`: the summary as it stands, to the chair only (1:1), never posted in the channel."""
     t = turn.t
-    async with uow_factory() as uow:
+    async with deps.uow() as uow:
         forum, refusal = await _require_chair(uow, turn)
         if forum is None:
             return refusal or Reply(text=t("error.no_forum"))
-        meeting = await upcoming_meeting(uow, forum, turn.now)
+        meeting = await upcoming_meeting(uow, forum, turn.now, deps.holidays)
         if meeting is None:
             await uow.commit()
             return Reply(text=t("collection.no_meeting", forum=forum.name))
@@ -104,16 +103,16 @@ async def preview(uow_factory: UnitOfWorkFactory, turn: Turn, request_id: str) -
     return Reply(text=reply_text, queued=len(activities))
 
 
-async def cancel(uow_factory: UnitOfWorkFactory, turn: Turn, args: str) -> Reply:
+async def cancel(deps: Deps, turn: Turn, args: str) -> Reply:
     t = turn.t
     dates = _dates(args)
     if not dates:
         return Reply(text=t("collection.cancel_usage"))
-    async with uow_factory() as uow:
+    async with deps.uow() as uow:
         forum, refusal = await _require_chair(uow, turn)
         if forum is None:
             return refusal or Reply(text=t("error.no_forum"))
-        meeting = await meeting_on(uow, forum, dates[0], turn.now)
+        meeting = await meeting_on(uow, forum, dates[0], turn.now, deps.holidays)
         label = format_date(t, dates[0])
         if meeting is None:
             return Reply(text=t("collection.no_meeting_on", date=label))
@@ -127,7 +126,7 @@ async def cancel(uow_factory: UnitOfWorkFactory, turn: Turn, args: str) -> Reply
 
 
 async def move(
-    uow_factory: UnitOfWorkFactory, turn: Turn, args: str, *, confirmed: bool = False, forum_id: str = ""
+    deps: Deps, turn: Turn, args: str, *, confirmed: bool = False, forum_id: str = ""
 ) -> Reply:
     """`flytta <datum> till <datum> <tid>`. A move whose deadline has already passed is confirmed first.
 
@@ -138,7 +137,7 @@ async def move(
     dates = _dates(args)
     if len(dates) != 2:
         return Reply(text=t("collection.move_usage"))
-    async with uow_factory() as uow:
+    async with deps.uow() as uow:
         forum, refusal = await _require_chair(uow, turn, forum_id)
         if forum is None:
             return refusal or Reply(text=t("error.no_forum"))
@@ -149,7 +148,7 @@ async def move(
             check_local_time(new_time, zone_of(forum.schedule))
         except DomainError as problem:
             return Reply(text=word_domain_error(t, problem))
-        meeting = await meeting_on(uow, forum, old, turn.now, include_skipped=True)
+        meeting = await meeting_on(uow, forum, old, turn.now, deps.holidays, include_skipped=True)
         if meeting is None:
             return Reply(text=t("collection.no_meeting_on", date=format_date(t, old)))
         if phase(meeting.times, turn.now) is Phase.CLOSED:
@@ -194,23 +193,22 @@ def move_args(data: Mapping[str, Any]) -> str:
 
 
 async def export(
-    uow_factory: UnitOfWorkFactory, turn: Turn, args: str, signer: ExportSigner, base_url: str, request_id: str
+    deps: Deps, turn: Turn, args: str, request_id: str
 ) -> Reply:
     """A signed 24-hour download link to the Markdown summary, given to the chair only."""
     t = turn.t
     dates = _dates(args)
     if not dates:
         return Reply(text=t("collection.export_usage"))
-    async with uow_factory() as uow:
+    async with deps.uow() as uow:
         forum, refusal = await _require_chair(uow, turn)
         if forum is None:
             return refusal or Reply(text=t("error.no_forum"))
-        meeting = await meeting_on(uow, forum, dates[0], turn.now)
+        meeting = await meeting_on(uow, forum, dates[0], turn.now, deps.holidays)
         if meeting is None:
             return Reply(text=t("collection.no_meeting_on", date=format_date(t, dates[0])))
-        token = signer.sign(meeting.id, turn.person.id, turn.now)
         name = f"lagesbild-{meeting.local_date.isoformat()}.md"
-        url = f"{base_url.rstrip('/')}/exports/{token}/{name}"
+        url = deps.links.link(meeting.id, turn.person.id, name, turn.now)
         line = t("collection.export_ready", date=format_date(t, meeting.local_date), name=name, url=url)
         if turn.origin.is_personal:
             await uow.commit()

@@ -5,17 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.holidays import swedish_holidays
 from bot.services.new_time import tell_new_time
+from bot.services.ports import UnitOfWork
 from domain.meetings import Cancel, Meeting, MeetingStatus, Redate, follows_schedule, plan_redating
 from domain.model import Forum
 from domain.schedule import HolidayCalendar, next_occurrences, occurrences
-from storage.unit_of_work import SqlAlchemyUnitOfWork
 
 MAX_LOOKAHEAD_DAYS = 30
 
 
-async def forums_of(uow: SqlAlchemyUnitOfWork, person_id: str) -> list[Forum]:
+async def forums_of(uow: UnitOfWork, person_id: str) -> list[Forum]:
     """The forums a person is a member of or chairs (a chair need not have joined for an organisation)."""
     forums = {f.id: f for f in await uow.forums.for_person(person_id)}
     for forum in await uow.forums.all():
@@ -24,21 +23,19 @@ async def forums_of(uow: SqlAlchemyUnitOfWork, person_id: str) -> list[Forum]:
     return list(forums.values())
 
 
-def holidays() -> HolidayCalendar:
-    return swedish_holidays()
-
-
 def local_today(forum: Forum, now: datetime) -> date:
     return now.astimezone(ZoneInfo(forum.schedule.timezone)).date()
 
 
-async def meetings_near(uow: SqlAlchemyUnitOfWork, forum: Forum, now: datetime) -> list[Meeting]:
+async def meetings_near(
+    uow: UnitOfWork, forum: Forum, now: datetime, holidays: HolidayCalendar
+) -> list[Meeting]:
     """Meetings whose collection may be under way now: materialised from the schedule, plus moved ones."""
     today = local_today(forum, now)
     reach = max(forum.schedule.opens.days_before, forum.schedule.reminder.days_before,
                 forum.schedule.deadline.days_before) + 1
     for occurrence in occurrences(forum.schedule, today - timedelta(days=1), today + timedelta(days=reach),
-                                  holidays=holidays()):
+                                  holidays=holidays):
         if occurrence.skipped is None:
             await uow.meetings.ensure(forum, occurrence.local_date, occurrence.starts_at, now)
     window_start = now - timedelta(days=1)
@@ -49,16 +46,19 @@ async def meetings_near(uow: SqlAlchemyUnitOfWork, forum: Forum, now: datetime) 
     ]
 
 
-async def upcoming_meeting(uow: SqlAlchemyUnitOfWork, forum: Forum, now: datetime) -> Meeting | None:
+async def upcoming_meeting(
+    uow: UnitOfWork, forum: Forum, now: datetime, holidays: HolidayCalendar
+) -> Meeting | None:
     """The next meeting that has not started (contributions for it are accepted until it starts)."""
-    for occurrence in next_occurrences(forum.schedule, now, 2, holidays=holidays()):
+    for occurrence in next_occurrences(forum.schedule, now, 2, holidays=holidays):
         await uow.meetings.ensure(forum, occurrence.local_date, occurrence.starts_at, now)
     candidates = [m for m in await uow.meetings.for_forum(forum) if not m.cancelled and m.starts_at > now]
     return min(candidates, key=lambda m: m.starts_at, default=None)
 
 
 async def meeting_on(
-    uow: SqlAlchemyUnitOfWork, forum: Forum, day: date, now: datetime, *, include_skipped: bool = False
+    uow: UnitOfWork, forum: Forum, day: date, now: datetime, holidays: HolidayCalendar, *,
+    include_skipped: bool = False
 ) -> Meeting | None:
     """The meeting held (or originally scheduled) on a local date, materialising it from the schedule if needed.
 
@@ -68,13 +68,13 @@ async def meeting_on(
     stored = await uow.meetings.on_local_date(forum, day)
     if stored is not None:
         return stored
-    for occurrence in occurrences(forum.schedule, day, day, holidays=holidays()):
+    for occurrence in occurrences(forum.schedule, day, day, holidays=holidays):
         if occurrence.skipped is None or include_skipped:
             return await uow.meetings.ensure(forum, occurrence.local_date, occurrence.starts_at, now)
     return None
 
 
-async def follow_schedule(uow: SqlAlchemyUnitOfWork, forum: Forum, now: datetime) -> int:
+async def follow_schedule(uow: UnitOfWork, forum: Forum, now: datetime, holidays: HolidayCalendar) -> int:
     """After the chair changed the schedule: make the future meetings stored so far match it.
 
     Meetings the chair moved or cancelled by hand are left alone. Each other future meeting keeps its place in
@@ -86,7 +86,7 @@ async def follow_schedule(uow: SqlAlchemyUnitOfWork, forum: Forum, now: datetime
     following = follows_schedule(meetings, now)
     if not following:
         return 0
-    upcoming = next_occurrences(forum.schedule, now, len(following), holidays=holidays())
+    upcoming = next_occurrences(forum.schedule, now, len(following), holidays=holidays)
     changes = plan_redating(forum.schedule, meetings, upcoming, now)
     redates = [c for c in changes if isinstance(c, Redate)]
     if redates:

@@ -9,6 +9,7 @@ from typing import Any
 from bot.services import unreachable
 from bot.services.forums import chair_name, chaired_forum
 from bot.services.meetings import forums_of
+from bot.services.ports import Deps, UnitOfWork
 from bot.services.turn import Reply, Turn
 from dialogs.cards.elements import message
 from dialogs.cards.membership import VACANT, join_card, members_card, pick_forum_card
@@ -16,7 +17,6 @@ from dialogs.texts import for_language
 from domain.model import Forum, RoleKind
 from domain.outbox import NO_DATE, NewMessage
 from domain.revisions import join_revision, members_revision
-from storage.unit_of_work import SqlAlchemyUnitOfWork, UnitOfWorkFactory
 
 
 @dataclass(frozen=True)
@@ -44,9 +44,9 @@ async def open_join(turn: Turn) -> Reply:
     return Reply(card=join_card(t, forum=forum, current_organisation=current, revision=join_revision(forum)))
 
 
-async def join(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, Any]) -> Reply:
+async def join(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
     t = turn.t
-    async with uow_factory() as uow:
+    async with deps.uow() as uow:
         forum = await uow.forums.get(str(data.get("forum_id", "")))
         if forum is None:
             return Reply(text=t("error.stale_card"))
@@ -92,20 +92,20 @@ async def join(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, An
     return Reply(text="\n\n".join(lines), replace=True)
 
 
-async def _names(uow: SqlAlchemyUnitOfWork, forum: Forum) -> dict[str, str]:
+async def _names(uow: UnitOfWork, forum: Forum) -> dict[str, str]:
     ids = [m.person_id for m in forum.memberships] + [forum.chair_id]
     return {pid: p.display_name for pid, p in (await uow.people.many(ids)).items()}
 
 
 async def open_members(
-    uow_factory: UnitOfWorkFactory, turn: Turn, roster: Sequence[RosterMember], *, forum_id: str = ""
+    deps: Deps, turn: Turn, roster: Sequence[RosterMember], *, forum_id: str = ""
 ) -> Reply:
     """The members card. In a 1:1 chat only from a button naming the forum (the chair's notices carry one)."""
     t = turn.t
     forum = turn.forum
     if turn.origin.is_personal and not forum_id:
         return Reply(text=t("error.channel_only"))
-    async with uow_factory() as uow:
+    async with deps.uow() as uow:
         if turn.origin.is_personal:
             forum = await uow.forums.get(forum_id)
             if forum is None:
@@ -125,10 +125,10 @@ async def open_members(
 
 
 async def refresh_members(
-    uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, Any], roster: Sequence[RosterMember]
+    deps: Deps, turn: Turn, data: Mapping[str, Any], roster: Sequence[RosterMember]
 ) -> Reply:
     """Universal Actions refresh: the chair's copy of the members card becomes the current one."""
-    async with uow_factory() as uow:
+    async with deps.uow() as uow:
         forum, refusal = await chaired_forum(uow, turn, data)
         if forum is None:
             return refusal or Reply(text=turn.t("error.stale_card"))
@@ -149,7 +149,7 @@ class _MemberChanges:
 
 
 async def _plan_changes(
-    uow: SqlAlchemyUnitOfWork, turn: Turn, forum: Forum, data: Mapping[str, Any]
+    uow: UnitOfWork, turn: Turn, forum: Forum, data: Mapping[str, Any]
 ) -> tuple[_MemberChanges, list[str]]:
     """Read the members card into a plan, checking every choice against the forum; errors as sentences."""
     t = turn.t
@@ -191,9 +191,9 @@ async def _plan_changes(
     return plan, sorted(set(errors))
 
 
-async def save_members(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, Any]) -> Reply:
+async def save_members(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
     t = turn.t
-    async with uow_factory() as uow:
+    async with deps.uow() as uow:
         forum, refusal = await chaired_forum(uow, turn, data)
         if forum is None:
             return refusal or Reply(text=t("error.stale_card"))
@@ -222,7 +222,7 @@ async def save_members(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping
     return Reply(text="\n\n".join(lines), replace=True, queued=queued)
 
 
-async def _tell_new_chair(uow: SqlAlchemyUnitOfWork, turn: Turn, forum: Forum) -> int:
+async def _tell_new_chair(uow: UnitOfWork, turn: Turn, forum: Forum) -> int:
     """A chair hand-over is told to the new chair 1:1, in their language, once per hand-over."""
     chair = await uow.people.get(forum.chair_id)
     words = for_language(chair.speaks(turn.t.language) if chair else turn.t.language)
@@ -238,7 +238,7 @@ async def _tell_new_chair(uow: SqlAlchemyUnitOfWork, turn: Turn, forum: Forum) -
     return 0 if row is None else 1
 
 
-async def _apply(uow: SqlAlchemyUnitOfWork, turn: Turn, forum: Forum, plan: _MemberChanges) -> None:
+async def _apply(uow: UnitOfWork, turn: Turn, forum: Forum, plan: _MemberChanges) -> None:
     def audit(action: str, subject_type: str, subject_id: str, detail: dict[str, object] | None = None) -> None:
         uow.audit.record(at=turn.now, action=action, subject_type=subject_type, subject_id=subject_id,
                          actor_id=turn.person.id, forum_id=forum.id, detail=detail)
@@ -266,7 +266,7 @@ async def _apply(uow: SqlAlchemyUnitOfWork, turn: Turn, forum: Forum, plan: _Mem
 
 
 async def send_test_message(
-    uow_factory: UnitOfWorkFactory, turn: Turn, request_id: str, *, forum_id: str = ""
+    deps: Deps, turn: Turn, request_id: str, *, forum_id: str = ""
 ) -> Reply:
     """Queue a short test message to every member's 1:1 chat through the outbox.
 
@@ -274,7 +274,7 @@ async def send_test_message(
     """
     t = turn.t
     forum = turn.forum
-    async with uow_factory() as uow:
+    async with deps.uow() as uow:
         if forum_id:
             forum = await uow.forums.get(forum_id)
             if forum is None:

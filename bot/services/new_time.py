@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from bot.services.ports import UnitOfWork
 from dialogs.cards.elements import message
 from dialogs.texts import DEFAULT_LANGUAGE, for_language
 from dialogs.texts.formatting import format_date, format_datetime
 from domain.model import Forum
 from domain.outbox import NewMessage
 from domain.schedule import MeetingTimes
-from storage.unit_of_work import SqlAlchemyUnitOfWork
 
 CARD_KINDS = ("collection_open", "reminder")
 
 
 async def tell_new_time(
-    uow: SqlAlchemyUnitOfWork, forum: Forum, meeting_id: str, old: date, times: MeetingTimes, now: datetime
+    uow: UnitOfWork, forum: Forum, meeting_id: str, old: date, times: MeetingTimes, now: datetime
 ) -> int:
     """One short message per organisation that already got the card for this meeting: the new time.
 

@@ -7,10 +7,10 @@ import logging
 from datetime import datetime
 from typing import Any
 
+from bot.services.ports import UnitOfWork
 from bot.services.turn import Origin
 from dialogs.texts import language_of
 from domain.model import Person
-from storage.unit_of_work import SqlAlchemyUnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ def turn_key(origin: Origin, reference: dict[str, Any]) -> tuple[str, str, str]:
 
 
 async def record_origin(
-    uow: SqlAlchemyUnitOfWork, origin: Origin, reference: dict[str, Any], now: datetime
+    uow: UnitOfWork, origin: Origin, reference: dict[str, Any], now: datetime
 ) -> Person | None:
     """Upsert the sender and store the conversation reference. Caller checked tenant and service URL."""
     person = None

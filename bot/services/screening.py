@@ -12,24 +12,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
 
-from bot.screening import make_screener
+from bot.services.ports import Deps
 from bot.services.presence import base_conversation_id
 from bot.services.turn import Turn
 from dialogs.cards.elements import message
 from domain.outbox import NewMessage
 from domain.screening import ID_NUMBER_RULES, Finding, Screener, Tier, redact
-from storage.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
 CHANNEL_WARNING_KIND = "screening_warning"
-
-
-@cache
-def screener() -> Screener:
-    return make_screener()
 
 
 @dataclass(frozen=True)
@@ -72,7 +65,7 @@ class GuardedMessage:
     queued: int = 0
 
 
-async def guard_message(uow_factory: UnitOfWorkFactory, turn: Turn, text: str, request_id: str) -> GuardedMessage:
+async def guard_message(deps: Deps, turn: Turn, text: str, request_id: str) -> GuardedMessage:
     """Text written where others read it: a personnummer there gets the author a private note to delete it.
 
     The note goes 1:1 through the outbox (like the cards sent from a channel); nothing echoes the number, and
@@ -80,11 +73,11 @@ async def guard_message(uow_factory: UnitOfWorkFactory, turn: Turn, text: str, r
     """
     if not text or not any(c.isdigit() for c in text):
         return GuardedMessage(text, flagged=False)
-    blocked = [f for f in screener().screen_text("message", text) if f.tier is Tier.BLOCK]
+    blocked = [f for f in deps.screener.screen_text("message", text) if f.tier is Tier.BLOCK]
     if not blocked:
         return GuardedMessage(text, flagged=False)
     conversation_id = base_conversation_id(turn.origin.conversation_id)
-    async with uow_factory() as uow:
+    async with deps.uow() as uow:
         row = await uow.outbox.enqueue(
             NewMessage(
                 kind=CHANNEL_WARNING_KIND, subject_id=conversation_id, recipient_id=turn.person.id,

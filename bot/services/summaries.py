@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from bot.services.ports import UnitOfWork
 from dialogs.cards.elements import message
 from dialogs.cards.summary import render_summary_markdown, summary_activities
 from dialogs.texts import DEFAULT_LANGUAGE, Texts, for_language
@@ -12,14 +13,13 @@ from domain.meetings import Meeting
 from domain.model import Forum
 from domain.outbox import NewMessage
 from domain.reporting import Summary, SummaryFrame, compile_frame, contribution_input, frame_for
-from storage.unit_of_work import SqlAlchemyUnitOfWork
 
 log = logging.getLogger(__name__)
 
 FORUM_LANGUAGE = DEFAULT_LANGUAGE
 
 
-async def frame_of(uow: SqlAlchemyUnitOfWork, forum: Forum, meeting: Meeting) -> SummaryFrame:
+async def frame_of(uow: UnitOfWork, forum: Forum, meeting: Meeting) -> SummaryFrame:
     """The frozen frame once the summary was posted; until then the forum and meeting as they are now."""
     frozen = await uow.summaries.frame(meeting.id)
     if frozen is not None:
@@ -27,30 +27,30 @@ async def frame_of(uow: SqlAlchemyUnitOfWork, forum: Forum, meeting: Meeting) ->
     return frame_for(forum, meeting.local_date, meeting.times.starts_at, meeting.times.deadline_at)
 
 
-async def compile_for(uow: SqlAlchemyUnitOfWork, forum: Forum, meeting: Meeting, now: datetime) -> Summary:
+async def compile_for(uow: UnitOfWork, forum: Forum, meeting: Meeting, now: datetime) -> Summary:
     return await _compile(uow, await frame_of(uow, forum, meeting), meeting, now)
 
 
 async def recorded_summary(
-    uow: SqlAlchemyUnitOfWork, forum: Forum, meeting: Meeting, now: datetime
+    uow: UnitOfWork, forum: Forum, meeting: Meeting, now: datetime
 ) -> Summary:
     """What the record says: the latest posted revision, or (never posted) the summary as it stands now."""
     return await uow.summaries.latest(meeting.id) or await compile_for(uow, forum, meeting, now)
 
 
-async def _compile(uow: SqlAlchemyUnitOfWork, frame: SummaryFrame, meeting: Meeting, now: datetime) -> Summary:
+async def _compile(uow: UnitOfWork, frame: SummaryFrame, meeting: Meeting, now: datetime) -> Summary:
     versions = await uow.contributions.latest_for_meeting(meeting.id)
     if now >= frame.deadline_at:  # a report changed after the deadline keeps its on-time text where it was
         versions += await uow.contributions.latest_on_time_for_meeting(meeting.id)
     return compile_frame(frame, [contribution_input(frame, v) for v in versions], compiled_at=now)
 
 
-async def _texts_of(uow: SqlAlchemyUnitOfWork, person_id: str) -> Texts:
+async def _texts_of(uow: UnitOfWork, person_id: str) -> Texts:
     person = await uow.people.get(person_id)
     return for_language(person.speaks(FORUM_LANGUAGE) if person else FORUM_LANGUAGE)
 
 
-async def post_summary(uow: SqlAlchemyUnitOfWork, forum: Forum, meeting: Meeting, now: datetime) -> int:
+async def post_summary(uow: UnitOfWork, forum: Forum, meeting: Meeting, now: datetime) -> int:
     """At the deadline: the summary to the forum conversation and 1:1 to the chair. Once per meeting."""
     frame = await frame_of(uow, forum, meeting)
     summary = await _compile(uow, frame, meeting, now)
@@ -83,7 +83,7 @@ async def post_summary(uow: SqlAlchemyUnitOfWork, forum: Forum, meeting: Meeting
 
 
 async def update_after_late(
-    uow: SqlAlchemyUnitOfWork, forum: Forum, meeting: Meeting, organisation_id: str, now: datetime
+    uow: UnitOfWork, forum: Forum, meeting: Meeting, organisation_id: str, now: datetime
 ) -> int:
     """A late contribution: update the posted summary in place and send the chair one short note."""
     if await uow.summaries.revision(meeting.id) is None:

@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from bot.services.ports import UnitOfWork
 from bot.services.summaries import FORUM_LANGUAGE
 from dialogs.cards.elements import message
 from dialogs.texts import Texts, for_language
 from dialogs.texts.formatting import format_date
 from domain.model import Forum
 from domain.outbox import CANCELLED, DEAD, NO_DATE, QUEUED, SENDING, SENT, ClaimedMessage, NewMessage
-from storage.unit_of_work import SqlAlchemyUnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ class Wait:
     until: datetime | None = None
 
 
-async def member_not_reached(uow: SqlAlchemyUnitOfWork, row: ClaimedMessage, now: datetime) -> bool:
+async def member_not_reached(uow: UnitOfWork, row: ClaimedMessage, now: datetime) -> bool:
     """A 1:1 row is final and its member unreachable: queue the round's report (or, outside rounds, the daily
     notice). In the caller's unit of work."""
     if row.person_id is None or is_report_kind(row.kind) or row.kind == NOTICE_KIND:
@@ -90,7 +90,7 @@ async def member_not_reached(uow: SqlAlchemyUnitOfWork, row: ClaimedMessage, now
 
 
 async def queue_report(
-    uow: SqlAlchemyUnitOfWork,
+    uow: UnitOfWork,
     forum: Forum,
     *,
     kind: str,
@@ -119,7 +119,7 @@ async def queue_report(
 
 
 async def compose_report(
-    uow: SqlAlchemyUnitOfWork, report: ClaimedMessage, now: datetime
+    uow: UnitOfWork, report: ClaimedMessage, now: datetime
 ) -> dict[str, object] | Wait | None:
     """The report's message once its round is done; Wait while it is not; None when there is nothing to say."""
     kind = report.kind[len(REPORT_PREFIX):]
@@ -191,7 +191,7 @@ def _date(t: Texts, local_date: str) -> str:
 
 
 async def tell_chair(
-    uow: SqlAlchemyUnitOfWork, person_id: str, via_conversation_id: str | None, now: datetime
+    uow: UnitOfWork, person_id: str, via_conversation_id: str | None, now: datetime
 ) -> bool:
     """Queue the notice in the caller's unit of work. False when there is no forum, or the chair is the person."""
     if via_conversation_id is None:

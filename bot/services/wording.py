@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.forms import FormError
+from dialogs.cards.setup_form import FormError
 from dialogs.texts import Texts
 from domain.errors import DomainError
 

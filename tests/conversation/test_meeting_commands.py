@@ -21,6 +21,7 @@ from tests.conversation.test_contribution import (
     personal,
     submit_data,
 )
+from tests.deps import deps_of
 
 
 async def kinds(uow: UnitOfWorkFactory) -> list[tuple[str, str]]:
@@ -52,8 +53,8 @@ async def test_a_cancelled_meeting_gets_no_cards_and_no_reminders(
     reply = await channel.say(ANNA, "ställ in 2026-11-26")
     assert reply[-1].text == "Mötet torsdag 26 november 2026 är inställt. Ingen lägesbild samlas in för det."
     before = await kinds(uow_factory)
-    await run_cycle(uow_factory, datetime(2026, 11, 23, 7, 0, tzinfo=UTC))
-    await run_cycle(uow_factory, datetime(2026, 11, 25, 11, 0, tzinfo=UTC))
+    await run_cycle(deps_of(uow_factory), datetime(2026, 11, 23, 7, 0, tzinfo=UTC))
+    await run_cycle(deps_of(uow_factory), datetime(2026, 11, 25, 11, 0, tzinfo=UTC))
     assert await kinds(uow_factory) == before
     nothing = await channel.say(ANNA, "ställ in 2026-11-27")
     assert "Det finns inget möte fredag 27 november 2026" in (nothing[-1].text or "")
@@ -104,7 +105,7 @@ async def test_away_until_sends_the_card_to_the_deputy(uow_factory: UnitOfWorkFa
         "Noterat: du är frånvarande till och med måndag 30 november 2026. Ersättaren får formulären under tiden."
     )
     assert "ÅÅÅÅ-MM-DD" in ((await erik.say(ERIK, "frånvarande till nästa vecka"))[-1].text or "")
-    await run_cycle(uow_factory, datetime(2026, 11, 23, 7, 0, tzinfo=UTC))
+    await run_cycle(deps_of(uow_factory), datetime(2026, 11, 23, 7, 0, tzinfo=UTC))
     cards = [who for kind, who in await kinds(uow_factory) if kind == "collection_open"]
     assert FATIMA.id in cards and ERIK.id not in cards  # Fatima is Polisen's deputy
     assert (await erik.say(ERIK, "tillbaka"))[-1].text == "Välkommen tillbaka! Du får formulären igen."

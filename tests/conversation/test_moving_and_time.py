@@ -14,6 +14,7 @@ from storage.unit_of_work import UnitOfWorkFactory
 from tests.conversation.flows import set_up_forum
 from tests.conversation.harness import CHANNEL, Chat, User, card_of, make_bot, texts_in
 from tests.conversation.test_contribution import ANNA, ERIK, JOHN, forum_with_participants, personal
+from tests.deps import deps_of
 
 KAREN = User("29:karen", "Karen White", locale="en-US")
 
@@ -34,8 +35,8 @@ async def test_moving_after_the_cards_went_out_sends_nothing_again_and_tells_the
 ) -> None:
     bot, channel = await forum_with_participants(uow_factory, clock)
     await personal(bot, JOHN).say(JOHN, "language en")
-    await run_cycle(uow_factory, datetime(2026, 11, 23, 7, 0, tzinfo=UTC))  # Monday 08:00: collection opens
-    await run_cycle(uow_factory, datetime(2026, 11, 25, 11, 0, tzinfo=UTC))  # Wednesday 12:00: reminders
+    await run_cycle(deps_of(uow_factory), datetime(2026, 11, 23, 7, 0, tzinfo=UTC))  # Monday 08:00: collection opens
+    await run_cycle(deps_of(uow_factory), datetime(2026, 11, 25, 11, 0, tzinfo=UTC))  # Wednesday 12:00: reminders
     async with uow_factory() as u:
         meeting = next(r.subject_id for r in await u.session.scalars(select(OutboxRow)))
     before = await queued(uow_factory, meeting)
@@ -46,7 +47,7 @@ async def test_moving_after_the_cards_went_out_sends_nothing_again_and_tells_the
     # Ticks through the new collection window and reminder: nothing is sent a second time.
     for now in (datetime(2026, 11, 29, 7, 0, tzinfo=UTC), datetime(2026, 12, 1, 11, 0, tzinfo=UTC),
                 datetime(2026, 12, 1, 11, 30, tzinfo=UTC)):
-        await run_cycle(uow_factory, now)
+        await run_cycle(deps_of(uow_factory), now)
     after = await queued(uow_factory, meeting)
     assert of_kind(after, "collection_open") == of_kind(before, "collection_open")
     assert of_kind(after, "reminder") == of_kind(before, "reminder")

@@ -18,6 +18,7 @@ from storage.unit_of_work import UnitOfWorkFactory
 from tests.cardcheck import validate_cards
 from tests.conversation.flows import join, set_up_forum, values_from
 from tests.conversation.harness import CHANNEL, Chat, User, action_data, card_of, inputs_of, make_bot, texts_in
+from tests.deps import deps_of
 
 ANNA = User("29:anna", "Anna Lindqvist")
 ERIK = User("29:erik", "Erik Johansson")
@@ -241,7 +242,7 @@ async def test_the_deputys_card_says_whom_they_stand_in_for(
     reply = (await personal(bot, ERIK).say(ERIK, "frånvarande till 2026-11-30"))[-1].text or ""
     assert "ingen ersättare" not in reply
     assert await outbox(uow_factory, "away_uncovered") == []
-    await run_cycle(uow_factory, datetime(2026, 11, 23, 7, 0, tzinfo=UTC))
+    await run_cycle(deps_of(uow_factory), datetime(2026, 11, 23, 7, 0, tzinfo=UTC))
     cards = [r for r in await outbox(uow_factory, "collection_open") if r.person_id == deputy.id]
     assert len(cards) == 1 and expected in text_of(cards[0])
     own = (await personal(bot, deputy).say(deputy, "lägesbild" if deputy is FATIMA else "report"))[-1]

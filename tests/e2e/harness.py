@@ -13,7 +13,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import create_app
 from bot.runtime import RUNTIME, Runtime
-from bot.services.cycle import run_due_work
+from bot.services.cycle import run_cycle
 from bot.settings import Settings
 from domain.clock import FixedClock
 from tests.fakes.connector import FakeConnector
@@ -111,7 +111,8 @@ class Forumbot:
         """One scheduler tick at the fake clock (optionally moved first), then deliver what is due."""
         if at is not None:
             self.clock.set(at)
-        queued = await run_due_work(self.runtime, self.clock.now())
+        queued = await run_cycle(self.runtime.deps, self.clock.now())
+        self.runtime.delivery.wake()
         await self.runtime.delivery.drain()
         return queued
 

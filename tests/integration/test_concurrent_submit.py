@@ -13,6 +13,7 @@ from dialogs.texts import for_language
 from domain.model import Person, RoleKind, Schedule
 from storage.unit_of_work import UnitOfWorkFactory
 from tests.conversation.harness import texts_in
+from tests.deps import deps_of
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # Monday: collection for Thursday's meeting is open
 
@@ -46,7 +47,7 @@ async def test_ten_concurrent_submits_store_one_version_and_answer_the_rest_with
         await uow.forums.set_role_holder(organisation.id, RoleKind.DEPUTY, people[1].id, NOW)
         forum = await uow.forums.get(forum_id)
         assert forum is not None
-        meeting = await upcoming_meeting(uow, forum, NOW)
+        meeting = await upcoming_meeting(uow, forum, NOW, deps_of(uow_factory).holidays)
         assert meeting is not None
         await uow.commit()
     section = forum.sections[0].id
@@ -55,7 +56,7 @@ async def test_ten_concurrent_submits_store_one_version_and_answer_the_rest_with
         return {"meeting_id": meeting.id, "organisation_id": organisation.id, "base_version": 0,
                 SECTION_INPUT + section: f"Lägesbild nummer {i}.", "attending": "yes", "nothing_new": "false"}
 
-    replies = await asyncio.gather(*(contributions.submit(uow_factory, turn_of(people[i % 2]), data(i))
+    replies = await asyncio.gather(*(contributions.submit(deps_of(uow_factory), turn_of(people[i % 2]), data(i))
                                      for i in range(10)))
     shown = [texts_in(r.card or {}) for r in replies]
     stored = [s for s in shown if "Inlämnad" in s]

@@ -10,6 +10,7 @@ from bot.services.cycle import run_cycle
 from domain.model import Frequency, Offset, RoleKind, Schedule
 from storage.orm import OutboxRow
 from storage.unit_of_work import UnitOfWorkFactory
+from tests.deps import deps_of
 
 
 async def make_forum(uow_factory: UnitOfWorkFactory, schedule: Schedule, now: datetime) -> str:
@@ -38,7 +39,7 @@ async def counts(uow_factory: UnitOfWorkFactory) -> dict[str, int]:
 async def tick_every(uow_factory: UnitOfWorkFactory, start: datetime, end: datetime, step: timedelta) -> None:
     now = start
     while now <= end:
-        await run_cycle(uow_factory, now)
+        await run_cycle(deps_of(uow_factory), now)
         now += step
 
 
@@ -59,9 +60,9 @@ async def test_the_spring_dst_week_keeps_local_times(uow_factory: UnitOfWorkFact
     start = datetime(2026, 3, 28, 12, 0, tzinfo=UTC)
     await make_forum(uow_factory, schedule, start)
     # Sunday 29 March 08:00 CEST = 06:00 UTC: nothing at 06:59 UTC on Saturday's offset, cards at 06:00 UTC.
-    await run_cycle(uow_factory, datetime(2026, 3, 29, 5, 59, tzinfo=UTC))
+    await run_cycle(deps_of(uow_factory), datetime(2026, 3, 29, 5, 59, tzinfo=UTC))
     assert await counts(uow_factory) == {}
-    await run_cycle(uow_factory, datetime(2026, 3, 29, 6, 0, tzinfo=UTC))
+    await run_cycle(deps_of(uow_factory), datetime(2026, 3, 29, 6, 0, tzinfo=UTC))
     assert await counts(uow_factory) == {"collection_open": 2}
 
 
@@ -71,9 +72,9 @@ async def test_a_restart_after_an_outage_catches_up_once_and_skips_what_is_no_lo
     schedule = Schedule(skip_public_holidays=False)  # Thursday 09:00, opens Monday 08:00, deadline Wed 16:00
     await make_forum(uow_factory, schedule, datetime(2026, 11, 20, 12, 0, tzinfo=UTC))
     # Down from Monday morning until Monday 11:00 UTC: the first tick after the restart sends the cards.
-    await run_cycle(uow_factory, datetime(2026, 11, 23, 11, 0, tzinfo=UTC))
-    await run_cycle(uow_factory, datetime(2026, 11, 23, 11, 0, 30, tzinfo=UTC))
+    await run_cycle(deps_of(uow_factory), datetime(2026, 11, 23, 11, 0, tzinfo=UTC))
+    await run_cycle(deps_of(uow_factory), datetime(2026, 11, 23, 11, 0, 30, tzinfo=UTC))
     assert await counts(uow_factory) == {"collection_open": 2}
     # Down again across the reminder and the deadline: after it, reminders are pointless but the summary posts.
-    await run_cycle(uow_factory, datetime(2026, 11, 25, 18, 0, tzinfo=UTC))
+    await run_cycle(deps_of(uow_factory), datetime(2026, 11, 25, 18, 0, tzinfo=UTC))
     assert await counts(uow_factory) == {"collection_open": 2, "summary": 1, "summary_chair": 1}

@@ -1,0 +1,225 @@
+"""What the use cases need from the outside world, as Protocols and one bundle of dependencies.
+
+The use cases in `bot/services` import only `domain`, `dialogs` and each other. Storage, the personnummer
+validator, the holiday calendar and signed export links are given to them: `Deps` is built once in
+`bot/deps.py` (from `create_app`), and tests hand in the in-memory fakes of `tests/fakes/uow.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+from domain.meetings import ContributionVersion, Meeting, MeetingStatus
+from domain.model import Forum, Person, RoleKind, Schedule
+from domain.outbox import NewMessage
+from domain.reporting import Summary, SummaryFrame
+from domain.schedule import HolidayCalendar
+from domain.screening import Screener
+
+
+class ForumStore(Protocol):
+    async def all(self) -> list[Forum]: ...
+    async def get(self, forum_id: str) -> Forum | None: ...
+    async def by_conversation(self, conversation_id: str) -> Forum | None: ...
+    async def for_person(self, person_id: str) -> list[Forum]: ...
+    async def first_for_person(self, person_id: str) -> Forum | None: ...
+    async def create(
+        self, *, name: str, tenant_id: str, conversation_id: str, chair_id: str, schedule: Schedule, now: datetime
+    ) -> str: ...
+    async def update_settings(self, forum_id: str, *, name: str, schedule: Schedule, now: datetime) -> None: ...
+    async def replace_organisations(
+        self, forum_id: str, organisations: Sequence[tuple[str | None, str]], now: datetime
+    ) -> None: ...
+    async def replace_sections(
+        self, forum_id: str, sections: Sequence[tuple[str | None, str]], now: datetime
+    ) -> None: ...
+    async def set_chair(self, forum_id: str, chair_id: str, now: datetime) -> None: ...
+    async def set_membership(
+        self, forum_id: str, person_id: str, organisation_id: str | None, now: datetime
+    ) -> None: ...
+    async def remove_membership(self, forum_id: str, person_id: str) -> None: ...
+    async def set_role_holder(
+        self, organisation_id: str, kind: RoleKind, holder_id: str | None, now: datetime
+    ) -> None: ...
+    async def vacate_roles_of(self, forum_id: str, person_id: str, now: datetime) -> None: ...
+
+
+class PersonStore(Protocol):
+    async def get(self, person_id: str) -> Person | None: ...
+    async def many(self, person_ids: list[str]) -> dict[str, Person]: ...
+    async def upsert(
+        self,
+        person_id: str,
+        *,
+        display_name: str | None,
+        aad_object_id: str | None,
+        tenant_id: str | None,
+        now: datetime,
+        client_language: str | None = None,
+    ) -> Person: ...
+    async def set_away_until(self, person_id: str, until: date | None, now: datetime) -> None: ...
+    async def set_language(self, person_id: str, language: str | None, now: datetime) -> None: ...
+
+
+class ConversationStore(Protocol):
+    async def get(self, conversation_id: str) -> object | None: ...
+    async def save(
+        self,
+        *,
+        conversation_id: str,
+        tenant_id: str,
+        type: str,
+        service_url: str,
+        reference: dict[str, object],
+        bot_id: str | None,
+        user_id: str | None,
+        aad_object_id: str | None,
+        team_id: str | None,
+        channel_id: str | None,
+        now: datetime,
+    ) -> bool: ...
+    async def mark_welcomed(self, conversation_id: str, now: datetime) -> bool: ...
+    async def mark_inactive(self, conversation_id: str, reason: str, now: datetime) -> None: ...
+
+
+class MeetingStore(Protocol):
+    async def ensure(self, forum: Forum, original_date: date, starts_at: datetime, now: datetime) -> Meeting: ...
+    async def get(self, meeting_id: str) -> Meeting | None: ...
+    async def for_forum(self, forum: Forum) -> list[Meeting]: ...
+    async def on_local_date(self, forum: Forum, local_date: date) -> Meeting | None: ...
+    async def move(
+        self, meeting_id: str, local_date: date, starts_at: datetime, actor_id: str | None, now: datetime
+    ) -> None: ...
+    async def redate(self, changes: list[tuple[str, date, datetime]], now: datetime) -> None: ...
+    async def set_status(
+        self, meeting_id: str, status: MeetingStatus, actor_id: str | None, now: datetime
+    ) -> None: ...
+
+
+class ContributionStore(Protocol):
+    async def add_version(
+        self,
+        *,
+        meeting_id: str,
+        organisation_id: str,
+        sections: list[tuple[str, str, str]],
+        nothing_new: bool,
+        attending: bool,
+        submitted_by: str,
+        submitted_by_name: str,
+        after_deadline: bool,
+        now: datetime,
+        expected_version: int | None = None,
+    ) -> ContributionVersion: ...
+    async def latest(
+        self, meeting_id: str, organisation_id: str, *, lock: bool = False
+    ) -> ContributionVersion | None: ...
+    async def latest_for_meeting(self, meeting_id: str) -> list[ContributionVersion]: ...
+    async def latest_on_time_for_meeting(self, meeting_id: str) -> list[ContributionVersion]: ...
+    async def count_by_organisation(self, organisation_ids: list[str]) -> dict[str, int]: ...
+
+
+class SummaryStore(Protocol):
+    async def record(self, meeting_id: str, parts: int, now: datetime) -> bool: ...
+    async def bump(self, meeting_id: str, parts: int, now: datetime) -> int: ...
+    async def revision(self, meeting_id: str) -> int | None: ...
+    async def frame(self, meeting_id: str) -> SummaryFrame | None: ...
+    async def latest(self, meeting_id: str) -> Summary | None: ...
+    def keep(self, meeting_id: str, revision: int, frame: SummaryFrame, summary: Summary) -> None: ...
+
+
+class OutboxEntry(Protocol):
+    """A queued or finished proactive message, as the use cases read it back."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def person_id(self) -> str | None: ...
+    @property
+    def next_attempt_at(self) -> datetime: ...
+    @property
+    def last_status_code(self) -> int | None: ...
+    @property
+    def last_error(self) -> str | None: ...
+
+
+class OutboxStore(Protocol):
+    async def enqueue(self, message: NewMessage, now: datetime) -> int | None: ...
+    async def find(
+        self, *, kind: str, subject_id: str, recipient_id: str, occurrence_local_date: str = "-", slot: str = "1"
+    ) -> OutboxEntry | None: ...
+    async def round_rows(
+        self, *, kind: str, subject_id: str, occurrence_local_date: str, slot: str
+    ) -> Sequence[OutboxEntry]: ...
+    async def recipients_of(self, kinds: Sequence[str], subject_id: str) -> list[tuple[str, str | None]]: ...
+    async def sent_before(self, kind: str, subject_id: str, recipient_id: str) -> bool: ...
+    async def cancel_for_conversation(
+        self, conversation_id: str, reason: str, now: datetime, *, person_id: str | None = None
+    ) -> int: ...
+
+
+class AuditLog(Protocol):
+    def record(
+        self,
+        *,
+        at: datetime,
+        action: str,
+        subject_type: str,
+        subject_id: str,
+        actor_id: str | None = None,
+        forum_id: str | None = None,
+        detail: dict[str, object] | None = None,
+    ) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    """One use case's transaction: nothing is kept unless `commit()` is awaited inside `async with`."""
+
+    @property
+    def forums(self) -> ForumStore: ...
+    @property
+    def people(self) -> PersonStore: ...
+    @property
+    def conversations(self) -> ConversationStore: ...
+    @property
+    def meetings(self) -> MeetingStore: ...
+    @property
+    def contributions(self) -> ContributionStore: ...
+    @property
+    def summaries(self) -> SummaryStore: ...
+    @property
+    def outbox(self) -> OutboxStore: ...
+    @property
+    def audit(self) -> AuditLog: ...
+
+    async def commit(self) -> None: ...
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+
+class ExportLinks(Protocol):
+    """A signed, time-limited download address for a meeting's export, for one person."""
+
+    def link(self, meeting_id: str, person_id: str, name: str, now: datetime) -> str: ...
+
+
+@dataclass(frozen=True)
+class Deps:
+    """Everything a use case may use besides the turn: built once per process in `bot/deps.py`."""
+
+    uow: UnitOfWorkFactory
+    screener: Screener
+    holidays: HolidayCalendar
+    links: ExportLinks
+    default_language: str = "sv"
