@@ -106,7 +106,7 @@ def _compile_rules(rules: ScreeningRules) -> _Compiled:
 
 
 class Screener:
-    """Screens free-text fields before anything is stored or sent (R1.1)."""
+    """Screens free-text fields before anything is stored or sent (docs/security.md)."""
 
     def __init__(
         self, is_valid_identity_number: NumberValidator, rules: ScreeningRules = DEFAULT_RULES
