@@ -1,11 +1,11 @@
 """The one delivery path for proactive messages: claim outbox rows, send them to Teams, record what happened.
 
-security-and-reliability.md §4: at-least-once with our own de-duplication. A row is claimed (status
+docs/security.md (the outbox): at-least-once with our own de-duplication. A row is claimed (status
 'sending' with a lease) and committed *before* the call to Teams; the outcome is recorded in a new
 transaction afterwards. A crash in between leaves a 'sending' row whose lease expires and is retried (the
 only duplicate window).
 
-Sending (teams-platform.md §5.3):
+Sending (docs/teams-platform.md, "Proactive messages"):
 
 * ``conversation_id`` rows: the stored reference, ``adapter.continue_conversation``;
 * ``person_id`` rows: the person's stored 1:1 chat, or a new one made with ``adapter.create_conversation``
@@ -13,8 +13,8 @@ Sending (teams-platform.md §5.3):
   stored;
 * ``operation='update'``: a PUT of the activity that the row ``update_of_id`` sent.
 
-The service URL is checked against the allow-list immediately before every call (R3.4). Failures are
-classified as in §4.3 (see ``classify`` and ``DeliveryWorker._outcome_of_failure``); limits per conversation
+The service URL is checked against the allow-list immediately before every call (docs/security.md). Failures are
+classified by its retry policy (see ``classify`` and ``DeliveryWorker._outcome_of_failure``); limits per conversation
 and globally come from ``bot.ratelimit``. Logs carry row, conversation and activity ids only, never message
 text.
 
@@ -550,7 +550,7 @@ class DeliveryWorker:
         if self._paused(now):
             return Outcome("deferred", next_attempt_at=self._paused_until, attempted=False, hold_lane=True)
 
-        # R3.4: the allow-list, immediately before the call, on the URL the SDK will actually use.
+        # The service-URL allow-list, immediately before the call, on the URL the SDK will actually use.
         if not self._settings.service_url_sendable(route.service_url) or (
             route.conversation is not None and not self._settings.service_url_sendable(route.conversation.service_url)
         ):
@@ -847,7 +847,7 @@ class DeliveryWorker:
         )
 
     def _outcome_of_failure(self, message: ClaimedMessage, route: _Route, call: _Call, failure: Failure) -> Outcome:
-        """security-and-reliability.md §4.3, as implemented (see the module docstring of the report)."""
+        """The retry policy of docs/security.md, as implemented."""
         now = self._clock.now()
         attempt = message.attempts + 1
         status = failure.status

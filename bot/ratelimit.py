@@ -1,7 +1,7 @@
-"""Outbound pace: sliding-window limits per conversation and for the whole bot (reliability doc §4.4).
+"""Outbound pace: sliding-window limits per conversation and for the whole bot (docs/security.md, "Pace").
 
 Teams publishes its limits as "at most N operations per thread in any T seconds" (7 per 1 s, 8 per 2 s, 60
-per 30 s, 1800 per 3600 s per bot and conversation; ≤30 RPS per app and tenant, teams-platform.md §6), so
+per 30 s, 1800 per 3600 s per bot and conversation; ≤30 RPS per app and tenant, docs/teams-platform.md), so
 each limit here is a sliding window of the same shape. Time comes from the injected clock and waits from the
 injected sleep, so tests are deterministic: with a fake sleep that advances the clock, 20 sends at 7/s take
 ≥ 2 s.

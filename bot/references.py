@@ -9,6 +9,7 @@ from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ConversationReference
 
 from bot.services.turn import Origin
+from domain.model import ConversationType
 
 # Limits on what an inbound activity may carry, checked before anything is stored (bot/routes.py answers 400).
 # Chosen so that real Teams traffic always fits; each is at most the width of the column it is stored in:
@@ -101,7 +102,9 @@ def _channel_data_id(activity: Activity, key: str) -> str | None:
 def origin_of(activity: Activity) -> Origin:
     conversation = activity.conversation
     assert conversation is not None and conversation.id
-    ctype = conversation.conversation_type or ("groupChat" if conversation.is_group else "personal")
+    ctype = conversation.conversation_type or (
+        ConversationType.GROUP_CHAT.value if conversation.is_group else ConversationType.PERSONAL.value
+    )
     sender = activity.from_property
     return Origin(
         tenant_id=tenant_of(activity),

@@ -1,4 +1,4 @@
-"""The personal-data guard wired to the pinned `personnummer` package and an injectable clock (R1.4).
+"""The personal-data guard wired to the pinned `personnummer` package and an injectable clock (docs/security.md).
 
 `personnummer` infers the century of a 10-digit number from `date.today()`, and from the year only, so
 a number whose birthday is later this year lands in the future. We compute the century ourselves

@@ -203,20 +203,8 @@ def compile_frame(
             not_attending.append(organisation)
         is_late = final and contribution.after_deadline
         earlier = on_time.get(organisation.id) if is_late else None
-        kept: dict[str, str] = {}
-        if earlier is not None and earlier.has_text():
-            # What was on time stays where it was; only what the late version changed is shown as late.
-            for section_id, text in _texts_in_order(earlier, agenda, extras):
-                main.setdefault(section_id, []).append(SectionEntry(organisation, text, False))
-                kept[section_id] = text
-        if not contribution.has_text():
-            if not kept and (contribution.attending or contribution.nothing_new):
-                nothing_new.append(organisation)
-            continue
-        target = late if is_late else main
-        for section_id, text in _texts_in_order(contribution, agenda, extras):
-            if kept.get(section_id) != text:
-                target.setdefault(section_id, []).append(SectionEntry(organisation, text, is_late))
+        if _file_texts(organisation, contribution, earlier, is_late, _Sections(agenda, extras, main, late)):
+            nothing_new.append(organisation)
 
     agenda_ids = {s.id for s in agenda}
     all_sections = agenda + extras.sections()
@@ -238,6 +226,39 @@ def compile_frame(
         organisation_count=len(organisations),
         final=final,
     )
+
+
+@dataclass(frozen=True)
+class _Sections:
+    """Where `compile_frame` files texts: the agenda and extra sections, the main and the late entries."""
+
+    agenda: tuple[AgendaSection, ...]
+    extras: _ExtraSections
+    main: dict[str, list[SectionEntry]]
+    late: dict[str, list[SectionEntry]]
+
+
+def _file_texts(
+    organisation: Organisation,
+    contribution: ContributionInput,
+    earlier: ContributionInput | None,
+    is_late: bool,
+    sections: _Sections,
+) -> bool:
+    """File one organisation's texts under the main or late sections; True when it counts as nothing new."""
+    kept: dict[str, str] = {}
+    if earlier is not None and earlier.has_text():
+        # What was on time stays where it was; only what the late version changed is shown as late.
+        for section_id, text in _texts_in_order(earlier, sections.agenda, sections.extras):
+            sections.main.setdefault(section_id, []).append(SectionEntry(organisation, text, False))
+            kept[section_id] = text
+    if not contribution.has_text():
+        return not kept and (contribution.attending or contribution.nothing_new)
+    target = sections.late if is_late else sections.main
+    for section_id, text in _texts_in_order(contribution, sections.agenda, sections.extras):
+        if kept.get(section_id) != text:
+            target.setdefault(section_id, []).append(SectionEntry(organisation, text, is_late))
+    return False
 
 
 def _ordered(items: Iterable[_P]) -> tuple[_P, ...]:

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.model import ConversationType
 from storage.cache import ReadCache
 from storage.cache_sync import note_change
 from storage.orm import ConversationRow
@@ -57,7 +58,7 @@ class ConversationRepository:
         """The person's 1:1 chat with the bot, most recently refreshed first."""
         row = await self._session.scalar(
             select(ConversationRow)
-            .where(ConversationRow.user_id == person_id, ConversationRow.type == "personal")
+            .where(ConversationRow.user_id == person_id, ConversationRow.type == ConversationType.PERSONAL.value)
             .order_by(ConversationRow.active.desc(), ConversationRow.updated_at.desc())
             .limit(1)
         )
@@ -90,8 +91,8 @@ class ConversationRepository:
             "service_url": service_url,
             "reference": reference,
             "bot_id": bot_id,
-            "user_id": user_id if type == "personal" else None,
-            "aad_object_id": aad_object_id if type == "personal" else None,
+            "user_id": user_id if type == ConversationType.PERSONAL.value else None,
+            "aad_object_id": aad_object_id if type == ConversationType.PERSONAL.value else None,
             "team_id": team_id or row.team_id,
             "channel_id": channel_id or row.channel_id,
             "active": True,

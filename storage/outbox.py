@@ -1,6 +1,6 @@
 """The outbox: every proactive message is a row, inserted idempotently in the caller's transaction.
 
-Status flow (security-and-reliability.md §4.2):
+Status flow (docs/security.md, "Proactive messages: the outbox"):
 ``pending → sending(lease_until) → sent | retry(next_attempt_at) | dead(reason)``, plus ``cancelled``
 for rows whose conversation is gone. An expired lease returns the row to ``retry``. ``last_error`` only ever
 holds short codes (``"429 Throttled"``, ``"service_url_not_allowed"``), never message text.
@@ -174,7 +174,7 @@ class OutboxRepository:
 
         PostgreSQL locks the candidates with FOR UPDATE SKIP LOCKED, so concurrent workers get disjoint rows.
         SQLite has no row locks: each row is taken by a conditional UPDATE with a rowcount check (one process
-        only, security-and-reliability.md §4.6). The caller must commit before sending.
+        only, docs/security.md "SQLite and PostgreSQL"). The caller must commit before sending.
         """
         if limit <= 0:
             return []

@@ -1,4 +1,4 @@
-"""The personal-data guard for every card and message, not only the lägesbild (R1.1).
+"""The personal-data guard for every card and message, not only the lägesbild (docs/security.md).
 
 `screen_fields` is what a card's use case calls on its free-text fields before anything is stored: it refuses
 identity numbers (every number form, the weaker ones too: these fields are names, titles and dates, and are

@@ -80,22 +80,48 @@ def members_card(
     if errors:
         body.append(errors_block(errors, t("setup.errors_title")))
     body.append(text(t("membership.members_list_title"), weight="Bolder"))
+    body.append(_member_list(t, forum, names))
+    body.extend(_add_inputs(t, forum, candidates))
+    body.extend(_role_inputs(t, forum, names, members, candidates))
+    body.extend(_remove_and_chair_inputs(t, forum, names, members))
+    data = {"forum_id": forum.id, "revision": revision}
+    return card(body, [execute(t("membership.save"), "members.save", data)],
+                refresh=refresh("members.refresh", {"forum_id": forum.id}, [forum.chair_id]))
+
+
+def _member_list(t: Texts, forum: Forum, names: Mapping[str, str]) -> Element:
     org_names = {o.id: o.name for o in forum.organisations}
     lines = []
     for m in forum.memberships:
         org_name = org_names.get(m.organisation_id or "", t("membership.no_organisation"))
         lines.append(f"- {names.get(m.person_id, m.person_id)} – {org_name}")
-    body.append(text("\r".join(lines) if lines else t("membership.no_members")))
+    return text("\r".join(lines) if lines else t("membership.no_members"))
+
+
+def _add_inputs(t: Texts, forum: Forum, candidates: Sequence[tuple[str, str]]) -> list[Element]:
     # An Input.ChoiceSet without choices is invalid for Teams' renderer: a set with nothing to offer is left out.
     organisation_choices = [(o.id, o.name) for o in forum.organisations]
-    if candidates and organisation_choices:
-        body.append(text(t("membership.add_title"), weight="Bolder"))
-        body.append(choice_set("add_person", t("membership.add_person"), candidates))
-        body.append(choice_set("add_organisation", t("membership.add_organisation"), organisation_choices))
-    if forum.organisations:
-        body.append(text(t("membership.roles_title"), weight="Bolder"))
-        if candidates:
-            body.append(text(t("membership.roles_hint"), subtle=True))
+    if not (candidates and organisation_choices):
+        return []
+    return [
+        text(t("membership.add_title"), weight="Bolder"),
+        choice_set("add_person", t("membership.add_person"), candidates),
+        choice_set("add_organisation", t("membership.add_organisation"), organisation_choices),
+    ]
+
+
+def _role_inputs(
+    t: Texts,
+    forum: Forum,
+    names: Mapping[str, str],
+    members: Sequence[tuple[str, str]],
+    candidates: Sequence[tuple[str, str]],
+) -> list[Element]:
+    if not forum.organisations:
+        return []
+    body = [text(t("membership.roles_title"), weight="Bolder")]
+    if candidates:
+        body.append(text(t("membership.roles_hint"), subtle=True))
     # People in the conversation who have not joined can be named directly: they join for that organisation.
     member_choices = [(VACANT, t("membership.vacant")), *members, *candidates]
     for org in forum.organisations:
@@ -113,6 +139,13 @@ def members_card(
                     value=holder,
                 )
             )
+    return body
+
+
+def _remove_and_chair_inputs(
+    t: Texts, forum: Forum, names: Mapping[str, str], members: Sequence[tuple[str, str]]
+) -> list[Element]:
+    body: list[Element] = []
     removable = [(pid, name) for pid, name in members if pid != forum.chair_id]
     if removable:
         body.append(text(t("membership.remove_title"), weight="Bolder"))
@@ -120,9 +153,7 @@ def members_card(
     body.append(text(t("membership.chair_title"), weight="Bolder"))
     # The chair is always a valid choice, whether or not she has joined for an organisation.
     chair_choices = list(members)
-    if forum.chair_id not in member_ids:
+    if forum.chair_id not in {m.person_id for m in forum.memberships}:
         chair_choices.insert(0, (forum.chair_id, names.get(forum.chair_id, forum.chair_id)))
     body.append(choice_set("chair_id", t("membership.chair"), chair_choices, value=forum.chair_id, required=True))
-    data = {"forum_id": forum.id, "revision": revision}
-    return card(body, [execute(t("membership.save"), "members.save", data)],
-                refresh=refresh("members.refresh", {"forum_id": forum.id}, [forum.chair_id]))
+    return body

@@ -1,7 +1,7 @@
 """A fake Bot Connector on 127.0.0.1: records every request and answers like the Teams connector.
 
 Point a conversation reference's `serviceUrl` (or an inbound activity's) at `connector.url` and run the bot
-with an empty app id: botbuilder then sends no token, so plain http works (teams-platform.md §10). Settings
+with an empty app id: botbuilder then sends no token, so plain http works (docs/teams-platform.md). Settings
 must allow the loopback host (local mode allows it).
 
 Routes (any path prefix before `v3/` is accepted, so `http://127.0.0.1:PORT/emea/` works as a service URL;
@@ -62,7 +62,7 @@ DEFAULT_ROSTER: tuple[dict[str, Any], ...] = (
     },
 )
 
-# What Teams puts in the error body for the statuses the delivery worker classifies (teams-platform.md §5.4).
+# What Teams puts in the error body for the statuses the delivery worker classifies (docs/teams-platform.md).
 DEFAULT_ERROR_CODES: dict[int, str] = {
     400: "BadArgument",
     401: "BotNotRegistered",

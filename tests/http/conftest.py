@@ -1,7 +1,7 @@
 """HTTP fixtures: settings, a test client around `create_app`, a fake connector and the signed-token harness.
 
-Signed-token harness (security-and-reliability.md §3 tests)
------------------------------------------------------------
+Signed-token harness (docs/security.md, "Authentication")
+---------------------------------------------------------
 botbuilder 4.17.1 validates a channel token like this (botframework/connector/auth):
 
     ConfigurationBotFrameworkAuthentication.authenticate_request

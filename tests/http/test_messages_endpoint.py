@@ -1,5 +1,5 @@
-"""POST /api/messages against the real app: every security-and-reliability.md §3.2 row (the "Required"
-column), the hostile-inbound list of §4.8 item 10, signed channel tokens, invokes, and the health endpoints.
+"""POST /api/messages against the real app: every row of the inbound-requests table of docs/security.md,
+hostile inbound (malformed, huge, nested, odd shapes), signed channel tokens, invokes, and the health endpoints.
 
 Every answer is checked for "never 500, never a stack trace". Replies go to a fake connector on 127.0.0.1.
 """
@@ -81,7 +81,7 @@ async def post(client: Client, body: Any, headers: dict[str, str] | None = None)
     return await client.post("/api/messages", data=data, headers={**JSON, **(headers or {})})
 
 
-# --- §3.2 rows, authentication off -------------------------------------------------------------------------
+# --- inbound-requests table, authentication off -------------------------------------------------------------
 
 
 async def test_valid_activity_without_authorization_is_accepted_when_auth_is_off(
@@ -208,7 +208,7 @@ async def test_corrupt_or_unsupported_content_encoding_is_400(http_client: Clien
 
 
 async def test_bearer_garbage_is_401_even_with_auth_off(http_client: Client, fake_connector: FakeConnector) -> None:
-    """botbuilder validates a token whenever one is sent; a malformed one used to be a 500 (§3.2)."""
+    """botbuilder validates a token whenever one is sent; a malformed one used to be a 500."""
     response = await post(http_client, activity(fake_connector.url), {"Authorization": "Bearer abc.def.ghi"})
     await answer(response, 401)
     assert fake_connector.requests == []
@@ -221,7 +221,7 @@ async def test_other_methods_are_405(http_client: Client, method: str) -> None:
     assert "POST" in response.headers.get("Allow", "")
 
 
-# --- hostile inbound (§4.8 item 10) ------------------------------------------------------------------------
+# --- hostile inbound ----------------------------------------------------------------------------------------
 
 
 async def test_invalid_utf8_is_400(http_client: Client) -> None:
@@ -355,7 +355,7 @@ async def test_card_submit_with_unknown_verb_says_so(http_client: Client, fake_c
 async def test_foreign_service_url_is_dropped_without_any_request(
     http_client: Client, fake_connector: FakeConnector, outbound_guard: OutboundGuard
 ) -> None:
-    """Auth off means nothing vouches for serviceUrl: a non-allow-listed host gets no reply (R3.4)."""
+    """Auth off means nothing vouches for serviceUrl: a non-allow-listed host gets no reply."""
     response = await post(http_client, activity("https://evil.example/"))
     await answer(response, 201)
     assert fake_connector.requests == []

@@ -1,4 +1,4 @@
-"""Settings validation at start-up (R3.1) and the service-URL allow-list (R3.4)."""
+"""Settings validation at start-up and the service-URL allow-list (docs/security.md)."""
 
 from __future__ import annotations
 
@@ -126,7 +126,7 @@ def test_the_password_is_not_in_the_settings_repr() -> None:
 def test_production_process_without_credentials_exits_non_zero(
     tmp_path: Path, extra_env: dict[str, str], missing: str
 ) -> None:
-    """R3.1 end to end: `python -m bot serve` refuses to start (no server, no database touched)."""
+    """End to end: `python -m bot serve` refuses to start (no server, no database touched)."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(("FORUMBOT_", "Microsoft", "PYTHON"))}
     env.update(
         {

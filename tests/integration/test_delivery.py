@@ -627,7 +627,7 @@ async def test_inactive_conversation_is_cancelled_without_a_request(
     )
 
 
-# ---------------------------------------------------------------------------- service URL allow-list (R3.4)
+# ----------------------------------------------------------------------------------- service URL allow-list
 
 
 async def insert_tampered(uow_factory: UnitOfWorkFactory, clock: FixedClock, column_url: str, json_url: str) -> None:
