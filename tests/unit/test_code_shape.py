@@ -27,11 +27,10 @@ PENDING_RESHAPE: frozenset[tuple[str, str | None]] = frozenset(
     {
         ("bot/delivery.py", None),
         ("bot/delivery.py", "DeliveryWorker._record"),
-        ("bot/services/contributions.py", None),
+        ("bot/handler.py", "ForumBot.__init__"),
         ("storage/outbox.py", None),
         ("bench/turns.py", None),
         ("dialogs/cards/setup.py", "setup_card"),
-        ("dialogs/cards/contribution.py", "contribution_card"),
     }
 )
 
