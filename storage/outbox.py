@@ -72,6 +72,12 @@ def _rowcount(result: object) -> int:
 class OutboxRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        self._inserted = 0  # rows this repository queued since the last take_inserted()
+
+    def take_inserted(self) -> int:
+        """How many rows `enqueue` inserted since the last call (the unit of work asks at each commit)."""
+        inserted, self._inserted = self._inserted, 0
+        return inserted
 
     async def enqueue(self, message: NewMessage, now: datetime) -> int | None:
         """Insert unless a row with the same unique key exists. Returns the new row id, or None."""
@@ -104,7 +110,10 @@ class OutboxRepository:
             .returning(OutboxRow.id)
         )
         result = await self._session.execute(stmt)
-        return result.scalar_one_or_none()
+        row_id: int | None = result.scalar_one_or_none()
+        if row_id is not None:
+            self._inserted += 1
+        return row_id
 
     async def find(
         self,

@@ -166,7 +166,7 @@ async def open_report(
             turn.now,
         )
         await uow.commit()
-    return Reply(text=t("contribution.sent_privately"), queued=1)
+    return Reply(text=t("contribution.sent_privately"))
 
 
 def _prefilled(form: ContributionForm, text: str) -> tuple[ContributionForm, bool, str]:
@@ -301,9 +301,9 @@ async def submit(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, 
             return refusal
         version: StoredVersion | None
         try:
-            version, queued = await _store(uow, turn, forum, meeting, organisation_id, values, nothing_new,
-                                           attending, late=current is Phase.LATE,
-                                           expected_version=latest.version if latest else 0)
+            version = await _store(uow, turn, forum, meeting, organisation_id, values, nothing_new,
+                                   attending, late=current is Phase.LATE,
+                                   expected_version=latest.version if latest else 0)
             if answer.away_raw:
                 await uow.people.set_away_until(turn.person.id, date.fromisoformat(answer.away_raw), turn.now)
             await uow.commit()
@@ -314,7 +314,7 @@ async def submit(uow_factory: UnitOfWorkFactory, turn: Turn, data: Mapping[str, 
             version = None
     if version is None:
         return await _after_race(uow_factory, turn, forum, meeting, form, answer)
-    return Reply(card=_saved_card(t, forum, form, version, already=False), replace=True, queued=queued)
+    return Reply(card=_saved_card(t, forum, form, version, already=False), replace=True)
 
 
 def _changed_reply(t: Texts, forum: Forum, form: ContributionForm, latest: StoredVersion) -> Reply:
@@ -421,7 +421,7 @@ def _count_hits(
 async def _store(
     uow: SqlAlchemyUnitOfWork, turn: Turn, forum: Forum, meeting: StoredMeeting, organisation_id: str,
     values: Mapping[str, str], nothing_new: bool, attending: bool, *, late: bool, expected_version: int | None = None,
-) -> tuple[StoredVersion, int]:
+) -> StoredVersion:
     sections = [(s.id, s.title, values.get(s.id, "").strip()) for s in forum.sections]
     version = await uow.contributions.add_version(
         meeting_id=meeting.id, organisation_id=organisation_id, sections=sections, nothing_new=nothing_new,
@@ -434,8 +434,9 @@ async def _store(
                              "late": late})
     log.info("contribution stored: meeting=%s organisation=%s version=%s late=%s", meeting.id, organisation_id,
              version.version, late)
-    queued = await summaries.update_after_late(uow, forum, meeting, organisation_id, turn.now) if late else 0
-    return version, queued
+    if late:
+        await summaries.update_after_late(uow, forum, meeting, organisation_id, turn.now)
+    return version
 
 
 async def set_away(uow_factory: UnitOfWorkFactory, turn: Turn, args: str, back: bool) -> Reply:
@@ -455,7 +456,6 @@ async def set_away(uow_factory: UnitOfWorkFactory, turn: Turn, args: str, back: 
         except ValueError:
             return Reply(text=t("contribution.away_invalid"))
     lines: list[str] = []
-    queued = 0
     async with uow_factory() as uow:
         forums = [turn.forum] if turn.forum is not None else await uow.forums.for_person(turn.person.id)
         if until is not None:
@@ -472,14 +472,12 @@ async def set_away(uow_factory: UnitOfWorkFactory, turn: Turn, args: str, back: 
                 people[turn.person.id] = replace(turn.person, away_until=until)
                 for organisation in uncovered_by_absence(forum, people, turn.person.id, first_day):
                     lines.append(t("contribution.away_no_deputy", organisation=organisation.name, forum=forum.name))
-                    queued += await _tell_chair_uncovered(uow, turn, forum, organisation.id, organisation.name,
-                                                          until)
+                    await _tell_chair_uncovered(uow, turn, forum, organisation.id, organisation.name, until)
         await uow.commit()
     if until is None:
         return Reply(text=t("contribution.away_cleared"))
     if lines:
-        return Reply(text="\n\n".join([t("contribution.away_set_no_deputy", date=format_date(t, until)), *lines]),
-                     queued=queued)
+        return Reply(text="\n\n".join([t("contribution.away_set_no_deputy", date=format_date(t, until)), *lines]))
     return Reply(text=t("contribution.away_set", date=format_date(t, until)))
 
 
