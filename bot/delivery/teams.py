@@ -18,7 +18,7 @@ import weakref
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
 
 from botbuilder.core import BotAdapter, CloudAdapterBase, TurnContext
 from botbuilder.schema import (
@@ -38,6 +38,7 @@ from storage.conversations import StoredConversation
 
 log = logging.getLogger(__name__)
 
+Adapter: TypeAlias = CloudAdapterBase  # what the worker is given to send through (bot.adapter.ForumAdapter)
 CHANNEL_ID = "msteams"
 IO_THREAD_HEADROOM = 16  # for in-turn replies and token fetches next to the worker's calls
 
@@ -157,7 +158,7 @@ def new_personal(route: Route, call: Call, person_id: str) -> NewPersonal:
 class TeamsClient:
     """Sends one activity along a route through the adapter; what happened is written into the `Call`."""
 
-    def __init__(self, adapter: CloudAdapterBase, settings: Settings) -> None:
+    def __init__(self, adapter: Adapter, settings: Settings) -> None:
         self._adapter = adapter
         self._settings = settings
 

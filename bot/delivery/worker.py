@@ -24,13 +24,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from botbuilder.core import CloudAdapterBase
-
 from bot.delivery import teams
 from bot.delivery.policy import Outcome
 from bot.delivery.recording import record
 from bot.delivery.sending import DeliveryHooks, Sender
-from bot.delivery.teams import TeamsClient
+from bot.delivery.teams import Adapter, TeamsClient
 from bot.delivery.throttle import Throttles
 from bot.metrics import Metrics
 from bot.ratelimit import RateLimiter, Sleep
@@ -61,7 +59,7 @@ class DeliveryWorker:
         *,
         settings: Settings,
         uow: Callable[[], SqlAlchemyUnitOfWork],
-        adapter: CloudAdapterBase,
+        adapter: Adapter,
         clock: Clock,
         sleep: Sleep = asyncio.sleep,
         random: Callable[[], float] = random_module.random,

@@ -192,21 +192,9 @@ class FakeConnector:
     # ------------------------------------------------------------------ the handler
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
-        raw_segments = [s for s in request.rel_url.raw_path.split("/") if s]
-        segments = [unquote(s) for s in raw_segments]
-        try:
-            start = segments.index("v3")
-        except ValueError:
-            start = len(segments)
-        parts = segments[start:]
+        parts = _parts_of(request)
         path = "/".join(parts)
-        body: Any = None
-        if request.can_read_body:
-            text = await request.text()
-            try:
-                body = json.loads(text) if text else None
-            except ValueError:
-                body = text
+        body = await _body_of(request)
         method = request.method.upper()
         conversation_id, activity_id = ids_of(parts)
         arrived = self.now()
@@ -343,6 +331,27 @@ class FakeConnector:
         page = roster[start : start + size]
         token = str(start + size) if start + size < len(roster) else None
         return {"members": page, "continuationToken": token}
+
+
+def _parts_of(request: web.Request) -> list[str]:
+    """The decoded path segments from `v3` on (any prefix before it dropped, repeated slashes ignored)."""
+    segments = [unquote(s) for s in request.rel_url.raw_path.split("/") if s]
+    try:
+        start = segments.index("v3")
+    except ValueError:
+        start = len(segments)
+    return segments[start:]
+
+
+async def _body_of(request: web.Request) -> Any:
+    """The JSON body, the text if it is not JSON, or None."""
+    if not request.can_read_body:
+        return None
+    text = await request.text()
+    try:
+        return json.loads(text) if text else None
+    except ValueError:
+        return text
 
 
 @asynccontextmanager

@@ -195,3 +195,14 @@ def test_the_policy_runs_where_botbuilder_cannot_be_imported() -> None:
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "retry"
+
+
+def test_only_the_teams_module_knows_botbuilder_and_no_delivery_module_knows_a_use_case() -> None:
+    sdk = {"botbuilder", "botframework", "msrest"}
+    for path in sorted((ROOT / "bot" / "delivery").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        modules = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+        modules |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+        assert not any(m == "bot.services" or m.startswith("bot.services.") for m in modules), path.name
+        if path.name != "teams.py":
+            assert not {m.split(".")[0] for m in modules} & sdk, path.name
