@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.adapter import ForumAdapter
-from bot.delivery import DeliveryWorker
+from bot.app import delivery_hooks
+from bot.delivery.worker import DeliveryWorker
 from bot.settings import Settings
 from domain.clock import SystemClock
 from storage.db import make_engine, make_session_factory
@@ -32,10 +33,10 @@ from storage.outbox import NewMessage
 from storage.unit_of_work import UnitOfWorkFactory
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # `tests` is not installed; run as a script, this file's folder comes first
+if str(ROOT) not in sys.path:  # `devtools` is not installed; run as a script, this file's folder comes first
     sys.path.insert(0, str(ROOT))
 
-from tests.fakes.connector import FakeConnector, running_fake_connector  # noqa: E402
+from devtools.fake_connector import FakeConnector, running_fake_connector  # noqa: E402
 
 CONVERSATIONS = 200
 MESSAGES = 1_000
@@ -119,7 +120,9 @@ async def one_run(config: Config, faults: bool) -> Run:
                     connector.throttle(cid, retry_after=RETRY_AFTER_SECONDS, times=1)
                 await prepare(uow, clock, connector, ids)
                 settings = Settings(_env_file=None, mode="local", **config.overrides)  # type: ignore[call-arg]
-                worker = DeliveryWorker(settings=settings, uow=uow, adapter=ForumAdapter(settings), clock=clock)
+                worker = DeliveryWorker(
+                    settings=settings, uow=uow, adapter=ForumAdapter(settings), clock=clock, hooks=delivery_hooks()
+                )
 
                 ok: dict[str, int] = dict.fromkeys(ids, 0)
                 seen = 0

@@ -8,7 +8,8 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from bot.adapter import ForumAdapter
-from bot.delivery import DeliveryWorker
+from bot.delivery.sending import DeliveryHooks
+from bot.delivery.worker import DeliveryWorker
 from bot.deps import build_deps
 from bot.export_routes import add_export_routes
 from bot.exports import ExportSigner
@@ -17,6 +18,7 @@ from bot.metrics import Metrics
 from bot.routes import add_routes
 from bot.runtime import RUNTIME, Runtime
 from bot.scheduler import Ticker
+from bot.services import unreachable
 from bot.settings import Settings
 from domain.clock import Clock, SystemClock
 from storage.cache_sync import CacheListener
@@ -25,6 +27,11 @@ from storage.migrate import upgrade_async
 from storage.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
+
+
+def delivery_hooks() -> DeliveryHooks:
+    """The use cases the delivery worker calls: the chair hears of unreachable members and of each round."""
+    return DeliveryHooks(on_undeliverable=unreachable.on_undeliverable, compose_report=unreachable.compose_report)
 
 
 def create_app(
@@ -48,9 +55,12 @@ def create_app(
         uow = UnitOfWorkFactory(make_session_factory(engine))
         adapter = ForumAdapter(settings)
         metrics = Metrics()
-        delivery = DeliveryWorker(settings=settings, uow=uow, adapter=adapter, clock=the_clock, metrics=metrics)
+        delivery = DeliveryWorker(
+            settings=settings, uow=uow, adapter=adapter, clock=the_clock, metrics=metrics, hooks=delivery_hooks()
+        )
+        uow.after_commit = delivery.wake  # a commit that queued something wakes the worker
         deps = build_deps(settings, uow, signer)
-        bot = ForumBot(settings=settings, uow=uow, clock=the_clock, delivery=delivery, signer=signer, deps=deps)
+        bot = ForumBot(settings=settings, uow=uow, clock=the_clock, signer=signer, deps=deps)
         runtime = Runtime(
             settings=settings, clock=the_clock, engine=engine, uow=uow, adapter=adapter, bot=bot, delivery=delivery,
             metrics=metrics, deps=deps,

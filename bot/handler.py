@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
@@ -27,9 +27,6 @@ from dialogs.texts import Texts, for_language, negotiate
 from domain.clock import Clock
 from storage.unit_of_work import UnitOfWorkFactory
 
-if TYPE_CHECKING:
-    from bot.delivery import DeliveryWorker
-
 log = logging.getLogger(__name__)
 
 CARD_RESPONSE = "application/vnd.microsoft.card.adaptive"
@@ -47,7 +44,6 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
         settings: Settings,
         uow: UnitOfWorkFactory,
         clock: Clock,
-        delivery: DeliveryWorker,
         signer: ExportSigner | None = None,
         deps: Deps | None = None,
     ) -> None:
@@ -55,7 +51,6 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
         self.settings = settings
         self.uow = uow
         self.clock = clock
-        self.delivery = delivery
         self.signer = signer or ExportSigner()
         self.deps = deps or build_deps(settings, uow, self.signer)
         d = self.deps
@@ -164,8 +159,6 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
             guarded = await guard_message(self.deps, turn, activity.text or "", _request_id(turn_context, turn))
             activity.text = guarded.text
             turn_context.turn_state[_MASKED] = guarded.flagged
-            if guarded.queued:
-                self.delivery.wake()
         command = parse(activity.text)
         if command is None:
             key = "unknown.empty" if not normalise(activity.text or "") else "unknown.text"
@@ -187,7 +180,6 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
         verb = str(action.get("verb") or data.get("verb") or "")
         turn = await self._begin(turn_context)
         reply = await self._card_action(turn_context, turn, verb, data)
-        self._wake_if(reply)
         if reply.replace:
             return InvokeResponse(status=200, body=_card_body(reply.card or _text_card(reply.text or "")))
         if reply.card is not None:
@@ -205,7 +197,6 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
         return await handler(tc, turn, data)
 
     async def _show(self, tc: TurnContext, turn: Turn, reply: Reply, *, replace_id: str | None) -> None:
-        self._wake_if(reply)
         if reply.replace and replace_id:
             content = reply.card or _text_card(reply.text or "")
             update = Activity(
@@ -217,10 +208,6 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
             return
         attachments = [Attachment(content_type=CARD_CONTENT_TYPE, content=reply.card)] if reply.card else None
         await tc.send_activity(Activity(type=ActivityTypes.message, text=reply.text, attachments=attachments))
-
-    def _wake_if(self, reply: Reply) -> None:
-        if reply.queued:
-            self.delivery.wake()
 
     async def _not_yet(self, turn: Turn) -> Reply:
         return Reply(text=turn.t("unknown.text"))
@@ -299,8 +286,7 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
             await uow.commit()
         installer = activity.from_property.name if isinstance(activity.from_property, ChannelAccount) else None
         language = negotiate(None, origin.locale, self.settings.default_language)
-        if await install.welcome(self.deps, origin, for_language(language), installer, now):
-            self.delivery.wake()
+        await install.welcome(self.deps, origin, for_language(language), installer, now)
 
 
 def _request_id(tc: TurnContext, turn: Turn) -> str:

@@ -15,7 +15,7 @@ from storage.unit_of_work import UnitOfWorkFactory
 
 if TYPE_CHECKING:
     from bot.adapter import ForumAdapter
-    from bot.delivery import DeliveryWorker
+    from bot.delivery.worker import DeliveryWorker
     from bot.handler import ForumBot
     from bot.services.ports import Deps
 

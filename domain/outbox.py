@@ -81,3 +81,18 @@ class UpdateTarget:
     @property
     def ready(self) -> bool:
         return self.status == SENT and bool(self.activity_id) and bool(self.conversation_id)
+
+
+REPORT_PREFIX = "report:"
+
+
+def is_report_kind(kind: str) -> bool:
+    """A round's report (``report:<kind>``): its text is written by the worker once the round is done."""
+    return kind.startswith(REPORT_PREFIX)
+
+
+@dataclass(frozen=True)
+class RoundNotDone:
+    """A round's report cannot be written yet; `until`: when the round's next retry is due, if one is scheduled."""
+
+    until: datetime | None = None

@@ -9,10 +9,10 @@ holds short codes (``"429 Throttled"``, ``"service_url_not_allowed"``), never me
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import CursorResult, func, or_, select, update
+from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
@@ -33,6 +33,7 @@ from domain.outbox import (  # noqa: F401  (re-exported: storage callers name th
     UpdateTarget,
 )
 from storage.orm import OutboxRow
+from storage.outbox_queries import OutboxQueries
 
 UNIQUE_KEY = ("kind", "subject_id", "recipient_id", "occurrence_local_date", "slot")
 
@@ -69,9 +70,18 @@ def _rowcount(result: object) -> int:
     return int(result.rowcount) if isinstance(result, CursorResult) else 0
 
 
-class OutboxRepository:
+class OutboxRepository(OutboxQueries):
+    """Queue rows (in the caller's transaction) and move them through their statuses; the lookups are in
+    storage.outbox_queries."""
+
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        self._inserted = 0  # rows this repository queued since the last take_inserted()
+
+    def take_inserted(self) -> int:
+        """How many rows `enqueue` inserted since the last call (the unit of work asks at each commit)."""
+        inserted, self._inserted = self._inserted, 0
+        return inserted
 
     async def enqueue(self, message: NewMessage, now: datetime) -> int | None:
         """Insert unless a row with the same unique key exists. Returns the new row id, or None."""
@@ -104,54 +114,10 @@ class OutboxRepository:
             .returning(OutboxRow.id)
         )
         result = await self._session.execute(stmt)
-        return result.scalar_one_or_none()
-
-    async def find(
-        self,
-        *,
-        kind: str,
-        subject_id: str,
-        recipient_id: str,
-        occurrence_local_date: str = NO_DATE,
-        slot: str = "1",
-    ) -> OutboxRow | None:
-        return await self._session.scalar(
-            select(OutboxRow).where(
-                OutboxRow.kind == kind,
-                OutboxRow.subject_id == subject_id,
-                OutboxRow.recipient_id == recipient_id,
-                OutboxRow.occurrence_local_date == occurrence_local_date,
-                OutboxRow.slot == slot,
-            )
-        )
-
-    async def sent_before(self, kind: str, subject_id: str, recipient_id: str) -> bool:
-        """Whether a row of this kind about the subject was queued for the recipient (any date, not cancelled)."""
-        found = await self._session.scalar(
-            select(OutboxRow.id)
-            .where(OutboxRow.kind == kind, OutboxRow.subject_id == subject_id, OutboxRow.recipient_id == recipient_id,
-                   OutboxRow.status != CANCELLED)
-            .limit(1)
-        )
-        return found is not None
-
-    async def recipients_of(self, kinds: Sequence[str], subject_id: str) -> list[tuple[str, str | None]]:
-        """(recipient_id, person_id) of every row of these kinds about the subject that was not cancelled."""
-        rows = await self._session.execute(
-            select(OutboxRow.recipient_id, OutboxRow.person_id)
-            .where(OutboxRow.kind.in_(list(kinds)), OutboxRow.subject_id == subject_id, OutboxRow.status != CANCELLED)
-            .order_by(OutboxRow.id)
-        )
-        return [(recipient, person) for recipient, person in rows.all()]
-
-    async def by_kind(self, kind: str) -> list[OutboxRow]:
-        rows = await self._session.scalars(
-            select(OutboxRow).where(OutboxRow.kind == kind).order_by(OutboxRow.id)
-        )
-        return list(rows)
-
-    async def get(self, row_id: int) -> OutboxRow | None:
-        return await self._session.get(OutboxRow, row_id, populate_existing=True)
+        row_id: int | None = result.scalar_one_or_none()
+        if row_id is not None:
+            self._inserted += 1
+        return row_id
 
     # ------------------------------------------------------------------ the worker's side
 
@@ -362,73 +328,3 @@ class OutboxRepository:
             .execution_options(synchronize_session=False)
         )
         return _rowcount(result)
-
-    async def resolve_update_target(self, update_of_id: int) -> UpdateTarget | None:
-        """The row an 'update' edits: sent_activity_id + sent_conversation_id (None until it is sent)."""
-        row = await self._session.get(OutboxRow, update_of_id, populate_existing=True)
-        if row is None:
-            return None
-        return UpdateTarget(
-            row_id=row.id,
-            status=row.status,
-            activity_id=row.sent_activity_id,
-            conversation_id=row.sent_conversation_id,
-        )
-
-    async def round_rows(
-        self, *, kind: str, subject_id: str, occurrence_local_date: str, slot: str
-    ) -> list[OutboxRow]:
-        """The 1:1 rows of one round: same kind, subject, local date and slot, one per recipient."""
-        rows = await self._session.scalars(
-            select(OutboxRow)
-            .where(
-                OutboxRow.kind == kind,
-                OutboxRow.subject_id == subject_id,
-                OutboxRow.occurrence_local_date == occurrence_local_date,
-                OutboxRow.slot == slot,
-                OutboxRow.person_id.is_not(None),
-            )
-            .order_by(OutboxRow.id)
-            .execution_options(populate_existing=True)
-        )
-        return list(rows)
-
-    async def next_due_at(self) -> datetime | None:
-        """When the worker next has something to do: the earliest queued row or expiring lease."""
-        queued = await self._session.scalar(
-            select(func.min(OutboxRow.next_attempt_at)).where(OutboxRow.status.in_(QUEUED))
-        )
-        leased = await self._session.scalar(
-            select(func.min(OutboxRow.lease_until)).where(OutboxRow.status == SENDING)
-        )
-        candidates = [t for t in (queued, leased) if t is not None]
-        return min(candidates) if candidates else None
-
-    async def dead_letters(self, *, include_cancelled: bool = False, limit: int = 200) -> list[OutboxRow]:
-        """Rows that will never be delivered, newest first (for admins)."""
-        statuses = (DEAD, CANCELLED) if include_cancelled else (DEAD,)
-        rows = await self._session.scalars(
-            select(OutboxRow)
-            .where(OutboxRow.status.in_(statuses))
-            .order_by(OutboxRow.updated_at.desc(), OutboxRow.id.desc())
-            .limit(limit)
-        )
-        return list(rows)
-
-    async def oldest_due(self, now: datetime) -> datetime | None:
-        """When the longest-waiting queued row fell due (None: nothing queued is due)."""
-        found: datetime | None = await self._session.scalar(
-            select(func.min(OutboxRow.next_attempt_at)).where(
-                OutboxRow.status.in_(QUEUED), OutboxRow.next_attempt_at <= now
-            )
-        )
-        if found is not None and found.tzinfo is None:  # SQLite's min() comes back as a naive UTC value
-            found = found.replace(tzinfo=UTC)
-        return found
-
-    async def counts(self) -> dict[str, int]:
-        """Rows per status (health and admin views)."""
-        result = await self._session.execute(
-            select(OutboxRow.status, func.count()).group_by(OutboxRow.status)
-        )
-        return {str(status): int(n) for status, n in result.all()}

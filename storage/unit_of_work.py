@@ -1,7 +1,9 @@
-"""One AsyncSession per use case: roll back unless committed."""
+"""One AsyncSession per use case: roll back unless committed; after a commit that queued outbox rows, the
+factory's `after_commit` callback runs (create_app sets it to wake the delivery worker)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 
 from sqlalchemy.exc import IntegrityError
@@ -23,10 +25,16 @@ class SqlAlchemyUnitOfWork:
 
     session: AsyncSession
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession], cache: ReadCache | None = None) -> None:
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        cache: ReadCache | None = None,
+        after_commit: Callable[[], None] | None = None,
+    ) -> None:
         self._session_factory = session_factory
         self.cache = cache
         self.committed = False
+        self._after_commit = after_commit
 
     async def __aenter__(self) -> SqlAlchemyUnitOfWork:
         self.session = self._session_factory()
@@ -59,6 +67,8 @@ class SqlAlchemyUnitOfWork:
         except IntegrityError as error:  # a concurrent writer won a unique key: the use case decides what to say
             raise ConflictingWrite from error
         self.committed = True
+        if self.outbox.take_inserted() and self._after_commit is not None:
+            self._after_commit()
 
     async def flush(self) -> None:
         try:
@@ -68,11 +78,22 @@ class SqlAlchemyUnitOfWork:
 
 
 class UnitOfWorkFactory:
-    """Builds a fresh unit of work per use-case call."""
+    """Builds a fresh unit of work per use-case call.
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession], cache: ReadCache | None = None) -> None:
+    `after_commit` runs after every commit that queued at least one outbox row (not after a rollback, nor
+    when every row was already queued before).
+    """
+
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        cache: ReadCache | None = None,
+        *,
+        after_commit: Callable[[], None] | None = None,
+    ) -> None:
         self.session_factory = session_factory
         self.cache = cache if cache is not None else ReadCache()
+        self.after_commit = after_commit
 
     def __call__(self) -> SqlAlchemyUnitOfWork:
-        return SqlAlchemyUnitOfWork(self.session_factory, self.cache)
+        return SqlAlchemyUnitOfWork(self.session_factory, self.cache, self.after_commit)

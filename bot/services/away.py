@@ -40,7 +40,6 @@ async def set_away(deps: Deps, turn: Turn, args: str, back: bool) -> Reply:
         except ValueError:
             return Reply(text=t("contribution.away_invalid"))
     lines: list[str] = []
-    queued = 0
     async with deps.uow() as uow:
         forums = [turn.forum] if turn.forum is not None else await uow.forums.for_person(turn.person.id)
         if until is not None:
@@ -57,14 +56,13 @@ async def set_away(deps: Deps, turn: Turn, args: str, back: bool) -> Reply:
                 people[turn.person.id] = replace(turn.person, away_until=until)
                 for organisation in uncovered_by_absence(forum, people, turn.person.id, first_day):
                     lines.append(t("contribution.away_no_deputy", organisation=organisation.name, forum=forum.name))
-                    queued += await _tell_chair_uncovered(uow, turn, forum, organisation.id, organisation.name,
+                    await _tell_chair_uncovered(uow, turn, forum, organisation.id, organisation.name,
                                                           until)
         await uow.commit()
     if until is None:
         return Reply(text=t("contribution.away_cleared"))
     if lines:
-        return Reply(text="\n\n".join([t("contribution.away_set_no_deputy", date=format_date(t, until)), *lines]),
-                     queued=queued)
+        return Reply(text="\n\n".join([t("contribution.away_set_no_deputy", date=format_date(t, until)), *lines]))
     return Reply(text=t("contribution.away_set", date=format_date(t, until)))
 
 

@@ -120,7 +120,7 @@ async def open_report(
             turn.now,
         )
         await uow.commit()
-    return Reply(text=t("contribution.sent_privately"), queued=1)
+    return Reply(text=t("contribution.sent_privately"))
 
 
 def _prefilled(form: ContributionForm, text: str, screener: Screener) -> tuple[ContributionForm, bool, str]:
@@ -240,9 +240,9 @@ async def submit(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
             return refusal
         version: ContributionVersion | None
         try:
-            version, queued = await _store(uow, turn, forum, meeting, organisation_id, values, nothing_new,
-                                           attending, late=current is Phase.LATE,
-                                           expected_version=latest.version if latest else 0)
+            version = await _store(uow, turn, forum, meeting, organisation_id, values, nothing_new,
+                                   attending, late=current is Phase.LATE,
+                                   expected_version=latest.version if latest else 0)
             if answer.away_raw:
                 await uow.people.set_away_until(turn.person.id, date.fromisoformat(answer.away_raw), turn.now)
             await uow.commit()
@@ -253,8 +253,7 @@ async def submit(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
             version = None
     if version is None:
         return await _after_race(deps, turn, forum, meeting, form, answer)
-    return Reply(card=saved_card(t, form, version, forum.schedule.timezone, already=False), replace=True,
-                 queued=queued)
+    return Reply(card=saved_card(t, form, version, forum.schedule.timezone, already=False), replace=True)
 
 
 def _changed_reply(t: Texts, forum: Forum, form: ContributionForm, latest: ContributionVersion) -> Reply:
@@ -355,7 +354,7 @@ def _count_hits(
 async def _store(
     uow: UnitOfWork, turn: Turn, forum: Forum, meeting: Meeting, organisation_id: str,
     values: Mapping[str, str], nothing_new: bool, attending: bool, *, late: bool, expected_version: int | None = None,
-) -> tuple[ContributionVersion, int]:
+) -> ContributionVersion:
     sections = [(s.id, s.title, values.get(s.id, "").strip()) for s in forum.sections]
     version = await uow.contributions.add_version(
         meeting_id=meeting.id, organisation_id=organisation_id, sections=sections, nothing_new=nothing_new,
@@ -368,8 +367,9 @@ async def _store(
                              "late": late})
     log.info("contribution stored: meeting=%s organisation=%s version=%s late=%s", meeting.id, organisation_id,
              version.version, late)
-    queued = await summaries.update_after_late(uow, forum, meeting, organisation_id, turn.now) if late else 0
-    return version, queued
+    if late:
+        await summaries.update_after_late(uow, forum, meeting, organisation_id, turn.now)
+    return version
 
 
 async def edit_again(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:

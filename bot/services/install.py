@@ -18,17 +18,17 @@ log = logging.getLogger(__name__)
 
 async def welcome(
     deps: Deps, origin: Origin, t: Texts, installer: str | None, now: datetime
-) -> bool:
-    """Queue the welcome card unless this conversation was welcomed before. True if queued now."""
+) -> None:
+    """Queue the welcome card unless this conversation was welcomed before."""
     conversation_id = base_conversation_id(origin.conversation_id)
     personal = origin.is_personal
     async with deps.uow() as uow:
         if await uow.conversations.get(conversation_id) is None:
-            return False
+            return
         if not await uow.conversations.mark_welcomed(conversation_id, now):
-            return False
+            return
         card = welcome_card(t, personal=personal, installer=None if personal else installer)
-        row = await uow.outbox.enqueue(
+        await uow.outbox.enqueue(
             NewMessage(
                 kind="welcome",
                 subject_id=conversation_id,
@@ -42,7 +42,6 @@ async def welcome(
                          subject_id=conversation_id, actor_id=origin.user_id)
         await uow.commit()
     log.info("welcome queued: conversation=%s", conversation_id)
-    return row is not None
 
 
 async def removed(deps: Deps, origin: Origin, now: datetime) -> None:

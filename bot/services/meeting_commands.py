@@ -100,7 +100,7 @@ async def preview(deps: Deps, turn: Turn, request_id: str) -> Reply:
         reply_text = t("collection.preview_sent")
     else:  # after the deadline it is the summary itself, no longer a preview
         reply_text = t("collection.summary_intro_final") if summary.final else t("collection.preview_intro")
-    return Reply(text=reply_text, queued=len(activities))
+    return Reply(text=reply_text)
 
 
 async def cancel(deps: Deps, turn: Turn, args: str) -> Reply:
@@ -170,7 +170,7 @@ async def move(
                deadline=format_datetime(t, times.deadline_at, tz))]
     if queued:
         lines.append(t.plural("collection.moved_told", queued))
-    return Reply(text=" ".join(lines), replace=confirmed, queued=queued)
+    return Reply(text=" ".join(lines), replace=confirmed)
 
 
 def _confirm_move_card(t: Texts, forum: Forum, old: date, new: date, at: time, deadline: str) -> dict[str, object]:
@@ -220,4 +220,4 @@ async def export(
             turn.now,
         )
         await uow.commit()
-    return Reply(text=t("collection.export_sent"), queued=1)
+    return Reply(text=t("collection.export_sent"))

@@ -214,12 +214,11 @@ async def save_members(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply
         lines = [t("membership.saved")]
         if plan.removed:
             lines.append(t.plural("membership.removed", len(plan.removed)))
-        queued = 0
         if plan.new_chair != forum.chair_id:
             lines.append(t("setup.chair_changed", chair=await chair_name(uow, saved), forum=saved.name))
-            queued = await _tell_new_chair(uow, turn, saved)
+            await _tell_new_chair(uow, turn, saved)
         await uow.commit()
-    return Reply(text="\n\n".join(lines), replace=True, queued=queued)
+    return Reply(text="\n\n".join(lines), replace=True)
 
 
 async def _tell_new_chair(uow: UnitOfWork, turn: Turn, forum: Forum) -> int:
@@ -294,11 +293,10 @@ async def send_test_message(
         if not recipients:
             return Reply(text=t("membership.test_nobody"))
         people = await uow.people.many(recipients)
-        queued = 0
         for person_id in recipients:
             person = people.get(person_id)
             words = for_language(person.speaks(t.language) if person else t.language)
-            row = await uow.outbox.enqueue(
+            await uow.outbox.enqueue(
                 NewMessage(
                     kind=unreachable.TEST_KIND,
                     subject_id=forum.id,
@@ -310,7 +308,6 @@ async def send_test_message(
                 ),
                 turn.now,
             )
-            queued += row is not None
         # the chair gets one result when the round is done (bot.services.unreachable.compose_report)
         await unreachable.queue_report(uow, forum, kind=unreachable.TEST_KIND, subject_id=forum.id,
                                        occurrence_local_date=NO_DATE, slot=request_id[:40], now=turn.now)
@@ -318,4 +315,4 @@ async def send_test_message(
                          actor_id=turn.person.id, forum_id=forum.id, detail={"recipients": len(recipients)})
         await uow.commit()
     text = t.plural("membership.test_queued", len(recipients)) + "\n\n" + t("delivery.test_result_follows")
-    return Reply(text=text, queued=queued)
+    return Reply(text=text)

@@ -62,7 +62,6 @@ def masked_values(problems: list[FieldProblem]) -> dict[str, str]:
 class GuardedMessage:
     text: str  # the message with each high-confidence number masked
     flagged: bool  # it held one: the author was told privately
-    queued: int = 0
 
 
 async def guard_message(deps: Deps, turn: Turn, text: str, request_id: str) -> GuardedMessage:
@@ -78,7 +77,7 @@ async def guard_message(deps: Deps, turn: Turn, text: str, request_id: str) -> G
         return GuardedMessage(text, flagged=False)
     conversation_id = base_conversation_id(turn.origin.conversation_id)
     async with deps.uow() as uow:
-        row = await uow.outbox.enqueue(
+        await uow.outbox.enqueue(
             NewMessage(
                 kind=CHANNEL_WARNING_KIND, subject_id=conversation_id, recipient_id=turn.person.id,
                 slot=request_id[:40], person_id=turn.person.id, via_conversation_id=conversation_id,
@@ -93,4 +92,4 @@ async def guard_message(deps: Deps, turn: Turn, text: str, request_id: str) -> G
         await uow.commit()
     log.info("identity number in a message in conversation %s from %s: told the author privately",
              conversation_id, turn.person.id)
-    return GuardedMessage(redact(text, blocked), flagged=True, queued=int(row is not None))
+    return GuardedMessage(redact(text, blocked), flagged=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -54,5 +54,3 @@ class Reply:
     text: str | None = None
     card: dict[str, Any] | None = None
     replace: bool = False
-    queued: int = 0  # proactive messages queued in the outbox by this turn (the worker is woken)
-    extra: dict[str, Any] = field(default_factory=dict)

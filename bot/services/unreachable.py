@@ -13,7 +13,6 @@ a 401 (our credentials) or a 413 (our message) never says a member is unreachabl
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -23,12 +22,23 @@ from dialogs.cards.elements import message
 from dialogs.texts import Texts, for_language
 from dialogs.texts.formatting import format_date
 from domain.model import Forum
-from domain.outbox import CANCELLED, DEAD, NO_DATE, QUEUED, SENDING, SENT, ClaimedMessage, NewMessage
+from domain.outbox import (
+    CANCELLED,
+    DEAD,
+    NO_DATE,
+    QUEUED,
+    REPORT_PREFIX,
+    SENDING,
+    SENT,
+    ClaimedMessage,
+    NewMessage,
+    RoundNotDone,
+    is_report_kind,
+)
 
 log = logging.getLogger(__name__)
 
 NOTICE_KIND = "unreachable"
-REPORT_PREFIX = "report:"
 ROUND_KINDS = frozenset({"collection_open", "reminder", "test_message"})
 TEST_KIND = "test_message"
 
@@ -50,10 +60,6 @@ NOT_THE_MEMBER = frozenset(
 )
 
 
-def is_report_kind(kind: str) -> bool:
-    return kind.startswith(REPORT_PREFIX)
-
-
 def member_unreachable(status_code: int | None, error: str | None) -> bool:
     """Whether a final failure means the member could not be reached (and the chair should hear of it)."""
     code = (error or "").strip()
@@ -66,11 +72,13 @@ def member_unreachable(status_code: int | None, error: str | None) -> bool:
     return status_code in (403, 404, 408, 412, 429) or status_code >= 500
 
 
-@dataclass(frozen=True)
-class Wait:
-    """The round is not done yet; `until`: when its next retry is due, if one is scheduled."""
-
-    until: datetime | None = None
+async def on_undeliverable(
+    uow: UnitOfWork, row: ClaimedMessage, status_code: int | None, error: str, now: datetime
+) -> None:
+    """The delivery worker's hook for a row that will never be sent (wired in bot.app.create_app): when it was
+    a member's 1:1 message and the failure is about the member, the chair hears of it."""
+    if row.person_id is not None and member_unreachable(status_code, error):
+        await member_not_reached(uow, row, now)
 
 
 async def member_not_reached(uow: UnitOfWork, row: ClaimedMessage, now: datetime) -> bool:
@@ -120,8 +128,8 @@ async def queue_report(
 
 async def compose_report(
     uow: UnitOfWork, report: ClaimedMessage, now: datetime
-) -> dict[str, object] | Wait | None:
-    """The report's message once its round is done; Wait while it is not; None when there is nothing to say."""
+) -> dict[str, object] | RoundNotDone | None:
+    """The report's message once its round is done; RoundNotDone while it is not; None when there is nothing to say."""
     kind = report.kind[len(REPORT_PREFIX):]
     forum = await uow.forums.by_conversation(report.via_conversation_id) if report.via_conversation_id else None
     if forum is None:
@@ -132,7 +140,7 @@ async def compose_report(
     unfinished = [r for r in rows if r.status in (*QUEUED, SENDING)]
     if unfinished:
         due = [r.next_attempt_at for r in unfinished if r.status in QUEUED]
-        return Wait(min(due) if due else None)
+        return RoundNotDone(min(due) if due else None)
     unreached = [
         r for r in rows if r.status in (DEAD, CANCELLED) and member_unreachable(r.last_status_code, r.last_error)
     ]

@@ -21,7 +21,8 @@ TEAM = "19:team-norrby@thread.tacv2"
 
 
 class WakeCounter:
-    """Stands in for the delivery worker: the conversation tests only check that it is woken."""
+    """Stands in for the delivery worker: the conversation tests only check that it is woken (by the unit of
+    work's after-commit callback)."""
 
     def __init__(self) -> None:
         self.wakes = 0
@@ -154,7 +155,8 @@ def inputs_of(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def make_bot(uow: UnitOfWorkFactory, clock: FixedClock, **settings: Any) -> tuple[ForumBot, WakeCounter]:
     wake = WakeCounter()
-    bot = ForumBot(settings=test_settings(**settings), uow=uow, clock=clock, delivery=wake)  # type: ignore[arg-type]
+    uow.after_commit = wake.wake  # as create_app wires the worker: a commit that queued something wakes it
+    bot = ForumBot(settings=test_settings(**settings), uow=uow, clock=clock)
     return bot, wake
 
 

@@ -17,6 +17,7 @@ import pytest
 from msrest.exceptions import ClientRequestError
 
 from bot.adapter import ForumAdapter
+from bot.app import delivery_hooks
 from bot.delivery import DeliveryWorker, backoff_seconds, classify, parse_retry_after
 from bot.ratelimit import RateLimiter, Window
 from bot.settings import Settings
@@ -75,6 +76,7 @@ def make_worker(uow_factory: UnitOfWorkFactory, clock: FixedClock, clean_env: No
             clock=clock,
             sleep=FakeSleep(clock),
             random=lambda: 0.5,
+            hooks=delivery_hooks(),
         )
 
     return make
@@ -912,7 +914,9 @@ async def test_eight_hanging_conversations_do_not_hold_up_the_other_thirty_two(
             rate_global_per_second=50.0,
             tick_seconds=1,
         )
-        worker = DeliveryWorker(settings=settings, uow=uow_factory, adapter=ForumAdapter(settings), clock=wall)
+        worker = DeliveryWorker(
+            settings=settings, uow=uow_factory, adapter=ForumAdapter(settings), clock=wall, hooks=delivery_hooks()
+        )
         started = time.monotonic()
         await worker.start()
         try:
@@ -950,7 +954,9 @@ async def test_a_throttled_conversation_gets_nothing_before_retry_after_while_ot
                 await enqueue(uow_factory, wall, f"29:{cid}", conversation_id=cid, slot=str(n))
         settings = Settings(_env_file=None, mode="local", delivery_timeout_seconds=1.0, retry_base_seconds=0.2,
                             tick_seconds=1)  # type: ignore[call-arg]
-        worker = DeliveryWorker(settings=settings, uow=uow_factory, adapter=ForumAdapter(settings), clock=wall)
+        worker = DeliveryWorker(
+            settings=settings, uow=uow_factory, adapter=ForumAdapter(settings), clock=wall, hooks=delivery_hooks()
+        )
         await worker.start()
         try:
             for _ in range(200):
