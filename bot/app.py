@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
+from functools import partial
 
 from aiohttp import web
 
@@ -20,6 +21,7 @@ from bot.runtime import RUNTIME, Runtime
 from bot.scheduler import Ticker
 from bot.services import unreachable
 from bot.settings import Settings
+from dialogs.texts import DEFAULT_LANGUAGE
 from domain.clock import Clock, SystemClock
 from storage.cache_sync import CacheListener
 from storage.db import is_sqlite, make_engine, make_session_factory
@@ -29,9 +31,15 @@ from storage.unit_of_work import UnitOfWorkFactory
 log = logging.getLogger(__name__)
 
 
-def delivery_hooks() -> DeliveryHooks:
-    """The use cases the delivery worker calls: the chair hears of unreachable members and of each round."""
-    return DeliveryHooks(on_undeliverable=unreachable.on_undeliverable, compose_report=unreachable.compose_report)
+def delivery_hooks(default_language: str = DEFAULT_LANGUAGE) -> DeliveryHooks:
+    """The use cases the delivery worker calls: the chair hears of unreachable members and of each round.
+
+    `default_language` (FORUMBOT_DEFAULT_LANGUAGE) is what the chair reads when neither she nor the forum chose one.
+    """
+    return DeliveryHooks(
+        on_undeliverable=partial(unreachable.on_undeliverable, default=default_language),
+        compose_report=partial(unreachable.compose_report, default=default_language),
+    )
 
 
 def create_app(
@@ -56,7 +64,8 @@ def create_app(
         adapter = ForumAdapter(settings)
         metrics = Metrics()
         delivery = DeliveryWorker(
-            settings=settings, uow=uow, adapter=adapter, clock=the_clock, metrics=metrics, hooks=delivery_hooks()
+            settings=settings, uow=uow, adapter=adapter, clock=the_clock, metrics=metrics,
+            hooks=delivery_hooks(settings.default_language),
         )
         uow.after_commit = delivery.wake  # a commit that queued something wakes the worker
         deps = build_deps(settings, uow, signer)

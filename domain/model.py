@@ -139,6 +139,7 @@ class Forum:
     roles: tuple[Role, ...] = ()
     memberships: tuple[Membership, ...] = ()
     created_at: datetime | None = None
+    language: str | None = None  # the forum's language setting (sv/en); unset: the configured default
 
     def role(self, organisation_id: str, kind: RoleKind) -> Role | None:
         for role in self.roles:

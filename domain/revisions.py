@@ -19,7 +19,9 @@ def _digest(*parts: object) -> str:
 
 
 def setup_revision(forum: Forum) -> str:
-    """What the setup card shows: name, schedule, agenda and organisations."""
+    """What the setup card shows: name, schedule, agenda, organisations and (once set) the language."""
+    # The language only counts once set, so the setup cards already out there stay current.
+    language = () if forum.language is None else (("language", forum.language),)
     return _digest(
         "setup",
         forum.id,
@@ -27,6 +29,7 @@ def setup_revision(forum: Forum) -> str:
         forum.schedule,
         tuple((s.id, s.title, s.position) for s in forum.sections),
         tuple((o.id, o.name, o.position) for o in forum.organisations),
+        *language,
     )
 
 

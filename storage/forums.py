@@ -138,6 +138,7 @@ class ForumRepository:
             roles=tuple(Role(r.id, r.organisation_id, RoleKind(r.kind), r.holder_id) for r in roles),
             memberships=tuple(Membership(m.person_id, m.organisation_id) for m in members),
             created_at=row.created_at,
+            language=row.language,
         )
 
     async def create(
@@ -172,11 +173,14 @@ class ForumRepository:
             self._cache.drop_person(chair_id)
         return forum_id
 
-    async def update_settings(self, forum_id: str, *, name: str, schedule: Schedule, now: datetime) -> None:
+    async def update_settings(
+        self, forum_id: str, *, name: str, schedule: Schedule, now: datetime, language: str | None = None
+    ) -> None:
         await self._touch(forum_id)
         row = await self._session.get_one(ForumRow, forum_id)
         row.name = name
         row.schedule = schedule_to_json(schedule)
+        row.language = language
         row.updated_at = now
 
     async def set_chair(self, forum_id: str, chair_id: str, now: datetime) -> None:

@@ -43,6 +43,7 @@ class ForumRow(Base):
     chair_id: Mapped[str] = mapped_column(String(200))
     schedule: Mapped[dict[str, object]] = mapped_column(JSON)
     revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # bumped by every change
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)  # the forum's language setting
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

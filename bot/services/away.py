@@ -8,15 +8,13 @@ from dataclasses import replace
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from bot.services.notify import Kind, texts_for, to_person
 from bot.services.ports import Deps, UnitOfWork
-from bot.services.summaries import FORUM_LANGUAGE
 from bot.services.turn import Reply, Turn
 from dialogs.cards.elements import card, execute, message, text
-from dialogs.texts import for_language
 from dialogs.texts.formatting import format_date
 from domain.collection import uncovered_by_absence
 from domain.model import Forum
-from domain.outbox import NewMessage
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +55,7 @@ async def set_away(deps: Deps, turn: Turn, args: str, back: bool) -> Reply:
                 for organisation in uncovered_by_absence(forum, people, turn.person.id, first_day):
                     lines.append(t("contribution.away_no_deputy", organisation=organisation.name, forum=forum.name))
                     await _tell_chair_uncovered(uow, turn, forum, organisation.id, organisation.name,
-                                                          until)
+                                                until, deps.default_language)
         await uow.commit()
     if until is None:
         return Reply(text=t("contribution.away_cleared"))
@@ -67,23 +65,19 @@ async def set_away(deps: Deps, turn: Turn, args: str, back: bool) -> Reply:
 
 
 async def _tell_chair_uncovered(
-    uow: UnitOfWork, turn: Turn, forum: Forum, organisation_id: str, organisation: str, until: date
+    uow: UnitOfWork, turn: Turn, forum: Forum, organisation_id: str, organisation: str, until: date, default: str
 ) -> int:
     """The chair hears 1:1 that an organisation has nobody to send its lägesbild, with a button to fix it."""
     if forum.chair_id == turn.person.id:
         return 0
     chair = await uow.people.get(forum.chair_id)
-    words = for_language(chair.speaks(FORUM_LANGUAGE) if chair else FORUM_LANGUAGE)
+    words = texts_for(chair, forum, default)
     line = words("contribution.away_chair_notice", name=turn.person.display_name, organisation=organisation,
                  forum=forum.name, date=format_date(words, until))
     notice = card([text(line)], [execute(words("contribution.away_name_deputy"), "members.open",
                                          {"forum_id": forum.id}, validate=False)])
-    row = await uow.outbox.enqueue(
-        NewMessage(kind="away_uncovered", subject_id=organisation_id, recipient_id=forum.chair_id,
-                   occurrence_local_date=until.isoformat(), slot=turn.person.id[:40], person_id=forum.chair_id,
-                   via_conversation_id=forum.conversation_id, payload=message(line, notice)),
-        turn.now,
-    )
-    if row is not None:
+    queued = await to_person(uow, Kind.AWAY_UNCOVERED, forum.chair_id, about=organisation_id, via=forum, day=until,
+                             slot=turn.person.id, payload=message(line, notice), now=turn.now)
+    if queued:
         log.info("chair told about an uncovered absence: forum=%s organisation=%s", forum.id, organisation_id)
-    return 0 if row is None else 1
+    return int(queued)

@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.services import summaries
 from bot.services.meetings import local_today, upcoming_meeting
+from bot.services.notify import Kind, to_person
 from bot.services.ports import Deps, UnitOfWork
 from bot.services.turn import Reply, Turn
 from dialogs.cards.contribution import (
@@ -33,7 +34,6 @@ from domain.collection import Phase, card_recipient, may_submit, phase
 from domain.errors import ConflictingWrite
 from domain.meetings import ContributionVersion, Meeting, StaleVersion
 from domain.model import Forum, RoleKind
-from domain.outbox import NewMessage
 from domain.screening import Screener, Tier, redact
 
 log = logging.getLogger(__name__)
@@ -111,14 +111,8 @@ async def open_report(
         if turn.origin.is_personal:
             await uow.commit()
             return Reply(card=card)
-        await uow.outbox.enqueue(
-            NewMessage(
-                kind="contribution_card", subject_id=meeting.id, recipient_id=turn.person.id,
-                slot=request_id[:40], person_id=turn.person.id, via_conversation_id=forum.conversation_id,
-                occurrence_local_date=meeting.local_date.isoformat(), payload=message(None, card),
-            ),
-            turn.now,
-        )
+        await to_person(uow, Kind.CONTRIBUTION_CARD, turn.person.id, about=meeting.id, via=forum,
+                        day=meeting.local_date, slot=request_id, payload=message(None, card), now=turn.now)
         await uow.commit()
     return Reply(text=t("contribution.sent_privately"))
 
@@ -242,7 +236,7 @@ async def submit(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
         try:
             version = await _store(uow, turn, forum, meeting, organisation_id, values, nothing_new,
                                    attending, late=current is Phase.LATE,
-                                   expected_version=latest.version if latest else 0)
+                                   expected_version=latest.version if latest else 0, default=deps.default_language)
             if answer.away_raw:
                 await uow.people.set_away_until(turn.person.id, date.fromisoformat(answer.away_raw), turn.now)
             await uow.commit()
@@ -354,6 +348,7 @@ def _count_hits(
 async def _store(
     uow: UnitOfWork, turn: Turn, forum: Forum, meeting: Meeting, organisation_id: str,
     values: Mapping[str, str], nothing_new: bool, attending: bool, *, late: bool, expected_version: int | None = None,
+    default: str,
 ) -> ContributionVersion:
     sections = [(s.id, s.title, values.get(s.id, "").strip()) for s in forum.sections]
     version = await uow.contributions.add_version(
@@ -368,7 +363,7 @@ async def _store(
     log.info("contribution stored: meeting=%s organisation=%s version=%s late=%s", meeting.id, organisation_id,
              version.version, late)
     if late:
-        await summaries.update_after_late(uow, forum, meeting, organisation_id, turn.now)
+        await summaries.update_after_late(uow, forum, meeting, organisation_id, turn.now, default=default)
     return version
 
 

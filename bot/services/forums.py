@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.services.meetings import follow_schedule
+from bot.services.notify import texts_for
 from bot.services.ports import Deps, UnitOfWork
 from bot.services.screening import masked_values, screen_fields
-from bot.services.summaries import FORUM_LANGUAGE
 from bot.services.turn import Reply, Turn
 from bot.services.wording import word_form_errors
 from dialogs.cards.elements import Element
@@ -25,7 +25,7 @@ from dialogs.cards.setup import (
     setup_card,
 )
 from dialogs.cards.setup_form import parse_setup, setup_free_text
-from dialogs.texts import Texts, for_language
+from dialogs.texts import Texts
 from dialogs.texts.formatting import format_datetime
 from domain.model import Forum, Organisation, Schedule
 from domain.revisions import setup_revision, typed_values
@@ -63,7 +63,7 @@ async def open_setup(deps: Deps, turn: Turn) -> Reply:
     async with deps.uow() as uow:
         forum = await uow.forums.by_conversation(turn.origin.conversation_id.split(";messageid=")[0])
         if forum is None:
-            forum = await _create_forum(uow, turn)
+            forum = await _create_forum(uow, turn, deps.default_language)
             await uow.commit()
             return Reply(text=t("setup.created"), card=_setup_card(t, forum))
         if forum.chair_id != turn.person.id:
@@ -114,9 +114,9 @@ async def review_setup(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply
     return Reply(card=_setup_card(turn.t, forum, typed=typed, note=turn.t("setup.stale.note")), replace=True)
 
 
-async def _create_forum(uow: UnitOfWork, turn: Turn) -> Forum:
+async def _create_forum(uow: UnitOfWork, turn: Turn, default: str) -> Forum:
     # The forum's shared words (its default name and agenda) are in the forum's language, not the creator's.
-    t = for_language(FORUM_LANGUAGE)
+    t = texts_for(None, None, default)
     conversation_id = turn.origin.conversation_id.split(";messageid=")[0]
     forum_id = await uow.forums.create(
         name=t("setup.default_name"),
@@ -158,7 +158,8 @@ async def save_setup(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
             counts = await uow.contributions.count_by_organisation([o.id for o in removed])
             rows = [(o.id, o.name, counts.get(o.id, 0)) for o in removed]
             return Reply(card=removal_card(t, forum_id=forum.id, data=data, removed=rows), replace=True)
-        await uow.forums.update_settings(forum.id, name=form.name, schedule=form.schedule, now=turn.now)
+        await uow.forums.update_settings(forum.id, name=form.name, schedule=form.schedule, now=turn.now,
+                                         language=form.language or forum.language)
         await uow.forums.replace_sections(forum.id, form.sections, turn.now)
         await uow.forums.replace_organisations(forum.id, form.organisations, turn.now)
         for organisation in removed:
@@ -170,7 +171,7 @@ async def save_setup(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
         saved = await uow.forums.get(forum.id)
         assert saved is not None
         if saved.schedule != forum.schedule:
-            await follow_schedule(uow, saved, turn.now, deps.holidays)
+            await follow_schedule(uow, saved, turn.now, deps.holidays, default=deps.default_language)
         chair = await chair_name(uow, saved)
         await uow.commit()
     lines = _facts(turn, saved, deps.holidays)

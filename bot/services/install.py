@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from bot.services.notify import Kind, to_conversation
 from bot.services.ports import Deps
 from bot.services.presence import base_conversation_id
 from bot.services.turn import Origin
 from dialogs.cards.elements import message
 from dialogs.cards.welcome import welcome_card, welcome_text
 from dialogs.texts import Texts
-from domain.outbox import NewMessage
 
 log = logging.getLogger(__name__)
 
@@ -28,16 +28,8 @@ async def welcome(
         if not await uow.conversations.mark_welcomed(conversation_id, now):
             return
         card = welcome_card(t, personal=personal, installer=None if personal else installer)
-        await uow.outbox.enqueue(
-            NewMessage(
-                kind="welcome",
-                subject_id=conversation_id,
-                recipient_id=conversation_id,
-                conversation_id=conversation_id,
-                payload={**message(None, card), "summary": welcome_text(t, personal=personal)},
-            ),
-            now,
-        )
+        await to_conversation(uow, Kind.WELCOME, conversation_id, about=conversation_id,
+                              payload={**message(None, card), "summary": welcome_text(t, personal=personal)}, now=now)
         uow.audit.record(at=now, action="conversation.installed", subject_type="conversation",
                          subject_id=conversation_id, actor_id=origin.user_id)
         await uow.commit()

@@ -10,6 +10,7 @@ from typing import Any
 from bot.services.forums import chair_name
 from bot.services.meetings import forums_of, meeting_on, upcoming_meeting
 from bot.services.new_time import tell_new_time
+from bot.services.notify import Kind, to_person
 from bot.services.ports import Deps, UnitOfWork
 from bot.services.summaries import compile_for
 from bot.services.turn import Reply, Turn
@@ -23,7 +24,6 @@ from domain.collection import Phase, phase
 from domain.errors import DomainError
 from domain.meetings import MeetingStatus
 from domain.model import Forum
-from domain.outbox import NewMessage
 from domain.schedule import check_local_time, meeting_times, zone_of
 
 _DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
@@ -87,12 +87,8 @@ async def preview(deps: Deps, turn: Turn, request_id: str) -> Reply:
         summary = await compile_for(uow, forum, meeting, turn.now)
         activities = summary_activities(t, summary)
         for part, activity in enumerate(activities, start=1):
-            await uow.outbox.enqueue(
-                NewMessage(kind="summary_preview", subject_id=meeting.id, recipient_id=turn.person.id,
-                           slot=f"{request_id[:30]}-{part}", person_id=turn.person.id,
-                           via_conversation_id=forum.conversation_id, payload=activity),
-                turn.now,
-            )
+            await to_person(uow, Kind.SUMMARY_PREVIEW, turn.person.id, about=meeting.id, via=forum,
+                            slot=f"{request_id[:30]}-{part}", payload=activity, now=turn.now)
         uow.audit.record(at=turn.now, action="summary.previewed", subject_type="meeting", subject_id=meeting.id,
                          actor_id=turn.person.id, forum_id=forum.id)
         await uow.commit()
@@ -164,7 +160,7 @@ async def move(
         uow.audit.record(at=turn.now, action="meeting.moved", subject_type="meeting", subject_id=meeting.id,
                          actor_id=turn.person.id, forum_id=forum.id,
                          detail={"from": old.isoformat(), "to": new.isoformat()})
-        queued = await tell_new_time(uow, forum, meeting.id, old, times, turn.now)
+        queued = await tell_new_time(uow, forum, meeting.id, old, times, turn.now, default=deps.default_language)
         await uow.commit()
     lines = [t("collection.moved", old=format_date(t, old), new=format_datetime(t, times.starts_at, tz),
                deadline=format_datetime(t, times.deadline_at, tz))]
@@ -213,11 +209,7 @@ async def export(
         if turn.origin.is_personal:
             await uow.commit()
             return Reply(text=line)
-        await uow.outbox.enqueue(
-            NewMessage(kind="export_link", subject_id=meeting.id, recipient_id=turn.person.id,
-                       slot=request_id[:40], person_id=turn.person.id, via_conversation_id=forum.conversation_id,
-                       payload=message(line)),
-            turn.now,
-        )
+        await to_person(uow, Kind.EXPORT_LINK, turn.person.id, about=meeting.id, via=forum, slot=request_id,
+                        payload=message(line), now=turn.now)
         await uow.commit()
     return Reply(text=t("collection.export_sent"))

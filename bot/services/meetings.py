@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot.services.new_time import tell_new_time
 from bot.services.ports import UnitOfWork
+from dialogs.texts import DEFAULT_LANGUAGE
 from domain.meetings import Cancel, Meeting, MeetingStatus, Redate, follows_schedule, plan_redating
 from domain.model import Forum
 from domain.schedule import HolidayCalendar, next_occurrences, occurrences
@@ -74,7 +75,9 @@ async def meeting_on(
     return None
 
 
-async def follow_schedule(uow: UnitOfWork, forum: Forum, now: datetime, holidays: HolidayCalendar) -> int:
+async def follow_schedule(
+    uow: UnitOfWork, forum: Forum, now: datetime, holidays: HolidayCalendar, *, default: str = DEFAULT_LANGUAGE
+) -> int:
     """After the chair changed the schedule: make the future meetings stored so far match it.
 
     Meetings the chair moved or cancelled by hand are left alone. Each other future meeting keeps its place in
@@ -92,7 +95,8 @@ async def follow_schedule(uow: UnitOfWork, forum: Forum, now: datetime, holidays
     if redates:
         await uow.meetings.redate([(c.meeting.id, c.local_date, c.times.starts_at) for c in redates], now)
     for redate in redates:  # whoever already has the card keeps it and hears the new time once
-        await tell_new_time(uow, forum, redate.meeting.id, redate.meeting.local_date, redate.times, now)
+        await tell_new_time(uow, forum, redate.meeting.id, redate.meeting.local_date, redate.times, now,
+                            default=default)
     for change in changes:
         if isinstance(change, Cancel):
             await uow.meetings.set_status(change.meeting.id, MeetingStatus.CANCELLED, None, now)

@@ -9,13 +9,13 @@ from typing import Any
 from bot.services import unreachable
 from bot.services.forums import chair_name, chaired_forum
 from bot.services.meetings import forums_of
+from bot.services.notify import Kind, texts_for, to_person
 from bot.services.ports import Deps, UnitOfWork
 from bot.services.turn import Reply, Turn
 from dialogs.cards.elements import message
 from dialogs.cards.membership import VACANT, join_card, members_card, pick_forum_card
-from dialogs.texts import for_language
 from domain.model import Forum, RoleKind
-from domain.outbox import NO_DATE, NewMessage
+from domain.outbox import NO_DATE
 from domain.revisions import join_revision, members_revision
 
 
@@ -224,17 +224,14 @@ async def save_members(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply
 async def _tell_new_chair(uow: UnitOfWork, turn: Turn, forum: Forum) -> int:
     """A chair hand-over is told to the new chair 1:1, in their language, once per hand-over."""
     chair = await uow.people.get(forum.chair_id)
-    words = for_language(chair.speaks(turn.t.language) if chair else turn.t.language)
-    row = await uow.outbox.enqueue(
-        NewMessage(
-            kind="chair_handover", subject_id=forum.id, recipient_id=forum.chair_id,
-            slot=turn.now.isoformat()[:40], person_id=forum.chair_id, via_conversation_id=forum.conversation_id,
-            payload=message(words("membership.handover_message", previous=turn.person.display_name,
-                                  forum=forum.name)),
-        ),
-        turn.now,
+    # Told during the previous chair's turn: without a language of their own, the forum's, else the turn's.
+    words = texts_for(chair, forum, turn.t.language)
+    queued = await to_person(
+        uow, Kind.CHAIR_HANDOVER, forum.chair_id, about=forum.id, via=forum, slot=turn.now.isoformat(),
+        payload=message(words("membership.handover_message", previous=turn.person.display_name, forum=forum.name)),
+        now=turn.now,
     )
-    return 0 if row is None else 1
+    return int(queued)
 
 
 async def _apply(uow: UnitOfWork, turn: Turn, forum: Forum, plan: _MemberChanges) -> None:
@@ -295,19 +292,9 @@ async def send_test_message(
         people = await uow.people.many(recipients)
         for person_id in recipients:
             person = people.get(person_id)
-            words = for_language(person.speaks(t.language) if person else t.language)
-            await uow.outbox.enqueue(
-                NewMessage(
-                    kind=unreachable.TEST_KIND,
-                    subject_id=forum.id,
-                    recipient_id=person_id,
-                    slot=request_id[:40],
-                    person_id=person_id,
-                    via_conversation_id=forum.conversation_id,
-                    payload=message(words("membership.test_message", forum=forum.name)),
-                ),
-                turn.now,
-            )
+            words = texts_for(person, forum, t.language)
+            await to_person(uow, Kind.TEST_MESSAGE, person_id, about=forum.id, via=forum, slot=request_id,
+                            payload=message(words("membership.test_message", forum=forum.name)), now=turn.now)
         # the chair gets one result when the round is done (bot.services.unreachable.compose_report)
         await unreachable.queue_report(uow, forum, kind=unreachable.TEST_KIND, subject_id=forum.id,
                                        occurrence_local_date=NO_DATE, slot=request_id[:40], now=turn.now)

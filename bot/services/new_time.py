@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from bot.services.notify import Kind, texts_for, to_person
 from bot.services.ports import UnitOfWork
 from dialogs.cards.elements import message
-from dialogs.texts import DEFAULT_LANGUAGE, for_language
+from dialogs.texts import DEFAULT_LANGUAGE
 from dialogs.texts.formatting import format_date, format_datetime
 from domain.model import Forum
-from domain.outbox import NewMessage
 from domain.schedule import MeetingTimes
 
-CARD_KINDS = ("collection_open", "reminder")
+CARD_KINDS = (Kind.COLLECTION_OPEN, Kind.REMINDER)
 
 
 async def tell_new_time(
-    uow: UnitOfWork, forum: Forum, meeting_id: str, old: date, times: MeetingTimes, now: datetime
+    uow: UnitOfWork, forum: Forum, meeting_id: str, old: date, times: MeetingTimes, now: datetime, *,
+    default: str = DEFAULT_LANGUAGE,
 ) -> int:
     """One short message per organisation that already got the card for this meeting: the new time.
 
@@ -34,16 +35,11 @@ async def tell_new_time(
             continue
         told.add(organisation_id)
         person = await uow.people.get(person_id)
-        words = for_language(person.speaks(DEFAULT_LANGUAGE) if person else DEFAULT_LANGUAGE)
+        words = texts_for(person, forum, default)
         key = "collection.moved_notice" if times.deadline_at > now else "collection.moved_notice_compiled"
         line = words(key, forum=forum.name, old=format_date(words, old),
                      new=format_datetime(words, times.starts_at, tz),
                      deadline=format_datetime(words, times.deadline_at, tz))
-        row = await uow.outbox.enqueue(
-            NewMessage(kind="meeting_moved", subject_id=meeting_id, recipient_id=organisation_id,
-                       slot=times.starts_at.isoformat()[:40], person_id=person_id,
-                       via_conversation_id=forum.conversation_id, payload=message(line)),
-            now,
-        )
-        queued += row is not None
+        queued += await to_person(uow, Kind.MEETING_MOVED, person_id, recipient=organisation_id, about=meeting_id,
+                                  via=forum, slot=times.starts_at.isoformat(), payload=message(line), now=now)
     return queued

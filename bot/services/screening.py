@@ -13,16 +13,16 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from bot.services.notify import Kind, to_person
 from bot.services.ports import Deps
 from bot.services.presence import base_conversation_id
 from bot.services.turn import Turn
 from dialogs.cards.elements import message
-from domain.outbox import NewMessage
 from domain.screening import ID_NUMBER_RULES, Finding, Screener, Tier, redact
 
 log = logging.getLogger(__name__)
 
-CHANNEL_WARNING_KIND = "screening_warning"
+CHANNEL_WARNING_KIND = Kind.SCREENING_WARNING
 
 
 @dataclass(frozen=True)
@@ -77,14 +77,8 @@ async def guard_message(deps: Deps, turn: Turn, text: str, request_id: str) -> G
         return GuardedMessage(text, flagged=False)
     conversation_id = base_conversation_id(turn.origin.conversation_id)
     async with deps.uow() as uow:
-        await uow.outbox.enqueue(
-            NewMessage(
-                kind=CHANNEL_WARNING_KIND, subject_id=conversation_id, recipient_id=turn.person.id,
-                slot=request_id[:40], person_id=turn.person.id, via_conversation_id=conversation_id,
-                payload=message(turn.t("screening.guard.channel_warning")),
-            ),
-            turn.now,
-        )
+        await to_person(uow, Kind.SCREENING_WARNING, turn.person.id, about=conversation_id, via=conversation_id,
+                        slot=request_id, payload=message(turn.t("screening.guard.channel_warning")), now=turn.now)
         uow.audit.record(at=turn.now, action="screening.channel_message", subject_type="conversation",
                          subject_id=conversation_id, actor_id=turn.person.id,
                          forum_id=turn.forum.id if turn.forum else None,

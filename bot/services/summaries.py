@@ -5,18 +5,16 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from bot.services.notify import Kind, texts_for, to_forum, to_person
 from bot.services.ports import UnitOfWork
 from dialogs.cards.elements import message
 from dialogs.cards.summary import render_summary_markdown, summary_activities
-from dialogs.texts import DEFAULT_LANGUAGE, Texts, for_language
+from dialogs.texts import DEFAULT_LANGUAGE, Texts
 from domain.meetings import Meeting
 from domain.model import Forum
-from domain.outbox import NewMessage
 from domain.reporting import Summary, SummaryFrame, compile_frame, contribution_input, frame_for
 
 log = logging.getLogger(__name__)
-
-FORUM_LANGUAGE = DEFAULT_LANGUAGE
 
 
 async def frame_of(uow: UnitOfWork, forum: Forum, meeting: Meeting) -> SummaryFrame:
@@ -45,36 +43,29 @@ async def _compile(uow: UnitOfWork, frame: SummaryFrame, meeting: Meeting, now: 
     return compile_frame(frame, [contribution_input(frame, v) for v in versions], compiled_at=now)
 
 
-async def _texts_of(uow: UnitOfWork, person_id: str) -> Texts:
-    person = await uow.people.get(person_id)
-    return for_language(person.speaks(FORUM_LANGUAGE) if person else FORUM_LANGUAGE)
+async def _chair_texts(uow: UnitOfWork, forum: Forum, default: str) -> Texts:
+    return texts_for(await uow.people.get(forum.chair_id), forum, default)
 
 
-async def post_summary(uow: UnitOfWork, forum: Forum, meeting: Meeting, now: datetime) -> int:
+async def post_summary(
+    uow: UnitOfWork, forum: Forum, meeting: Meeting, now: datetime, *, default: str = DEFAULT_LANGUAGE
+) -> int:
     """At the deadline: the summary to the forum conversation and 1:1 to the chair. Once per meeting."""
     frame = await frame_of(uow, forum, meeting)
     summary = await _compile(uow, frame, meeting, now)
-    activities = summary_activities(for_language(FORUM_LANGUAGE), summary)
+    activities = summary_activities(texts_for(None, forum, default), summary)
     if not await uow.summaries.record(meeting.id, len(activities), now):
         return 0
     uow.summaries.keep(meeting.id, 1, frame, summary)
-    day = meeting.local_date.isoformat()
+    day = meeting.local_date
     queued = 0
     for part, activity in enumerate(activities, start=1):
-        queued += await uow.outbox.enqueue(
-            NewMessage(kind="summary", subject_id=meeting.id, recipient_id=forum.conversation_id,
-                       occurrence_local_date=day, slot=f"part-{part}", conversation_id=forum.conversation_id,
-                       payload=activity),
-            now,
-        ) is not None
-    chair_texts = await _texts_of(uow, forum.chair_id)
+        queued += await to_forum(uow, Kind.SUMMARY, forum, about=meeting.id, day=day, slot=f"part-{part}",
+                                 payload=activity, now=now)
+    chair_texts = await _chair_texts(uow, forum, default)
     for part, activity in enumerate(summary_activities(chair_texts, summary), start=1):
-        queued += await uow.outbox.enqueue(
-            NewMessage(kind="summary_chair", subject_id=meeting.id, recipient_id=forum.chair_id,
-                       occurrence_local_date=day, slot=f"part-{part}", person_id=forum.chair_id,
-                       via_conversation_id=forum.conversation_id, payload=activity),
-            now,
-        ) is not None
+        queued += await to_person(uow, Kind.SUMMARY_CHAIR, forum.chair_id, about=meeting.id, via=forum, day=day,
+                                  slot=f"part-{part}", payload=activity, now=now)
     uow.audit.record(at=now, action="summary.posted", subject_type="meeting", subject_id=meeting.id,
                      forum_id=forum.id, detail={"parts": len(activities), "reported": summary.reported_count,
                                                 "organisations": summary.organisation_count})
@@ -83,42 +74,37 @@ async def post_summary(uow: UnitOfWork, forum: Forum, meeting: Meeting, now: dat
 
 
 async def update_after_late(
-    uow: UnitOfWork, forum: Forum, meeting: Meeting, organisation_id: str, now: datetime
+    uow: UnitOfWork, forum: Forum, meeting: Meeting, organisation_id: str, now: datetime, *,
+    default: str = DEFAULT_LANGUAGE,
 ) -> int:
     """A late contribution: update the posted summary in place and send the chair one short note."""
     if await uow.summaries.revision(meeting.id) is None:
         return 0  # not posted yet: the summary at the deadline tick will include it
     frame = await frame_of(uow, forum, meeting)
     summary = await _compile(uow, frame, meeting, now)
-    activities = summary_activities(for_language(FORUM_LANGUAGE), summary)
+    activities = summary_activities(texts_for(None, forum, default), summary)
     revision = await uow.summaries.bump(meeting.id, len(activities), now)
     uow.summaries.keep(meeting.id, revision, frame, summary)
-    day = meeting.local_date.isoformat()
+    day = meeting.local_date
     queued = 0
     for part, activity in enumerate(activities, start=1):
-        original = await uow.outbox.find(kind="summary", subject_id=meeting.id, recipient_id=forum.conversation_id,
-                                         occurrence_local_date=day, slot=f"part-{part}")
+        original = await uow.outbox.find(kind=Kind.SUMMARY, subject_id=meeting.id,
+                                         recipient_id=forum.conversation_id, occurrence_local_date=day.isoformat(),
+                                         slot=f"part-{part}")
         if original is None:
-            new = NewMessage(kind="summary", subject_id=meeting.id, recipient_id=forum.conversation_id,
-                             occurrence_local_date=day, slot=f"part-{part}", conversation_id=forum.conversation_id,
-                             payload=activity)
+            queued += await to_forum(uow, Kind.SUMMARY, forum, about=meeting.id, day=day, slot=f"part-{part}",
+                                     payload=activity, now=now)
         else:
-            new = NewMessage(kind="summary_update", subject_id=meeting.id, recipient_id=forum.conversation_id,
-                             occurrence_local_date=day, slot=f"r{revision}-part-{part}",
-                             conversation_id=forum.conversation_id, operation="update", update_of_id=original.id,
-                             payload=activity)
-        queued += await uow.outbox.enqueue(new, now) is not None
-    t = await _texts_of(uow, forum.chair_id)
+            queued += await to_forum(uow, Kind.SUMMARY_UPDATE, forum, about=meeting.id, day=day,
+                                     slot=f"r{revision}-part-{part}", update_of=original.id, payload=activity,
+                                     now=now)
+    t = await _chair_texts(uow, forum, default)
     organisation = forum.organisation(organisation_id) or next(
         (o for o in frame.organisations if o.id == organisation_id), None
     )
     note = t("collection.late_note", organisation=organisation.name if organisation else "?", forum=forum.name)
-    queued += await uow.outbox.enqueue(
-        NewMessage(kind="summary_late_note", subject_id=meeting.id, recipient_id=forum.chair_id,
-                   occurrence_local_date=day, slot=f"r{revision}", person_id=forum.chair_id,
-                   via_conversation_id=forum.conversation_id, payload=message(note)),
-        now,
-    ) is not None
+    queued += await to_person(uow, Kind.SUMMARY_LATE_NOTE, forum.chair_id, about=meeting.id, via=forum, day=day,
+                              slot=f"r{revision}", payload=message(note), now=now)
     uow.audit.record(at=now, action="summary.updated", subject_type="meeting", subject_id=meeting.id,
                      forum_id=forum.id, detail={"revision": revision, "organisation": organisation_id})
     return queued

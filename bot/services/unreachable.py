@@ -16,10 +16,10 @@ import logging
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from bot.services.notify import Kind, report_of, texts_for, to_person
 from bot.services.ports import UnitOfWork
-from bot.services.summaries import FORUM_LANGUAGE
 from dialogs.cards.elements import message
-from dialogs.texts import Texts, for_language
+from dialogs.texts import DEFAULT_LANGUAGE, Texts
 from dialogs.texts.formatting import format_date
 from domain.model import Forum
 from domain.outbox import (
@@ -31,16 +31,15 @@ from domain.outbox import (
     SENDING,
     SENT,
     ClaimedMessage,
-    NewMessage,
     RoundNotDone,
     is_report_kind,
 )
 
 log = logging.getLogger(__name__)
 
-NOTICE_KIND = "unreachable"
-ROUND_KINDS = frozenset({"collection_open", "reminder", "test_message"})
-TEST_KIND = "test_message"
+NOTICE_KIND = Kind.UNREACHABLE
+ROUND_KINDS = frozenset({Kind.COLLECTION_OPEN, Kind.REMINDER, Kind.TEST_MESSAGE})
+TEST_KIND = Kind.TEST_MESSAGE
 
 # last_error codes that say the member's chat is gone or could not be made or reached
 UNREACHABLE_ERRORS = frozenset(
@@ -73,15 +72,18 @@ def member_unreachable(status_code: int | None, error: str | None) -> bool:
 
 
 async def on_undeliverable(
-    uow: UnitOfWork, row: ClaimedMessage, status_code: int | None, error: str, now: datetime
+    uow: UnitOfWork, row: ClaimedMessage, status_code: int | None, error: str, now: datetime, *,
+    default: str = DEFAULT_LANGUAGE,
 ) -> None:
     """The delivery worker's hook for a row that will never be sent (wired in bot.app.create_app): when it was
     a member's 1:1 message and the failure is about the member, the chair hears of it."""
     if row.person_id is not None and member_unreachable(status_code, error):
-        await member_not_reached(uow, row, now)
+        await member_not_reached(uow, row, now, default=default)
 
 
-async def member_not_reached(uow: UnitOfWork, row: ClaimedMessage, now: datetime) -> bool:
+async def member_not_reached(
+    uow: UnitOfWork, row: ClaimedMessage, now: datetime, *, default: str = DEFAULT_LANGUAGE
+) -> bool:
     """A 1:1 row is final and its member unreachable: queue the round's report (or, outside rounds, the daily
     notice). In the caller's unit of work."""
     if row.person_id is None or is_report_kind(row.kind) or row.kind == NOTICE_KIND:
@@ -94,7 +96,7 @@ async def member_not_reached(uow: UnitOfWork, row: ClaimedMessage, now: datetime
             uow, forum, kind=row.kind, subject_id=row.subject_id, occurrence_local_date=row.occurrence_local_date,
             slot=row.slot, now=now,
         )
-    return await tell_chair(uow, row.person_id, row.via_conversation_id, now)
+    return await tell_chair(uow, row.person_id, row.via_conversation_id, now, default=default)
 
 
 async def queue_report(
@@ -108,26 +110,15 @@ async def queue_report(
     now: datetime,
 ) -> bool:
     """Queue the chair's report of one round (once: the unique key is the round's). Its text comes later."""
-    row = await uow.outbox.enqueue(
-        NewMessage(
-            kind=REPORT_PREFIX + kind,
-            subject_id=subject_id,
-            recipient_id=forum.chair_id,
-            occurrence_local_date=occurrence_local_date,
-            slot=slot,
-            person_id=forum.chair_id,
-            via_conversation_id=forum.conversation_id,
-            payload=message(""),
-        ),
-        now,
-    )
-    if row is not None:
-        log.info("round report queued: forum=%s kind=%s row=%s", forum.id, kind, row)
-    return row is not None
+    queued = await to_person(uow, report_of(kind), forum.chair_id, about=subject_id, via=forum,
+                             day=occurrence_local_date, slot=slot, payload=message(""), now=now)
+    if queued:
+        log.info("round report queued: forum=%s kind=%s", forum.id, kind)
+    return queued
 
 
 async def compose_report(
-    uow: UnitOfWork, report: ClaimedMessage, now: datetime
+    uow: UnitOfWork, report: ClaimedMessage, now: datetime, *, default: str = DEFAULT_LANGUAGE
 ) -> dict[str, object] | RoundNotDone | None:
     """The report's message once its round is done; RoundNotDone while it is not; None when there is nothing to say."""
     kind = report.kind[len(REPORT_PREFIX):]
@@ -147,7 +138,7 @@ async def compose_report(
     if kind != TEST_KIND and not unreached:
         return None
     chair = await uow.people.get(forum.chair_id)
-    t = for_language(chair.speaks(FORUM_LANGUAGE) if chair else FORUM_LANGUAGE)
+    t = texts_for(chair, forum, default)
     people = await uow.people.many([r.person_id for r in unreached if r.person_id])
     names: list[str] = []
     for r in unreached:
@@ -199,7 +190,8 @@ def _date(t: Texts, local_date: str) -> str:
 
 
 async def tell_chair(
-    uow: UnitOfWork, person_id: str, via_conversation_id: str | None, now: datetime
+    uow: UnitOfWork, person_id: str, via_conversation_id: str | None, now: datetime, *,
+    default: str = DEFAULT_LANGUAGE,
 ) -> bool:
     """Queue the notice in the caller's unit of work. False when there is no forum, or the chair is the person."""
     if via_conversation_id is None:
@@ -209,7 +201,7 @@ async def tell_chair(
         return False
     person = await uow.people.get(person_id)
     chair = await uow.people.get(forum.chair_id)
-    t = for_language(chair.speaks(FORUM_LANGUAGE) if chair else FORUM_LANGUAGE)
+    t = texts_for(chair, forum, default)
     membership = forum.membership(person_id)
     organisation = forum.organisation(membership.organisation_id or "") if membership else None
     text = t(
@@ -218,13 +210,9 @@ async def tell_chair(
         organisation=organisation.name if organisation else t("membership.no_organisation"),
         forum=forum.name,
     )
-    day = now.astimezone(ZoneInfo(forum.schedule.timezone)).date().isoformat()
-    row = await uow.outbox.enqueue(
-        NewMessage(kind=NOTICE_KIND, subject_id=person_id, recipient_id=forum.chair_id, occurrence_local_date=day,
-                   slot=forum.id[:40], person_id=forum.chair_id, via_conversation_id=forum.conversation_id,
-                   payload=message(text)),
-        now,
-    )
-    if row is not None:
+    day = now.astimezone(ZoneInfo(forum.schedule.timezone)).date()
+    queued = await to_person(uow, Kind.UNREACHABLE, forum.chair_id, about=person_id, via=forum, day=day,
+                             slot=forum.id, payload=message(text), now=now)
+    if queued:
         log.info("chair told about an unreachable member: forum=%s person=%s", forum.id, person_id)
-    return row is not None
+    return queued

@@ -56,7 +56,7 @@ def schedule_values(schedule: Schedule) -> dict[str, str]:
 
 
 def forum_values(forum: Forum) -> dict[str, str]:
-    values = {"name": forum.name, **schedule_values(forum.schedule)}
+    values = {"name": forum.name, "language": forum.language or "", **schedule_values(forum.schedule)}
     for s in forum.sections:
         values[SECTION_PREFIX + s.id] = s.title
         values[SECTION_POS_PREFIX + s.id] = str(s.position)
@@ -90,16 +90,31 @@ def setup_card(
     `revision` is the setup revision the card shows (domain/revisions.py); a save from another revision is
     refused. `chair_id` gets the card refreshed to the current one whenever the chair views it.
     """
-    weekdays = t.words("calendar.weekdays")
-    v = values.get
     body: list[Element] = [heading(t("setup.title")), text(t("setup.intro"), subtle=True)]
     if note:
         body.append(notice(note))
     if errors:
         body.append(errors_block(errors, t("setup.errors_title")))
     body += [
-        input_text("name", t("setup.name"), value=v("name"), max_length=MAX_NAME, required=True,
+        input_text("name", t("setup.name"), value=values.get("name"), max_length=MAX_NAME, required=True,
                    error=t("setup.error.name_required")),
+        choice_set("language", t("setup.language"), [("sv", t("setup.language_sv")), ("en", t("setup.language_en"))],
+                   value=values.get("language") or None),
+    ]
+    body += _schedule_inputs(t, values)
+    body += _collection_inputs(t, values)
+    body += _list_inputs(t, "sections", SECTION_PREFIX, SECTION_POS_PREFIX, sections, values)
+    body += _list_inputs(t, "organisations", ORG_PREFIX, ORG_POS_PREFIX, organisations, values)
+    # What each input showed, so that a submit from an outdated copy keeps only what the person typed.
+    shown = {key: fingerprint(str(values.get(key) or "")) for key in _input_ids(body)}
+    actions = [execute(t("setup.save"), "setup.save", {"forum_id": forum_id, "revision": revision, "shown": shown})]
+    return card(body, actions, refresh=refresh("setup.refresh", {"forum_id": forum_id}, [chair_id or ""]))
+
+
+def _schedule_inputs(t: Texts, values: Mapping[str, str]) -> list[Element]:
+    weekdays = t.words("calendar.weekdays")
+    v = values.get
+    return [
         text(t("setup.schedule_title"), weight="Bolder"),
         choice_set(
             "frequency",
@@ -128,21 +143,19 @@ def setup_card(
                      value=v("skip_holidays", "true") == "true"),
         input_text("breaks", t("setup.breaks"), value=v("breaks"), multiline=True, max_length=2000,
                    placeholder="2026-12-21 2027-01-06"),
-        text(t("setup.collection_title"), weight="Bolder"),
     ]
+
+
+def _collection_inputs(t: Texts, values: Mapping[str, str]) -> list[Element]:
+    body: list[Element] = [text(t("setup.collection_title"), weight="Bolder")]
     for key in ("opens", "reminder", "deadline"):
         body.append(
             input_number(f"{key}_days", t(f"setup.{key}_days"), value=_int(values, f"{key}_days", 1),
                          minimum=0, maximum=28, error=t("setup.error.days"))
         )
-        body.append(input_time(f"{key}_time", t(f"setup.{key}_time"), value=v(f"{key}_time", "12:00") or "12:00",
-                               error=t("setup.error.time")))
-    body += _list_inputs(t, "sections", SECTION_PREFIX, SECTION_POS_PREFIX, sections, values)
-    body += _list_inputs(t, "organisations", ORG_PREFIX, ORG_POS_PREFIX, organisations, values)
-    # What each input showed, so that a submit from an outdated copy keeps only what the person typed.
-    shown = {key: fingerprint(str(values.get(key) or "")) for key in _input_ids(body)}
-    actions = [execute(t("setup.save"), "setup.save", {"forum_id": forum_id, "revision": revision, "shown": shown})]
-    return card(body, actions, refresh=refresh("setup.refresh", {"forum_id": forum_id}, [chair_id or ""]))
+        at = values.get(f"{key}_time", "12:00") or "12:00"
+        body.append(input_time(f"{key}_time", t(f"setup.{key}_time"), value=at, error=t("setup.error.time")))
+    return body
 
 
 def removal_card(

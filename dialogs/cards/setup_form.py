@@ -19,6 +19,7 @@ from dialogs.cards.setup import (
     SECTION_POS_PREFIX,
     SECTION_PREFIX,
 )
+from dialogs.texts import LANGUAGES
 from domain.errors import DomainError
 from domain.model import DateRange, Frequency, Offset, Schedule
 from domain.schedule import is_known_timezone, validate_schedule
@@ -104,6 +105,7 @@ class SetupForm:
     schedule: Schedule
     sections: list[tuple[str | None, str]]
     organisations: list[tuple[str | None, str]]
+    language: str | None = None  # the forum's language setting; None: not chosen on the card
 
 
 _BREAK_SPLIT = re.compile(r"\s*(?:–|—|-(?=\s)|\s|till|to)\s*")
@@ -212,7 +214,8 @@ def parse_setup(
         errors.append(FormError(problem.key, dict(problem.params)))
     if errors:
         return None, _unique(errors)
-    return SetupForm(scalars.name, schedule, sections, organisations), []
+    language = str(data.get("language") or "").strip()
+    return SetupForm(scalars.name, schedule, sections, organisations, language if language in LANGUAGES else None), []
 
 
 def _unique(errors: list[FormError]) -> list[FormError]:

@@ -61,6 +61,7 @@ class ForumRecord:
     organisations: list[Item] = field(default_factory=list)
     roles: dict[tuple[str, RoleKind], Role] = field(default_factory=dict)
     memberships: dict[str, str | None] = field(default_factory=dict)  # person -> organisation, in join order
+    language: str | None = None
 
     def domain(self) -> Forum:
         live_orgs = [o for o in self.organisations if not o.removed]
@@ -72,7 +73,7 @@ class ForumRecord:
             organisations=tuple(Organisation(o.id, o.label, o.position) for o in live_orgs),
             roles=tuple(r for (org, _), r in self.roles.items() if org in live_ids),
             memberships=tuple(Membership(p, o) for p, o in self.memberships.items()),
-            created_at=self.created_at,
+            created_at=self.created_at, language=self.language,
         )
 
 
@@ -152,9 +153,11 @@ class FakeForums:
         self._db.forums[forum_id] = ForumRecord(forum_id, name, tenant_id, conversation_id, chair_id, schedule, now)
         return forum_id
 
-    async def update_settings(self, forum_id: str, *, name: str, schedule: Schedule, now: datetime) -> None:
+    async def update_settings(
+        self, forum_id: str, *, name: str, schedule: Schedule, now: datetime, language: str | None = None
+    ) -> None:
         record = self._record(forum_id)
-        record.name, record.schedule = name, schedule
+        record.name, record.schedule, record.language = name, schedule, language
 
     async def replace_organisations(
         self, forum_id: str, organisations: Sequence[tuple[str | None, str]], now: datetime

@@ -1,0 +1,26 @@
+"""forums remember their language setting for what is posted to the forum and the members who chose none
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-12-01 23:50:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0005'
+down_revision = '0004'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('forums', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('language', sa.String(length=8), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('forums', schema=None) as batch_op:
+        batch_op.drop_column('language')
