@@ -79,3 +79,18 @@ async def test_a_refused_save_keeps_the_forum_as_it_was_and_says_what_is_wrong(w
     assert next(iter(world.db.forums.values())).domain() == before
     assert reply.replace and inputs_of(reply.card or {})["name"]["value"].strip() == ""
     assert texts_in(reply.card or {}) != texts_in(fresh)  # the card came back with the problem named
+
+
+async def test_the_forum_language_is_stored_kept_when_not_chosen_and_shown_again(world: World) -> None:
+    await forums.save_setup(world.deps, await world.turn(*ANNA), typed(await opened(world), language="en"))
+    def stored() -> tuple[str | None, str]:
+        [record] = world.db.forums.values()
+        return record.domain().language, record.name
+
+    assert stored()[0] == "en"
+    card = await opened(world)
+    assert inputs_of(card)["language"]["value"] == "en"
+    await forums.save_setup(world.deps, await world.turn(*ANNA), typed(card, language="", name="Nytt namn"))
+    assert stored() == ("en", "Nytt namn")
+    await forums.save_setup(world.deps, await world.turn(*ANNA), typed(await opened(world), language="sv"))
+    assert stored()[0] == "sv"
