@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.services import summaries
+from bot.services.guards import Need, forum_for, held_organisations
 from bot.services.meetings import local_today, times_for, upcoming_meeting
 from bot.services.ports import Deps, UnitOfWork
 from bot.services.summaries import FORUM_LANGUAGE
@@ -29,7 +30,7 @@ from dialogs.cards.elements import card, execute, message, text
 from dialogs.texts import Texts, for_language
 from dialogs.texts.formatting import format_date, format_datetime
 from domain.collection import Phase, card_recipient, may_submit, phase, uncovered_by_absence
-from domain.errors import ConflictingWrite
+from domain.errors import ConflictingWrite, StaleCard
 from domain.model import Forum, RoleKind
 from domain.outbox import NewMessage
 from domain.screening import Screener, Tier, redact
@@ -110,34 +111,24 @@ def request_payload(t: Texts, form: ContributionForm, *, reminder: bool = False)
     return message(line, contribution_card(t, form))
 
 
-async def _forum_for_report(uow: UnitOfWork, turn: Turn) -> tuple[Forum | None, str | None]:
-    """The forum of this conversation, or in a 1:1 chat the one forum where the person holds a role."""
-    if turn.forum is not None:
-        return turn.forum, None
-    forums = [f for f in await uow.forums.for_person(turn.person.id) if f.organisations_held_by(turn.person.id)]
-    if len(forums) == 1:
-        return forums[0], None
-    if not forums:
-        return None, "error.not_member"
-    return None, "contribution.pick_forum"
+@dataclass(frozen=True)
+class ReportArgs:
+    request_id: str
+    text: str = ""  # `lägesbild <text>`
+    masked: bool = False  # the channel message already had an identity number masked
 
 
-async def open_report(
-    deps: Deps, turn: Turn, request_id: str, text: str = "", *, masked: bool = False
-) -> Reply:
+async def open_report(deps: Deps, turn: Turn, args: ReportArgs) -> Reply:
     """`lägesbild`: the card in a 1:1 chat; from a channel it is sent 1:1, never posted publicly.
 
     `lägesbild <text>` carries the text into the card, in the section it starts with (`Trender: …`) or the
     first one, with any identity number masked (`masked`: the channel message already had one masked).
     """
     t = turn.t
+    request_id, text, masked = args.request_id, args.text, args.masked
     async with deps.uow() as uow:
-        forum, problem = await _forum_for_report(uow, turn)
-        if forum is None:
-            return Reply(text=t(problem or "error.not_member"))
-        held = forum.organisations_held_by(turn.person.id)
-        if not held:
-            return Reply(text=t("contribution.no_role", forum=forum.name))
+        forum = await forum_for(uow, turn, Need.ROLE_HOLDER)
+        held = held_organisations(turn, forum)
         meeting = await upcoming_meeting(uow, forum, turn.now, deps.holidays)
         if meeting is None:
             await uow.commit()
@@ -188,10 +179,7 @@ async def reopen(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
     """The 'Ändra' button on a submitted card: the editable card again, prefilled."""
     t = turn.t
     async with deps.uow() as uow:
-        found = await _meeting_and_forum(uow, data)
-        if found is None:
-            return Reply(text=t("error.stale_card"), replace=True)
-        forum, meeting = found
+        forum, meeting = await _meeting_and_forum(uow, data)
         organisation_id = str(data.get("organisation_id", ""))
         if not may_submit(forum, turn.person.id, organisation_id):
             # Another organisation's report is never shown to someone who does not hold its roles.
@@ -205,14 +193,13 @@ async def reopen(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
     return Reply(card=contribution_card(t, form), replace=True)
 
 
-async def _meeting_and_forum(
-    uow: UnitOfWork, data: Mapping[str, Any]
-) -> tuple[Forum, StoredMeeting] | None:
+async def _meeting_and_forum(uow: UnitOfWork, data: Mapping[str, Any]) -> tuple[Forum, StoredMeeting]:
+    """The meeting a contribution card is about and its forum; `StaleCard` when either is gone."""
     meeting = await uow.meetings.get(str(data.get("meeting_id", "")))
-    if meeting is None:
-        return None
-    forum = await uow.forums.get(meeting.forum_id)
-    return (forum, meeting) if forum else None
+    forum = await uow.forums.get(meeting.forum_id) if meeting else None
+    if meeting is None or forum is None:
+        raise StaleCard()
+    return forum, meeting
 
 
 def _submitted_values(forum: Forum, data: Mapping[str, Any]) -> dict[str, str]:
@@ -259,10 +246,7 @@ async def submit(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
     """Validate, screen, and store a new version. On any problem the card comes back with the text intact."""
     t = turn.t
     async with deps.uow() as uow:
-        found = await _meeting_and_forum(uow, data)
-        if found is None:
-            return Reply(text=t("error.stale_card"), replace=True)
-        forum, meeting = found
+        forum, meeting = await _meeting_and_forum(uow, data)
         organisation_id = str(data.get("organisation_id", ""))
         organisation = forum.organisation(organisation_id)
         answer = _read_answer(forum, data)
@@ -436,22 +420,13 @@ async def _store(
     return version, queued
 
 
-async def set_away(deps: Deps, turn: Turn, args: str, back: bool) -> Reply:
-    """`frånvarande till <datum>` sets the date; `tillbaka` (or no date) clears it.
+async def set_away(deps: Deps, turn: Turn, until: date | None) -> Reply:
+    """`frånvarande till <datum>` sets the date; `tillbaka` (`until` None) clears it.
 
     A participant whose organisation has no deputy to take over is told so, and so is the chair (1:1, once per
     absence), with a button to the members card where a deputy can be named.
     """
     t = turn.t
-    found = re.search(r"\d{4}-\d{2}-\d{2}", args)
-    until: date | None = None
-    if not back:
-        if found is None:
-            return Reply(text=t("contribution.away_invalid"))
-        try:
-            until = date.fromisoformat(found.group(0))
-        except ValueError:
-            return Reply(text=t("contribution.away_invalid"))
     lines: list[str] = []
     queued = 0
     async with deps.uow() as uow:
@@ -508,10 +483,7 @@ async def edit_again(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
     """'Ändra' after a warning: the editable card with what the person typed, nothing stored."""
     t = turn.t
     async with deps.uow() as uow:
-        found = await _meeting_and_forum(uow, data)
-    if found is None:
-        return Reply(text=t("error.stale_card"), replace=True)
-    forum, meeting = found
+        forum, meeting = await _meeting_and_forum(uow, data)
     form = build_form(
         t, forum, meeting, str(data.get("organisation_id", "")), values=_submitted_values(forum, data),
         nothing_new=str(data.get("nothing_new", "false")).lower() == "true",
