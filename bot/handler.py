@@ -113,6 +113,7 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
             await self._show(turn_context, turn, reply, replace_id=activity.reply_to_id)
             return
         TurnContext.remove_recipient_mention(activity)
+        masked = False
         if not turn.origin.is_personal:
             # Others read the channel: a personnummer there gets its author a private note, and the command
             # goes on with the number masked, so no reply, card or stored row carries it.
@@ -121,8 +122,6 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
             masked = guarded.flagged
             if guarded.queued:
                 self.delivery.wake()
-        else:
-            masked = False
         command = parse(activity.text)
         route = self.commands.get(command.name) if command else None
         if command is None or route is None:
