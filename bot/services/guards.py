@@ -68,7 +68,7 @@ async def require_chair(uow: UnitOfWork, turn: Turn, forum: Forum) -> Forum:
     return forum
 
 
-def held_organisations(turn: Turn, forum: Forum) -> list[Organisation]:
+def held_organisations(turn: Turn, forum: Forum) -> tuple[Organisation, ...]:
     """The organisations the person holds a role for in `forum`; none raises `NoRole`."""
     held = forum.organisations_held_by(turn.person.id)
     if not held:
