@@ -55,8 +55,8 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
         self.delivery = delivery
         self.signer = signer or ExportSigner()
         self.deps = deps or build_deps(settings, uow, self.signer)
-        self.commands: dict[str, Route] = {route.name: route for route in TEXT}
-        self.card_actions: dict[str, Route] = {route.name: route for route in VERBS}
+        self.commands: dict[str, Route[Any]] = {route.name: route for route in TEXT}
+        self.card_actions: dict[str, Route[Any]] = {route.name: route for route in VERBS}
 
     # --- every turn -------------------------------------------------------------------------------
 
@@ -161,7 +161,7 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
             return Reply(text=turn.t("error.card_unknown"))
         return await self._run(route, turn, self._request(tc, turn, data=data))
 
-    async def _run(self, route: Route, turn: Turn, request: Request) -> Reply:
+    async def _run(self, route: Route[Any], turn: Turn, request: Request) -> Reply:
         """The one place a refusal becomes a sentence: a card's refusal replaces it where the route says so."""
         try:
             return await dispatch(route, self.deps, turn, request)

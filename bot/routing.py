@@ -12,7 +12,7 @@ import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from bot.services import contributions, forums, language, meeting_commands, membership
 from bot.services.contributions import ReportArgs
@@ -50,11 +50,16 @@ class Request:
     roster: Roster = no_roster  # the people of this conversation, paged by the edge when asked
 
 
+A = TypeVar("A")
+
+
 @dataclass(frozen=True)
-class Route:
+class Route(Generic[A]):
+    """One command or verb. `A` is the use case's argument type, so mypy checks the parser against it."""
+
     name: str  # a text command's catalog key `commands.<name>`, or a card's verb
-    run: Callable[[Deps, Turn, Any], Awaitable[Reply]]
-    args: Callable[[Request], Any]  # parsed once, before the use case runs; a `Usage` error says how
+    run: Callable[[Deps, Turn, A], Awaitable[Reply]]
+    args: Callable[[Request], A]  # parsed once, before the use case runs; a `Usage` error says how
     where: Where = Where.ANYWHERE
     who: Who = Who.ANYONE
     help: tuple[tuple[HelpGroup, str], ...] = ()  # text commands: (group, catalog key of the help line)
@@ -173,10 +178,12 @@ def _without_args(use_case: Callable[[Deps, Turn], Awaitable[Reply]]) -> Callabl
 
 # --- the table --------------------------------------------------------------------------------------
 
-C, M, A = HelpGroup.CHAIR, HelpGroup.MEMBER, HelpGroup.ALWAYS
+C, M, ALWAYS = HelpGroup.CHAIR, HelpGroup.MEMBER, HelpGroup.ALWAYS
 CHANNEL, CHAIR, ROLE_HOLDER = Where.CHANNEL, Who.CHAIR, Who.ROLE_HOLDER
 
-TEXT: tuple[Route, ...] = (  # in the order of the help card
+# Not annotated as tuple[Route[Any], ...]: each Route is inferred on its own, so mypy checks that the parser
+# gives what the use case takes.
+TEXT = (  # in the order of the help card
     Route("setup", _without_args(forums.open_setup), no_args, CHANNEL,
           help=((C, "help.line_setup"), (HelpGroup.NEW_FORUM, "help.line_setup_new"))),
     Route("members", membership.open_members, members_args, CHANNEL, CHAIR, help=((C, "help.line_members"),)),
@@ -192,11 +199,11 @@ TEXT: tuple[Route, ...] = (  # in the order of the help card
     Route("away", contributions.set_away, away_until, help=((M, "help.line_away"),)),
     Route("back", contributions.set_away, no_args, help=((M, "help.line_back"),)),
     Route("join", _without_args(membership.open_join), no_args, CHANNEL, help=((HelpGroup.JOIN, "help.line_join"),)),
-    Route("language", language.set_language, language_choice, help=((A, "help.line_language"),)),
-    Route("help", help_reply, help_lines, help=((A, "help.line_help"),)),
+    Route("language", language.set_language, language_choice, help=((ALWAYS, "help.line_language"),)),
+    Route("help", help_reply, help_lines, help=((ALWAYS, "help.line_help"),)),
 )
 
-VERBS: tuple[Route, ...] = (
+VERBS = (
     Route("help.open", help_reply, help_lines),
     Route("setup.open", _without_args(forums.open_setup), no_args, CHANNEL),
     Route("setup.save", forums.save_setup, card_data, who=CHAIR),
@@ -216,7 +223,7 @@ VERBS: tuple[Route, ...] = (
 )
 
 
-async def dispatch(route: Route, deps: Deps, turn: Turn, request: Request) -> Reply:
+async def dispatch(route: Route[Any], deps: Deps, turn: Turn, request: Request) -> Reply:
     """Run a route: where it may be used, its arguments, its use case. Refusals raise `DomainError`."""
     if route.where is Where.CHANNEL:
         in_channel(turn)
