@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,7 +14,8 @@ from bot.commands import COMMANDS, parse
 from bot.routing import TEXT, VERBS, Request, Route, Where, Who, dispatch, help_lines
 from bot.services.turn import Origin, Reply, Turn
 from dialogs.texts import LANGUAGES, Texts, for_language, load_catalog
-from domain.errors import ChannelOnly, DomainError, NoRole, NotAMember, NotChair
+from domain.clock import FixedClock
+from domain.errors import ChannelOnly, DomainError, NoRole, NotAMember, NotChair, StaleCard
 from domain.model import Forum, Person, RoleKind, Schedule
 from storage.unit_of_work import UnitOfWorkFactory
 from tests.conversation.harness import texts_in
@@ -167,3 +168,52 @@ async def test_channel_routes_are_refused_in_a_private_chat(uow_factory: UnitOfW
     for route in channel_only:
         with pytest.raises(ChannelOnly):
             await dispatch(route, deps, world.turn(ANNA, personal=True), world.request(route))
+
+
+async def test_a_refusal_is_worded_in_one_place_and_replaces_only_a_card_that_asks_for_it(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    from tests.conversation.harness import make_bot
+
+    bot, _ = make_bot(uow_factory, clock)
+    world = await world_of(uow_factory)
+
+    async def stale(*_: object) -> Reply:
+        raise StaleCard()
+
+    async def not_chair(*_: object) -> Reply:
+        raise NotChair(chair="Anna Lindqvist")
+
+    submit = replace(bot.card_actions["contribution.submit"], run=stale)
+    save = replace(bot.card_actions["setup.save"], run=not_chair)
+    command = replace(bot.commands["next_meeting"], run=not_chair)
+    sv = for_language("sv")
+    assert await bot._run(submit, world.turn(ERIK), Request()) == Reply(text=sv("error.stale_card"), replace=True)
+    refused = Reply(text=sv("error.not_chair", chair="Anna Lindqvist"))
+    assert await bot._run(save, world.turn(ERIK), Request()) == refused
+    assert await bot._run(command, world.turn(ERIK), Request()) == refused
+
+
+def test_arguments_are_read_once_into_typed_values() -> None:
+    from datetime import date
+
+    from bot.routing import away_until, language_choice, move_card, move_text, one_date
+    from bot.services.meeting_commands import MoveArgs
+    from domain.errors import Usage
+
+    assert one_date("x")(Request(text="2026-02-30 eller 2026-12-24")) == date(2026, 12, 24)  # impossible skipped
+    assert move_text(Request(text="2026-12-24 till 2026-12-23 9.05")) == MoveArgs(date(2026, 12, 24),
+                                                                                   date(2026, 12, 23), (9, 5))
+    assert move_text(Request(text="2026-12-24 till 2026-12-23")).hour_minute is None
+    card = move_card(Request(data={"forum_id": "f1", "old": "2026-12-24", "new": "2026-12-23", "time": "09:00"}))
+    assert (card.forum_id, card.confirmed, card.hour_minute) == ("f1", True, (9, 0))
+    assert away_until(Request(text="till 2026-12-07")) == date(2026, 12, 7)
+    assert language_choice(Request(text=" EN ")) == "en"
+    for parse_, text, key in [(one_date("collection.cancel_usage"), "på julafton", "collection.cancel_usage"),
+                              (move_text, "2026-12-24 till imorgon", "collection.move_usage"),
+                              (away_until, "till 2026-13-01", "contribution.away_invalid"),
+                              (away_until, "", "contribution.away_invalid"),
+                              (language_choice, "fi", "language.unknown")]:
+        with pytest.raises(Usage) as refused:
+            parse_(Request(text=text))
+        assert refused.value.key == key, text
