@@ -6,23 +6,10 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from bot.routing import TEXT
 from dialogs.texts import LANGUAGES, load_catalog
 
-COMMANDS = (
-    "help",
-    "setup",
-    "join",
-    "members",
-    "report",
-    "next_meeting",
-    "summary",
-    "cancel_meeting",
-    "move_meeting",
-    "away",
-    "export",
-    "test_message",
-    "language",
-)
+COMMANDS = tuple(route.name for route in TEXT)  # the route table names them; the catalogs hold their words
 
 
 @dataclass(frozen=True)

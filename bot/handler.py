@@ -3,38 +3,35 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.schema import Activity, ActivityTypes, Attachment, ChannelAccount
 
-from bot.commands import Command, normalise, parse
+from bot.commands import normalise, parse
 from bot.deps import build_deps
 from bot.exports import ExportSigner
 from bot.references import origin_of, reference_to_json, tenant_of
-from bot.services import away, contributions, forums, install, meeting_commands, membership
-from bot.services.help import help_reply
+from bot.routing import TEXT, VERBS, Request, Route, dispatch
+from bot.services import install
 from bot.services.membership import RosterMember
 from bot.services.ports import Deps
 from bot.services.presence import base_conversation_id, record_origin, turn_key
 from bot.services.screening import guard_message
 from bot.services.turn import Reply, Turn
+from bot.services.wording import word_error
 from bot.settings import Settings
 from dialogs.cards.elements import CARD_CONTENT_TYPE, card, text
 from dialogs.texts import Texts, for_language, negotiate
 from domain.clock import Clock
+from domain.errors import DomainError
 from storage.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
 CARD_RESPONSE = "application/vnd.microsoft.card.adaptive"
 MESSAGE_RESPONSE = "application/vnd.microsoft.activity.message"
-_MASKED = "forumbot.message_masked"  # turn state: the message held an identity number, now masked
-
-CardHandler = Callable[[TurnContext, Turn, dict[str, Any]], Awaitable[Reply]]
-CommandHandler = Callable[[TurnContext, Turn, Command], Awaitable[Reply]]
 
 
 class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
@@ -53,50 +50,8 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
         self.clock = clock
         self.signer = signer or ExportSigner()
         self.deps = deps or build_deps(settings, uow, self.signer)
-        d = self.deps
-        self.commands: dict[str, CommandHandler] = {
-            "help": self._help,
-            "setup": lambda tc, turn, cmd: forums.open_setup(d, turn),
-            "join": lambda tc, turn, cmd: membership.open_join(turn),
-            "members": self._members,
-            "test_message": lambda tc, turn, cmd: membership.send_test_message(
-                d, turn, tc.activity.id or turn.now.isoformat()
-            ),
-            "language": self._language,
-            "report": lambda tc, turn, cmd: contributions.open_report(
-                d, turn, _request_id(tc, turn), cmd.args, masked=bool(tc.turn_state.get(_MASKED))
-            ),
-            "next_meeting": lambda tc, turn, cmd: meeting_commands.next_meeting(d, turn),
-            "summary": lambda tc, turn, cmd: meeting_commands.preview(d, turn, _request_id(tc, turn)),
-            "cancel_meeting": lambda tc, turn, cmd: meeting_commands.cancel(d, turn, cmd.args),
-            "move_meeting": lambda tc, turn, cmd: meeting_commands.move(d, turn, cmd.args),
-            "away": self._away,
-            "export": lambda tc, turn, cmd: meeting_commands.export(d, turn, cmd.args, _request_id(tc, turn)),
-        }
-        self.card_actions: dict[str, CardHandler] = {
-            "help.open": lambda tc, turn, data: self._help(tc, turn, Command("help", "")),
-            "setup.open": lambda tc, turn, data: forums.open_setup(d, turn),
-            "setup.save": lambda tc, turn, data: forums.save_setup(d, turn, data),
-            "setup.refresh": lambda tc, turn, data: forums.refresh_setup(d, turn, data),
-            "setup.review": lambda tc, turn, data: forums.review_setup(d, turn, data),
-            "join.open": lambda tc, turn, data: membership.open_join(turn),
-            "join.submit": lambda tc, turn, data: membership.join(d, turn, data),
-            "members.open": lambda tc, turn, data: self._members(
-                tc, turn, Command("members", ""), str(data.get("forum_id") or "")
-            ),
-            "members.save": lambda tc, turn, data: membership.save_members(d, turn, data),
-            "members.refresh": self._refresh_members,
-            "meeting.move": lambda tc, turn, data: meeting_commands.move(
-                d, turn, meeting_commands.move_args(data), confirmed=True, forum_id=str(data.get("forum_id", ""))
-            ),
-            "meeting.move_cancel": lambda tc, turn, data: meeting_commands.keep_meeting(turn),
-            "test_message.send": lambda tc, turn, data: membership.send_test_message(
-                d, turn, tc.activity.id or turn.now.isoformat(), forum_id=str(data.get("forum_id") or "")
-            ),
-            "contribution.submit": lambda tc, turn, data: contributions.submit(d, turn, data),
-            "contribution.edit": lambda tc, turn, data: contributions.edit_again(d, turn, data),
-            "contribution.open": lambda tc, turn, data: contributions.reopen(d, turn, data),
-        }
+        self.commands: dict[str, Route[Any]] = {route.name: route for route in TEXT}
+        self.card_actions: dict[str, Route[Any]] = {route.name: route for route in VERBS}
 
     # --- every turn -------------------------------------------------------------------------------
 
@@ -153,19 +108,21 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
             await self._show(turn_context, turn, reply, replace_id=activity.reply_to_id)
             return
         TurnContext.remove_recipient_mention(activity)
+        masked = False
         if not turn.origin.is_personal:
             # Others read the channel: a personnummer there gets its author a private note, and the command
             # goes on with the number masked, so no reply, card or stored row carries it.
             guarded = await guard_message(self.deps, turn, activity.text or "", _request_id(turn_context, turn))
             activity.text = guarded.text
-            turn_context.turn_state[_MASKED] = guarded.flagged
+            masked = guarded.flagged
         command = parse(activity.text)
-        if command is None:
+        route = self.commands.get(command.name) if command else None
+        if command is None or route is None:
             key = "unknown.empty" if not normalise(activity.text or "") else "unknown.text"
             reply = Reply(text=turn.t(key, name=turn.person.display_name))
         else:
-            handler = self.commands.get(command.name)
-            reply = await handler(turn_context, turn, command) if handler else await self._not_yet(turn)
+            request = self._request(turn_context, turn, text=command.args, masked=masked)
+            reply = await self._run(route, turn, request)
         await self._show(turn_context, turn, reply, replace_id=None)
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
@@ -190,11 +147,26 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
         )
 
     async def _card_action(self, tc: TurnContext, turn: Turn, verb: str, data: dict[str, Any]) -> Reply:
-        handler = self.card_actions.get(verb)
-        if handler is None:
+        route = self.card_actions.get(verb)
+        if route is None:
             log.info("unknown card verb on activity %s", tc.activity.id)
             return Reply(text=turn.t("error.card_unknown"))
-        return await handler(tc, turn, data)
+        return await self._run(route, turn, self._request(tc, turn, data=data))
+
+    async def _run(self, route: Route[Any], turn: Turn, request: Request) -> Reply:
+        """The one place a refusal becomes a sentence: a card's refusal replaces it where the route says so."""
+        try:
+            return await dispatch(route, self.deps, turn, request)
+        except DomainError as refusal:
+            return Reply(text=word_error(turn.t, refusal.key, refusal.params), replace=route.replaces)
+
+    def _request(
+        self, tc: TurnContext, turn: Turn, *, text: str = "", data: dict[str, Any] | None = None, masked: bool = False
+    ) -> Request:
+        async def roster() -> list[RosterMember]:
+            return await self._roster(tc)
+
+        return Request(text=text, data=data or {}, request_id=_request_id(tc, turn), masked=masked, roster=roster)
 
     async def _show(self, tc: TurnContext, turn: Turn, reply: Reply, *, replace_id: str | None) -> None:
         if reply.replace and replace_id:
@@ -209,31 +181,7 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
         attachments = [Attachment(content_type=CARD_CONTENT_TYPE, content=reply.card)] if reply.card else None
         await tc.send_activity(Activity(type=ActivityTypes.message, text=reply.text, attachments=attachments))
 
-    async def _not_yet(self, turn: Turn) -> Reply:
-        return Reply(text=turn.t("unknown.text"))
-
-    async def _away(self, tc: TurnContext, turn: Turn, command: Command) -> Reply:
-        back = (tc.activity.text or "").strip().casefold().startswith(("tillbaka", "back"))
-        return await away.set_away(self.deps, turn, command.args, back)
-
-    # --- commands that need botbuilder ------------------------------------------------------------
-
-    async def _help(self, tc: TurnContext, turn: Turn, command: Command) -> Reply:
-        personal_forum = None
-        if turn.origin.is_personal:
-            async with self.uow() as uow:
-                personal_forum = await uow.forums.first_for_person(turn.person.id)
-        return await help_reply(turn, personal_forum)
-
-    async def _members(self, tc: TurnContext, turn: Turn, command: Command, forum_id: str = "") -> Reply:
-        roster: list[RosterMember] = []
-        if turn.forum is not None and turn.is_chair and not turn.origin.is_personal:
-            roster = await self._roster(tc)
-        return await membership.open_members(self.deps, turn, roster, forum_id=forum_id)
-
-    async def _refresh_members(self, tc: TurnContext, turn: Turn, data: dict[str, Any]) -> Reply:
-        roster = await self._roster(tc) if turn.is_chair and not turn.origin.is_personal else []
-        return await membership.refresh_members(self.deps, turn, data, roster)
+    # --- what only botbuilder knows ---------------------------------------------------------------
 
     async def _roster(self, tc: TurnContext) -> list[RosterMember]:
         members: list[RosterMember] = []
@@ -249,15 +197,6 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
         except Exception as error:  # the roster is a convenience; the card still works without it
             log.warning("could not read the roster of %s: %s", tc.activity.conversation.id, type(error).__name__)
         return members
-
-    async def _language(self, tc: TurnContext, turn: Turn, command: Command) -> Reply:
-        wanted = command.args.strip().lower()[:2]
-        if wanted not in ("sv", "en"):
-            return Reply(text=turn.t("language.unknown"))
-        async with self.uow() as uow:
-            await uow.people.set_language(turn.person.id, wanted, turn.now)
-            await uow.commit()
-        return Reply(text=for_language(wanted)("language.changed"))
 
     # --- install, removal and membership events ---------------------------------------------------
 

@@ -1,8 +1,11 @@
-"""Domain errors: each carries a text-catalog key and the parameters to word it."""
+"""Domain errors: each carries a text-catalog key and the parameters to word it.
+
+Use cases raise them; the Teams edge words them in the person's language in one place (`bot/handler.py`).
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from domain.model import Forum
 
 
 class ConflictingWrite(Exception):
@@ -12,7 +15,7 @@ class ConflictingWrite(Exception):
 class DomainError(Exception):
     """A known business reason a request cannot be carried out."""
 
-    key: ClassVar[str] = "error.generic"
+    key: str = "error.generic"
 
     def __init__(self, **params: object) -> None:
         super().__init__(self.key)
@@ -26,6 +29,8 @@ class DomainError(Exception):
 
 
 class NotChair(DomainError):
+    """Only the chair may do this; `chair` names her."""
+
     key = "error.not_chair"
 
 
@@ -37,9 +42,39 @@ class NotAMember(DomainError):
     key = "error.not_member"
 
 
-class UnknownOrganisation(DomainError):
-    key = "error.unknown_organisation"
+class StaleCard(DomainError):
+    """The card names something that is no longer there (a forum, a meeting)."""
+
+    key = "error.stale_card"
 
 
-class InvalidSetup(DomainError):
-    key = "error.invalid_setup"
+class ChannelOnly(DomainError):
+    key = "error.channel_only"
+
+
+class NoRole(DomainError):
+    """The person holds no participant or deputy role in `forum`."""
+
+    key = "contribution.no_role"
+
+
+class ManyForums(DomainError):
+    """A 1:1 chat names no forum and the person is in several: which one is meant cannot be guessed."""
+
+    key = "contribution.pick_forum"
+
+    def __init__(self, forums: tuple[Forum, ...] = (), **params: object) -> None:
+        super().__init__(**params)
+        self.forums = forums
+
+
+class ChairsNoForum(DomainError):
+    key = "membership.test_not_chair"
+
+
+class Usage(DomainError):
+    """A command's arguments could not be read; `key` says how to write them."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        self.key = key
+        super().__init__(**params)

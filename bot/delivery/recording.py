@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from bot.delivery.policy import NewPersonal, Outcome
+from domain.model import ConversationType
 from domain.outbox import ClaimedMessage
 from storage.outbox import OutboxRepository
 from storage.unit_of_work import SqlAlchemyUnitOfWork
@@ -51,7 +52,7 @@ async def _store_personal(uow: SqlAlchemyUnitOfWork, created: NewPersonal, now: 
     await uow.conversations.save(
         conversation_id=created.conversation_id,
         tenant_id=created.tenant_id,
-        type="personal",
+        type=ConversationType.PERSONAL.value,
         service_url=created.service_url,
         reference=created.reference,
         bot_id=created.bot_id,

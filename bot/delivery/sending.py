@@ -26,6 +26,7 @@ from bot.delivery.throttle import Throttles
 from bot.ratelimit import RateLimiter, Sleep
 from bot.settings import Settings
 from domain.clock import Clock
+from domain.model import ConversationType
 from domain.outbox import ClaimedMessage, RoundNotDone, is_report_kind
 from storage.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -205,7 +206,7 @@ class Sender:
         target = Target(
             created=route.kind == "create",
             conversation_id=call.conversation_id or (stored.id if stored else None),
-            personal=route.kind == "create" or (stored is not None and stored.type == "personal"),
+            personal=route.kind == "create" or (stored is not None and stored.type == ConversationType.PERSONAL),
             is_update=route.update_activity_id is not None,
             request_made=call.request_made,
             person_id=message.person_id,

@@ -34,6 +34,7 @@ from bot.adapter import set_http_timeout
 from bot.delivery.policy import Failure, NewPersonal
 from bot.references import reference_from_json
 from bot.settings import Settings
+from domain.model import ConversationType
 from storage.conversations import StoredConversation
 
 log = logging.getLogger(__name__)
@@ -233,7 +234,7 @@ class TeamsClient:
                 reference: ConversationReference = TurnContext.get_conversation_reference(tc.activity)
                 data: dict[str, Any] = reference.serialize()
                 conversation = dict(data.get("conversation") or {})
-                conversation["conversationType"] = "personal"
+                conversation["conversationType"] = ConversationType.PERSONAL.value
                 conversation["tenantId"] = tenant
                 data["conversation"] = conversation
                 data["channelId"] = data.get("channelId") or CHANNEL_ID

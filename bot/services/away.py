@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import replace
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -21,22 +20,13 @@ log = logging.getLogger(__name__)
 DEFAULT_TIMEZONE = "Europe/Stockholm"
 
 
-async def set_away(deps: Deps, turn: Turn, args: str, back: bool) -> Reply:
-    """`frånvarande till <datum>` sets the date; `tillbaka` (or no date) clears it.
+async def set_away(deps: Deps, turn: Turn, until: date | None) -> Reply:
+    """`frånvarande till <datum>` sets the date; `tillbaka` (`until` None) clears it.
 
     A participant whose organisation has no deputy to take over is told so, and so is the chair (1:1, once per
     absence), with a button to the members card where a deputy can be named.
     """
     t = turn.t
-    found = re.search(r"\d{4}-\d{2}-\d{2}", args)
-    until: date | None = None
-    if not back:
-        if found is None:
-            return Reply(text=t("contribution.away_invalid"))
-        try:
-            until = date.fromisoformat(found.group(0))
-        except ValueError:
-            return Reply(text=t("contribution.away_invalid"))
     lines: list[str] = []
     async with deps.uow() as uow:
         forums = [turn.forum] if turn.forum is not None else await uow.forums.for_person(turn.person.id)

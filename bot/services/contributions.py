@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from bot.services import summaries
+from bot.services.guards import Need, forum_for, held_organisations
 from bot.services.meetings import local_today, upcoming_meeting
 from bot.services.notify import Kind, to_person
 from bot.services.ports import Deps, UnitOfWork
@@ -31,7 +32,7 @@ from dialogs.cards.elements import message
 from dialogs.texts import Texts
 from dialogs.texts.formatting import format_date, format_datetime
 from domain.collection import Phase, card_recipient, may_submit, phase
-from domain.errors import ConflictingWrite
+from domain.errors import ConflictingWrite, StaleCard
 from domain.meetings import ContributionVersion, Meeting, StaleVersion
 from domain.model import Forum, RoleKind
 from domain.screening import Screener, Tier, redact
@@ -66,34 +67,24 @@ async def stand_in_name(
     return away.display_name if away else ""
 
 
-async def _forum_for_report(uow: UnitOfWork, turn: Turn) -> tuple[Forum | None, str | None]:
-    """The forum of this conversation, or in a 1:1 chat the one forum where the person holds a role."""
-    if turn.forum is not None:
-        return turn.forum, None
-    forums = [f for f in await uow.forums.for_person(turn.person.id) if f.organisations_held_by(turn.person.id)]
-    if len(forums) == 1:
-        return forums[0], None
-    if not forums:
-        return None, "error.not_member"
-    return None, "contribution.pick_forum"
+@dataclass(frozen=True)
+class ReportArgs:
+    request_id: str
+    text: str = ""  # `lägesbild <text>`
+    masked: bool = False  # the channel message already had an identity number masked
 
 
-async def open_report(
-    deps: Deps, turn: Turn, request_id: str, text: str = "", *, masked: bool = False
-) -> Reply:
+async def open_report(deps: Deps, turn: Turn, args: ReportArgs) -> Reply:
     """`lägesbild`: the card in a 1:1 chat; from a channel it is sent 1:1, never posted publicly.
 
     `lägesbild <text>` carries the text into the card, in the section it starts with (`Trender: …`) or the
     first one, with any identity number masked (`masked`: the channel message already had one masked).
     """
     t = turn.t
+    request_id, text, masked = args.request_id, args.text, args.masked
     async with deps.uow() as uow:
-        forum, problem = await _forum_for_report(uow, turn)
-        if forum is None:
-            return Reply(text=t(problem or "error.not_member"))
-        held = forum.organisations_held_by(turn.person.id)
-        if not held:
-            return Reply(text=t("contribution.no_role", forum=forum.name))
+        forum = await forum_for(uow, turn, Need.ROLE_HOLDER)
+        held = held_organisations(turn, forum)
         meeting = await upcoming_meeting(uow, forum, turn.now, deps.holidays)
         if meeting is None:
             await uow.commit()
@@ -138,10 +129,7 @@ async def reopen(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
     """The 'Ändra' button on a submitted card: the editable card again, prefilled."""
     t = turn.t
     async with deps.uow() as uow:
-        found = await _meeting_and_forum(uow, data)
-        if found is None:
-            return Reply(text=t("error.stale_card"), replace=True)
-        forum, meeting = found
+        forum, meeting = await _meeting_and_forum(uow, data)
         organisation_id = str(data.get("organisation_id", ""))
         if not may_submit(forum, turn.person.id, organisation_id):
             # Another organisation's report is never shown to someone who does not hold its roles.
@@ -155,14 +143,13 @@ async def reopen(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
     return Reply(card=contribution_card(t, form), replace=True)
 
 
-async def _meeting_and_forum(
-    uow: UnitOfWork, data: Mapping[str, Any]
-) -> tuple[Forum, Meeting] | None:
+async def _meeting_and_forum(uow: UnitOfWork, data: Mapping[str, Any]) -> tuple[Forum, Meeting]:
+    """The meeting a contribution card is about and its forum; `StaleCard` when either is gone."""
     meeting = await uow.meetings.get(str(data.get("meeting_id", "")))
-    if meeting is None:
-        return None
-    forum = await uow.forums.get(meeting.forum_id)
-    return (forum, meeting) if forum else None
+    forum = await uow.forums.get(meeting.forum_id) if meeting else None
+    if meeting is None or forum is None:
+        raise StaleCard()
+    return forum, meeting
 
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -194,10 +181,7 @@ async def submit(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
     """Validate, screen, and store a new version. On any problem the card comes back with the text intact."""
     t = turn.t
     async with deps.uow() as uow:
-        found = await _meeting_and_forum(uow, data)
-        if found is None:
-            return Reply(text=t("error.stale_card"), replace=True)
-        forum, meeting = found
+        forum, meeting = await _meeting_and_forum(uow, data)
         organisation_id = str(data.get("organisation_id", ""))
         organisation = forum.organisation(organisation_id)
         answer = _read_answer(forum, data)
@@ -371,10 +355,7 @@ async def edit_again(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
     """'Ändra' after a warning: the editable card with what the person typed, nothing stored."""
     t = turn.t
     async with deps.uow() as uow:
-        found = await _meeting_and_forum(uow, data)
-    if found is None:
-        return Reply(text=t("error.stale_card"), replace=True)
-    forum, meeting = found
+        forum, meeting = await _meeting_and_forum(uow, data)
     form = build_form(
         t, forum, meeting, str(data.get("organisation_id", "")), values=submitted_values(forum.sections, data),
         nothing_new=str(data.get("nothing_new", "false")).lower() == "true",

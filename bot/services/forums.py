@@ -6,6 +6,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
+from bot.services.guards import chair_name, chaired_forum
 from bot.services.meetings import follow_schedule
 from bot.services.notify import texts_for
 from bot.services.ports import Deps, UnitOfWork
@@ -39,27 +40,13 @@ def _rows(forum: Forum) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     return [(s.id, s.title) for s in forum.sections], [(o.id, o.name) for o in forum.organisations]
 
 
-async def chair_name(uow: UnitOfWork, forum: Forum) -> str:
-    chair = await uow.people.get(forum.chair_id)
-    return chair.display_name if chair else forum.chair_id
-
-
-async def chaired_forum(
-    uow: UnitOfWork, turn: Turn, data: Mapping[str, Any]
-) -> tuple[Forum | None, Reply | None]:
-    """The forum a chair's card is about, or the reply refusing it (stale card, or not the chair)."""
-    forum = await uow.forums.get(str(data.get("forum_id", "")))
-    if forum is None:
-        return None, Reply(text=turn.t("error.stale_card"))
-    if forum.chair_id != turn.person.id:
-        return None, Reply(text=turn.t("error.not_chair", chair=await chair_name(uow, forum)))
-    return forum, None
+def _card_forum(data: Mapping[str, Any]) -> str:
+    return str(data.get("forum_id", ""))
 
 
 async def open_setup(deps: Deps, turn: Turn) -> Reply:
+    """`konfigurera`, in the forum's channel or group chat: the first person creates the forum and chairs it."""
     t = turn.t
-    if turn.origin.is_personal:
-        return Reply(text=t("error.channel_only"))
     async with deps.uow() as uow:
         forum = await uow.forums.by_conversation(turn.origin.conversation_id.split(";messageid=")[0])
         if forum is None:
@@ -96,18 +83,14 @@ def _setup_card(
 async def refresh_setup(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
     """Universal Actions refresh: the chair's copy of a setup card becomes the current one."""
     async with deps.uow() as uow:
-        forum, refusal = await chaired_forum(uow, turn, data)
-    if forum is None:
-        return refusal or Reply(text=turn.t("error.stale_card"))
+        forum = await chaired_forum(uow, turn, _card_forum(data))
     return Reply(card=_setup_card(turn.t, forum), replace=True)
 
 
 async def review_setup(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
     """Back from the removal question: the setup card with what the chair typed."""
     async with deps.uow() as uow:
-        forum, refusal = await chaired_forum(uow, turn, data)
-    if forum is None:
-        return refusal or Reply(text=turn.t("error.stale_card"))
+        forum = await chaired_forum(uow, turn, _card_forum(data))
     if str(data.get("revision", "")) == setup_revision(forum):
         return Reply(card=_setup_card(turn.t, forum, typed=data), replace=True)
     typed = typed_values(dict(data), data.get("shown"))
@@ -138,9 +121,7 @@ async def _create_forum(uow: UnitOfWork, turn: Turn, default: str) -> Forum:
 async def save_setup(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
     t = turn.t
     async with deps.uow() as uow:
-        forum, refusal = await chaired_forum(uow, turn, data)
-        if forum is None:
-            return refusal or Reply(text=t("error.stale_card"))
+        forum = await chaired_forum(uow, turn, _card_forum(data))
         if str(data.get("revision", "")) != setup_revision(forum):
             # An outdated copy (or a card from before revisions): saving it would undo what changed since.
             log.info("outdated setup card refused: forum=%s", forum.id)

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
+from bot.services.ports import Deps
 from bot.services.turn import Reply, Turn
-from dialogs.cards.help import HelpRole, help_card
-from domain.model import Forum
+from dialogs.cards.help import HelpGroup, HelpRole, help_card
+
+HelpLines = Mapping[HelpGroup, Sequence[str]]  # the catalog keys of each group's lines (from the route table)
 
 
-async def help_reply(turn: Turn, personal_forum: Forum | None) -> Reply:
-    """`personal_forum`: in a 1:1 chat, a forum the person belongs to (the chat itself names none)."""
-    forum = turn.forum or (personal_forum if turn.origin.is_personal else None)
+async def help_reply(deps: Deps, turn: Turn, lines: HelpLines) -> Reply:
+    """In a 1:1 chat (which names no forum) the card describes a forum the person belongs to, the oldest."""
+    forum = turn.forum
+    if forum is None and turn.origin.is_personal:
+        async with deps.uow() as uow:
+            forum = await uow.forums.first_for_person(turn.person.id)
     role = HelpRole.NONE
     organisation = None
     if forum is not None:
@@ -22,6 +29,7 @@ async def help_reply(turn: Turn, personal_forum: Forum | None) -> Reply:
             organisation = org.name if org else None
     card = help_card(
         turn.t,
+        lines,
         role=role,
         forum=forum.name if forum else None,
         organisation=organisation,

@@ -2,57 +2,51 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, time
-from typing import Any
 
-from bot.services.forums import chair_name
-from bot.services.meetings import forums_of, meeting_on, upcoming_meeting
+from bot.services.guards import Need, chaired_forum, forum_for
+from bot.services.meetings import meeting_on, upcoming_meeting
 from bot.services.new_time import tell_new_time
 from bot.services.notify import Kind, to_person
-from bot.services.ports import Deps, UnitOfWork
+from bot.services.ports import Deps
 from bot.services.summaries import compile_for
 from bot.services.turn import Reply, Turn
-from bot.services.wording import word_domain_error
 from dialogs.cards.elements import card, execute, heading, message, text
 from dialogs.cards.meeting import next_meeting_card
 from dialogs.cards.summary import summary_activities
 from dialogs.texts import Texts
 from dialogs.texts.formatting import format_date, format_datetime
 from domain.collection import Phase, phase
-from domain.errors import DomainError
 from domain.meetings import MeetingStatus
 from domain.model import Forum
 from domain.schedule import check_local_time, meeting_times, zone_of
 
-_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
-_TIME = re.compile(r"\b(\d{1,2})[:.](\d{2})\b")
+
+@dataclass(frozen=True)
+class MoveArgs:
+    """`flytta <datum> till <datum> [<tid>]`, or the confirm card's data (`confirmed`, naming its forum)."""
+
+    old: date
+    new: date
+    hour_minute: tuple[int, int] | None = None  # None: the forum's usual meeting time
+    forum_id: str | None = None
+    confirmed: bool = False
+
+    def at(self, usual: time) -> time:
+        return time(*self.hour_minute) if self.hour_minute else usual
 
 
-def _dates(args: str) -> list[date]:
-    found = []
-    for raw in _DATE.findall(args):
-        try:
-            found.append(date.fromisoformat(raw))
-        except ValueError:
-            continue
-    return found
-
-
-async def _forum(uow: UnitOfWork, turn: Turn) -> Forum | None:
-    if turn.forum is not None:
-        return turn.forum
-    forums = await forums_of(uow, turn.person.id)
-    return forums[0] if len(forums) == 1 else None
+@dataclass(frozen=True)
+class ExportArgs:
+    day: date
+    request_id: str
 
 
 async def next_meeting(deps: Deps, turn: Turn) -> Reply:
     t = turn.t
     async with deps.uow() as uow:
-        forum = await _forum(uow, turn)
-        if forum is None:
-            return Reply(text=t("error.no_forum"))
+        forum = await forum_for(uow, turn, Need.MEMBER)
         meeting = await upcoming_meeting(uow, forum, turn.now, deps.holidays)
         if meeting is None:
             await uow.commit()
@@ -62,24 +56,11 @@ async def next_meeting(deps: Deps, turn: Turn) -> Reply:
     return Reply(card=next_meeting_card(t, forum, meeting, summary))
 
 
-async def _require_chair(
-    uow: UnitOfWork, turn: Turn, forum_id: str = ""
-) -> tuple[Forum | None, Reply | None]:
-    forum = await uow.forums.get(forum_id) if forum_id else await _forum(uow, turn)
-    if forum is None:
-        return None, Reply(text=turn.t("error.no_forum"))
-    if forum.chair_id != turn.person.id:
-        return None, Reply(text=turn.t("error.not_chair", chair=await chair_name(uow, forum)))
-    return forum, None
-
-
 async def preview(deps: Deps, turn: Turn, request_id: str) -> Reply:
     """`sammanställ`: the summary as it stands, to the chair only (1:1), never posted in the channel."""
     t = turn.t
     async with deps.uow() as uow:
-        forum, refusal = await _require_chair(uow, turn)
-        if forum is None:
-            return refusal or Reply(text=t("error.no_forum"))
+        forum = await chaired_forum(uow, turn)
         meeting = await upcoming_meeting(uow, forum, turn.now, deps.holidays)
         if meeting is None:
             await uow.commit()
@@ -99,17 +80,12 @@ async def preview(deps: Deps, turn: Turn, request_id: str) -> Reply:
     return Reply(text=reply_text)
 
 
-async def cancel(deps: Deps, turn: Turn, args: str) -> Reply:
+async def cancel(deps: Deps, turn: Turn, day: date) -> Reply:
     t = turn.t
-    dates = _dates(args)
-    if not dates:
-        return Reply(text=t("collection.cancel_usage"))
     async with deps.uow() as uow:
-        forum, refusal = await _require_chair(uow, turn)
-        if forum is None:
-            return refusal or Reply(text=t("error.no_forum"))
-        meeting = await meeting_on(uow, forum, dates[0], turn.now, deps.holidays)
-        label = format_date(t, dates[0])
+        forum = await chaired_forum(uow, turn)
+        meeting = await meeting_on(uow, forum, day, turn.now, deps.holidays)
+        label = format_date(t, day)
         if meeting is None:
             return Reply(text=t("collection.no_meeting_on", date=label))
         if phase(meeting.times, turn.now) is Phase.CLOSED:
@@ -121,29 +97,19 @@ async def cancel(deps: Deps, turn: Turn, args: str) -> Reply:
     return Reply(text=t("collection.cancelled", date=label))
 
 
-async def move(
-    deps: Deps, turn: Turn, args: str, *, confirmed: bool = False, forum_id: str = ""
-) -> Reply:
+async def move(deps: Deps, turn: Turn, args: MoveArgs) -> Reply:
     """`flytta <datum> till <datum> <tid>`. A move whose deadline has already passed is confirmed first.
 
     Organisations that already got the card keep it (the outbox key is the meeting's original date, so it is
     never sent again) and get one short message with the new time.
     """
     t = turn.t
-    dates = _dates(args)
-    if len(dates) != 2:
-        return Reply(text=t("collection.move_usage"))
+    confirmed = args.confirmed
     async with deps.uow() as uow:
-        forum, refusal = await _require_chair(uow, turn, forum_id)
-        if forum is None:
-            return refusal or Reply(text=t("error.no_forum"))
-        old, new = dates
-        found_time = _TIME.search(args.split(new.isoformat(), 1)[-1])
-        new_time = time(int(found_time.group(1)), int(found_time.group(2))) if found_time else forum.schedule.time
-        try:
-            check_local_time(new_time, zone_of(forum.schedule))
-        except DomainError as problem:
-            return Reply(text=word_domain_error(t, problem))
+        forum = await chaired_forum(uow, turn, args.forum_id)
+        old, new = args.old, args.new
+        new_time = args.at(forum.schedule.time)
+        check_local_time(new_time, zone_of(forum.schedule))  # a ScheduleError is worded by the edge
         meeting = await meeting_on(uow, forum, old, turn.now, deps.holidays, include_skipped=True)
         if meeting is None:
             return Reply(text=t("collection.no_meeting_on", date=format_date(t, old)))
@@ -178,31 +144,20 @@ def _confirm_move_card(t: Texts, forum: Forum, old: date, new: date, at: time, d
                        execute(t("collection.move_keep"), "meeting.move_cancel", data, validate=False)])
 
 
-async def keep_meeting(turn: Turn) -> Reply:
+async def keep_meeting(deps: Deps, turn: Turn) -> Reply:
     """'Flytta inte' on the confirm card: nothing changes."""
     return Reply(text=turn.t("collection.move_kept"), replace=True)
 
 
-def move_args(data: Mapping[str, Any]) -> str:
-    """The confirm card's data as the command's arguments."""
-    return f"{data.get('old', '')} {data.get('new', '')} {data.get('time', '')}"
-
-
-async def export(
-    deps: Deps, turn: Turn, args: str, request_id: str
-) -> Reply:
+async def export(deps: Deps, turn: Turn, args: ExportArgs) -> Reply:
     """A signed 24-hour download link to the Markdown summary, given to the chair only."""
     t = turn.t
-    dates = _dates(args)
-    if not dates:
-        return Reply(text=t("collection.export_usage"))
+    request_id = args.request_id
     async with deps.uow() as uow:
-        forum, refusal = await _require_chair(uow, turn)
-        if forum is None:
-            return refusal or Reply(text=t("error.no_forum"))
-        meeting = await meeting_on(uow, forum, dates[0], turn.now, deps.holidays)
+        forum = await chaired_forum(uow, turn)
+        meeting = await meeting_on(uow, forum, args.day, turn.now, deps.holidays)
         if meeting is None:
-            return Reply(text=t("collection.no_meeting_on", date=format_date(t, dates[0])))
+            return Reply(text=t("collection.no_meeting_on", date=format_date(t, args.day)))
         name = f"lagesbild-{meeting.local_date.isoformat()}.md"
         url = deps.links.link(meeting.id, turn.person.id, name, turn.now)
         line = t("collection.export_ready", date=format_date(t, meeting.local_date), name=name, url=url)

@@ -15,13 +15,6 @@ from domain.schedule import HolidayCalendar, next_occurrences, occurrences
 MAX_LOOKAHEAD_DAYS = 30
 
 
-async def forums_of(uow: UnitOfWork, person_id: str) -> list[Forum]:
-    """The forums a person is a member of or chairs (a chair need not have joined for an organisation)."""
-    forums = {f.id: f for f in await uow.forums.for_person(person_id)}
-    for forum in await uow.forums.all():
-        if forum.chair_id == person_id:
-            forums.setdefault(forum.id, forum)
-    return list(forums.values())
 
 
 def local_today(forum: Forum, now: datetime) -> date:

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.services import unreachable
-from bot.services.forums import chair_name, chaired_forum
-from bot.services.meetings import forums_of
+from bot.services.guards import Need, bound_forum, chair_name, chaired_forum, forum_for, require_chair
 from bot.services.notify import Kind, texts_for, to_person
 from bot.services.ports import Deps, UnitOfWork
 from bot.services.turn import Reply, Turn
 from dialogs.cards.elements import message
 from dialogs.cards.membership import VACANT, join_card, members_card, pick_forum_card
+from domain.errors import ChannelOnly, ManyForums, StaleCard
 from domain.model import Forum, RoleKind
 from domain.outbox import NO_DATE
 from domain.revisions import join_revision, members_revision
@@ -26,17 +26,29 @@ class RosterMember:
     aad_object_id: str | None = None
 
 
-def _forum_conversation(turn: Turn) -> str:
-    return turn.origin.conversation_id.split(";messageid=")[0]
+Roster = Callable[[], Awaitable[Sequence[RosterMember]]]  # the people in this conversation (the edge pages them)
 
 
-async def open_join(turn: Turn) -> Reply:
+async def no_roster() -> Sequence[RosterMember]:
+    return []
+
+
+@dataclass(frozen=True)
+class MembersArgs:
+    roster: Roster = no_roster
+    forum_id: str = ""  # from a button in the chair's 1:1 chat
+    data: Mapping[str, Any] = field(default_factory=dict)  # the card, for a refresh
+
+
+@dataclass(frozen=True)
+class TestMessageArgs:
+    request_id: str
+    forum_id: str = ""  # from the "which forum?" card
+
+
+async def open_join(deps: Deps, turn: Turn) -> Reply:
     t = turn.t
-    forum = turn.forum
-    if turn.origin.is_personal:
-        return Reply(text=t("error.channel_only"))
-    if forum is None:
-        return Reply(text=t("error.no_forum"))
+    forum = bound_forum(turn)
     if not forum.organisations:
         return Reply(text=t("membership.no_organisations"))
     membership = forum.membership(turn.person.id)
@@ -49,7 +61,7 @@ async def join(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
     async with deps.uow() as uow:
         forum = await uow.forums.get(str(data.get("forum_id", "")))
         if forum is None:
-            return Reply(text=t("error.stale_card"))
+            raise StaleCard()
         revision = join_revision(forum)
         if str(data.get("revision", "")) != revision:
             card = join_card(t, forum=forum, current_organisation=None, revision=revision,
@@ -97,23 +109,23 @@ async def _names(uow: UnitOfWork, forum: Forum) -> dict[str, str]:
     return {pid: p.display_name for pid, p in (await uow.people.many(ids)).items()}
 
 
-async def open_members(
-    deps: Deps, turn: Turn, roster: Sequence[RosterMember], *, forum_id: str = ""
-) -> Reply:
+async def _roster_of(turn: Turn, args: MembersArgs) -> Sequence[RosterMember]:
+    """The chair in the forum's conversation picks from its roster; elsewhere there is none to read."""
+    return await args.roster() if turn.is_chair and not turn.origin.is_personal else []
+
+
+async def open_members(deps: Deps, turn: Turn, args: MembersArgs) -> Reply:
     """The members card. In a 1:1 chat only from a button naming the forum (the chair's notices carry one)."""
     t = turn.t
-    forum = turn.forum
-    if turn.origin.is_personal and not forum_id:
-        return Reply(text=t("error.channel_only"))
+    personal = turn.origin.is_personal
+    if personal and not args.forum_id:
+        raise ChannelOnly()
+    roster = await _roster_of(turn, args)
     async with deps.uow() as uow:
-        if turn.origin.is_personal:
-            forum = await uow.forums.get(forum_id)
-            if forum is None:
-                return Reply(text=t("error.stale_card"))
-        if forum is None:
-            return Reply(text=t("error.no_forum"))
-        if forum.chair_id != turn.person.id:
-            return Reply(text=t("error.not_chair", chair=await chair_name(uow, forum)))
+        if personal:
+            forum = await chaired_forum(uow, turn, args.forum_id)
+        else:
+            forum = await require_chair(uow, turn, bound_forum(turn))
         for member in roster:
             await uow.people.upsert(member.id, display_name=member.name, aad_object_id=member.aad_object_id,
                                     tenant_id=forum.tenant_id, now=turn.now)
@@ -124,14 +136,11 @@ async def open_members(
     return Reply(card=card)
 
 
-async def refresh_members(
-    deps: Deps, turn: Turn, data: Mapping[str, Any], roster: Sequence[RosterMember]
-) -> Reply:
+async def refresh_members(deps: Deps, turn: Turn, args: MembersArgs) -> Reply:
     """Universal Actions refresh: the chair's copy of the members card becomes the current one."""
+    roster = await _roster_of(turn, args)
     async with deps.uow() as uow:
-        forum, refusal = await chaired_forum(uow, turn, data)
-        if forum is None:
-            return refusal or Reply(text=turn.t("error.stale_card"))
+        forum = await chaired_forum(uow, turn, str(args.data.get("forum_id", "")))
         names = await _names(uow, forum)
     card = members_card(turn.t, forum=forum, names=names, roster=[(m.id, m.name) for m in roster],
                         revision=members_revision(forum))
@@ -194,9 +203,7 @@ async def _plan_changes(
 async def save_members(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
     t = turn.t
     async with deps.uow() as uow:
-        forum, refusal = await chaired_forum(uow, turn, data)
-        if forum is None:
-            return refusal or Reply(text=t("error.stale_card"))
+        forum = await chaired_forum(uow, turn, str(data.get("forum_id", "")))
         revision = members_revision(forum)
         if str(data.get("revision", "")) != revision:
             names = await _names(uow, forum)
@@ -261,31 +268,26 @@ async def _apply(uow: UnitOfWork, turn: Turn, forum: Forum, plan: _MemberChanges
             await uow.forums.set_membership(forum.id, forum.chair_id, None, turn.now)
 
 
-async def send_test_message(
-    deps: Deps, turn: Turn, request_id: str, *, forum_id: str = ""
-) -> Reply:
+async def _test_forum(uow: UnitOfWork, turn: Turn, forum_id: str) -> Forum:
+    if forum_id:
+        return await chaired_forum(uow, turn, forum_id)
+    if turn.origin.is_personal:
+        return await require_chair(uow, turn, await forum_for(uow, turn, Need.CHAIR))
+    return await require_chair(uow, turn, bound_forum(turn))
+
+
+async def send_test_message(deps: Deps, turn: Turn, args: TestMessageArgs) -> Reply:
     """Queue a short test message to every member's 1:1 chat through the outbox.
 
     In the chair's 1:1 chat the forum is the one she chairs; chairing several, she is asked which one.
     """
     t = turn.t
-    forum = turn.forum
+    request_id = args.request_id
     async with deps.uow() as uow:
-        if forum_id:
-            forum = await uow.forums.get(forum_id)
-            if forum is None:
-                return Reply(text=t("error.stale_card"))
-        elif forum is None and turn.origin.is_personal:
-            chaired = [f for f in await forums_of(uow, turn.person.id) if f.chair_id == turn.person.id]
-            if len(chaired) > 1:
-                return Reply(card=pick_forum_card(t, chaired, "test_message.send"))
-            forum = chaired[0] if chaired else None
-            if forum is None:
-                return Reply(text=t("membership.test_not_chair"))
-        if forum is None:
-            return Reply(text=t("error.no_forum"))
-        if forum.chair_id != turn.person.id:
-            return Reply(text=t("error.not_chair", chair=await chair_name(uow, forum)))
+        try:
+            forum = await _test_forum(uow, turn, args.forum_id)
+        except ManyForums as many:
+            return Reply(card=pick_forum_card(t, list(many.forums), "test_message.send"))
         recipients = [m.person_id for m in forum.memberships]
         if not recipients:
             return Reply(text=t("membership.test_nobody"))

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from dialogs.texts import Texts
-from domain.model import Forum, Person
+from domain.model import ConversationType, Forum, Person
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class Origin:
 
     @property
     def is_personal(self) -> bool:
-        return self.conversation_type == "personal"
+        return self.conversation_type == ConversationType.PERSONAL
 
 
 @dataclass

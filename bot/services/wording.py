@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from dialogs.cards.setup_form import FormError
 from dialogs.texts import Texts
-from domain.errors import DomainError
 
 
-def word_error(t: Texts, key: str, params: dict[str, object]) -> str:
+def word_error(t: Texts, key: str, params: Mapping[str, object]) -> str:
+    """`field_key` in the parameters is worded too (the schedule errors name the field they are about)."""
     params = dict(params)
     field_key = params.pop("field_key", None)
     if isinstance(field_key, str):
@@ -19,7 +19,3 @@ def word_error(t: Texts, key: str, params: dict[str, object]) -> str:
 
 def word_form_errors(t: Texts, errors: Iterable[FormError]) -> list[str]:
     return [word_error(t, e.key, e.params) for e in errors]
-
-
-def word_domain_error(t: Texts, error: DomainError) -> str:
-    return word_error(t, error.key, dict(error.params))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping, Sequence
 
 from dialogs.cards.elements import Element, card, heading, text
 from dialogs.texts import Texts
@@ -14,8 +15,19 @@ class HelpRole(enum.StrEnum):
     NONE = "none"
 
 
+class HelpGroup(enum.StrEnum):
+    """Where a command's help line is shown: to the chair, to members, to newcomers, or always."""
+
+    CHAIR = "chair"
+    MEMBER = "member"
+    JOIN = "join"  # someone in a forum's conversation who has not joined
+    NEW_FORUM = "new_forum"  # a conversation with no forum yet
+    ALWAYS = "always"
+
+
 def help_card(
     t: Texts,
+    lines: Mapping[HelpGroup, Sequence[str]],
     *,
     role: HelpRole,
     forum: str | None,
@@ -23,6 +35,11 @@ def help_card(
     forum_here: bool,
     personal: bool,
 ) -> Element:
+    """`lines`: the catalog keys of each group's help lines, in order (one per command, from the route table)."""
+
+    def group(name: HelpGroup) -> Element:
+        return text("\r".join(t(key) for key in lines.get(name, ())))
+
     body: list[Element] = [heading(t("help.title"))]
     if role is HelpRole.CHAIR and forum:
         body.append(text(t("help.role_chair", forum=forum)))
@@ -37,12 +54,12 @@ def help_card(
     else:
         body.append(text(t("help.role_none") if forum_here or personal else t("help.no_forum_here")))
     if role is HelpRole.CHAIR:
-        body.append(text(t("help.chair_commands")))
+        body.append(group(HelpGroup.CHAIR))
     if role in (HelpRole.CHAIR, HelpRole.MEMBER):
-        body.append(text(t("help.member_commands")))
+        body.append(group(HelpGroup.MEMBER))
     if role is HelpRole.NONE and not personal:
-        body.append(text(t("help.join_commands") if forum_here else t("help.setup_commands")))
-    body.append(text(t("help.always")))
+        body.append(group(HelpGroup.JOIN if forum_here else HelpGroup.NEW_FORUM))
+    body.append(group(HelpGroup.ALWAYS))
     if not personal:
         body.append(text(t("help.mention_note"), weight="Bolder"))
     body.append(text(t("help.dst_note"), subtle=True))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy import select
 
 from domain.clock import FixedClock
@@ -260,7 +262,7 @@ async def test_a_card_button_whose_turn_fails_still_gets_a_readable_answer(
     async def broken(*_: object) -> None:
         raise RuntimeError("boom")
 
-    bot.card_actions["help.open"] = broken  # type: ignore[assignment]
+    bot.card_actions["help.open"] = replace(bot.card_actions["help.open"], run=broken)
     chat = channel(bot)
     chat.adapter.on_turn_error = ForumAdapter(test_settings())._on_error
     value = {"action": {"type": "Action.Execute", "verb": "help.open", "data": {}}}

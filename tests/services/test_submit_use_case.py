@@ -23,7 +23,8 @@ async def ready(world: World) -> None:
 
 
 async def report_card(world: World, who: tuple[str, str]) -> dict[str, Any]:
-    reply = await contributions.open_report(world.deps, await world.turn(*who, where=f"a:{who[0]}"), "req-1")
+    reply = await contributions.open_report(world.deps, await world.turn(*who, where=f"a:{who[0]}"),
+                                           contributions.ReportArgs("req-1"))
     assert reply.card is not None, reply.text
     return reply.card
 

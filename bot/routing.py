@@ -1,0 +1,230 @@
+"""The route table: every text command and card verb, its use case, its arguments, where and by whom.
+
+`bot/commands.py` takes its command names from `TEXT`, `ForumBot` dispatches through `dispatch`, the help card
+lists `TEXT`'s help lines, and tests/unit/test_routes.py checks words, help lines, guards and the manifest.
+Adding a command: its words (`commands.<name>`) and help line in both catalogs, one `Route` here, its use case.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Generic, TypeVar
+
+from bot.services import away, contributions, forums, language, meeting_commands, membership
+from bot.services.contributions import ReportArgs
+from bot.services.guards import in_channel
+from bot.services.help import HelpLines, help_reply
+from bot.services.meeting_commands import ExportArgs, MoveArgs
+from bot.services.membership import MembersArgs, Roster, TestMessageArgs, no_roster
+from bot.services.ports import Deps
+from bot.services.turn import Reply, Turn
+from dialogs.cards.help import HelpGroup
+from domain.errors import Usage
+
+
+class Where(enum.Enum):
+    ANYWHERE = "anywhere"
+    CHANNEL = "channel"  # the forum's channel or group chat, never a 1:1 chat (`error.channel_only`)
+
+
+class Who(enum.Enum):
+    """Who may use a route. The use case's guard (bot/services/guards.py) refuses everyone else."""
+
+    ANYONE = "anyone"
+    ROLE_HOLDER = "role_holder"  # a participant or deputy of an organisation
+    CHAIR = "chair"
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the edge hands a route: the command's words or the card's data, and what only botbuilder knows."""
+
+    text: str = ""  # a command's arguments, as typed
+    data: Mapping[str, Any] = field(default_factory=dict)  # a card action's data
+    request_id: str = ""  # the activity id: one request's outbox rows share it
+    masked: bool = False  # the channel message had an identity number, now masked
+    roster: Roster = no_roster  # the people of this conversation, paged by the edge when asked
+
+
+A = TypeVar("A")
+
+
+@dataclass(frozen=True)
+class Route(Generic[A]):
+    """One command or verb. `A` is the use case's argument type, so mypy checks the parser against it."""
+
+    name: str  # a text command's catalog key `commands.<name>`, or a card's verb
+    run: Callable[[Deps, Turn, A], Awaitable[Reply]]
+    args: Callable[[Request], A]  # parsed once, before the use case runs; a `Usage` error says how
+    where: Where = Where.ANYWHERE
+    who: Who = Who.ANYONE
+    help: tuple[tuple[HelpGroup, str], ...] = ()  # text commands: (group, catalog key of the help line)
+    replaces: bool = False  # a refusal replaces the pressed card (a 1:1 contribution card) instead of answering
+
+
+# --- argument parsers -------------------------------------------------------------------------------
+
+_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
+_ANY_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_TIME = re.compile(r"\b(\d{1,2})[:.](\d{2})\b")
+
+
+def _dates(text: str) -> list[date]:
+    """The valid ISO dates in the text, in order (an impossible one such as 2026-02-30 is skipped)."""
+    found = []
+    for raw in _DATE.findall(text):
+        try:
+            found.append(date.fromisoformat(raw))
+        except ValueError:
+            continue
+    return found
+
+
+def no_args(request: Request) -> None:
+    return None
+
+
+def card_data(request: Request) -> Mapping[str, Any]:
+    return request.data
+
+
+def one_date(usage: str) -> Callable[[Request], date]:
+    """The first date in the command; none raises `Usage(usage)`."""
+
+    def parse(request: Request) -> date:
+        dates = _dates(request.text)
+        if not dates:
+            raise Usage(usage)
+        return dates[0]
+
+    return parse
+
+
+def move_text(request: Request) -> MoveArgs:
+    """`<datum> till <datum> [<tid>]`: exactly two dates; a time after the second one."""
+    dates = _dates(request.text)
+    if len(dates) != 2:
+        raise Usage("collection.move_usage")
+    old, new = dates
+    found = _TIME.search(request.text.split(new.isoformat(), 1)[-1])
+    return MoveArgs(old, new, (int(found.group(1)), int(found.group(2))) if found else None)
+
+
+def move_card(request: Request) -> MoveArgs:
+    """The confirm card's data, read as the command it confirms."""
+    data = request.data
+    typed = move_text(Request(text=f"{data.get('old', '')} {data.get('new', '')} {data.get('time', '')}"))
+    return MoveArgs(typed.old, typed.new, typed.hour_minute, str(data.get("forum_id", "")) or None, confirmed=True)
+
+
+def away_until(request: Request) -> date:
+    """The first date-shaped word; none, or an impossible date, raises `Usage`."""
+    found = _ANY_DATE.search(request.text)
+    try:
+        if found is not None:
+            return date.fromisoformat(found.group(0))
+    except ValueError:
+        pass
+    raise Usage("contribution.away_invalid")
+
+
+def language_choice(request: Request) -> str:
+    wanted = request.text.strip().lower()[:2]
+    if wanted not in ("sv", "en"):
+        raise Usage("language.unknown")
+    return wanted
+
+
+def request_id(request: Request) -> str:
+    return request.request_id
+
+
+def report_args(request: Request) -> ReportArgs:
+    return ReportArgs(request.request_id, request.text, masked=request.masked)
+
+
+def export_args(request: Request) -> ExportArgs:
+    return ExportArgs(one_date("collection.export_usage")(request), request.request_id)
+
+
+def members_args(request: Request) -> MembersArgs:
+    return MembersArgs(request.roster, str(request.data.get("forum_id") or ""), request.data)
+
+
+def test_message_args(request: Request) -> TestMessageArgs:
+    return TestMessageArgs(request.request_id, str(request.data.get("forum_id") or ""))
+
+
+def help_lines(request: Request) -> HelpLines:
+    """Each group's help lines, in the order of `TEXT` (a line two commands share is listed once)."""
+    lines: dict[HelpGroup, list[str]] = {}
+    for route in TEXT:
+        for group, key in route.help:
+            if key not in lines.setdefault(group, []):
+                lines[group].append(key)
+    return lines
+
+
+def _without_args(use_case: Callable[[Deps, Turn], Awaitable[Reply]]) -> Callable[[Deps, Turn, None], Awaitable[Reply]]:
+    async def run(deps: Deps, turn: Turn, _: None) -> Reply:
+        return await use_case(deps, turn)
+
+    return run
+
+
+# --- the table --------------------------------------------------------------------------------------
+
+C, M, ALWAYS = HelpGroup.CHAIR, HelpGroup.MEMBER, HelpGroup.ALWAYS
+CHANNEL, CHAIR, ROLE_HOLDER = Where.CHANNEL, Who.CHAIR, Who.ROLE_HOLDER
+
+# Not annotated as tuple[Route[Any], ...]: each Route is inferred on its own, so mypy checks that the parser
+# gives what the use case takes.
+TEXT = (  # in the order of the help card
+    Route("setup", _without_args(forums.open_setup), no_args, CHANNEL,
+          help=((C, "help.line_setup"), (HelpGroup.NEW_FORUM, "help.line_setup_new"))),
+    Route("members", membership.open_members, members_args, CHANNEL, CHAIR, help=((C, "help.line_members"),)),
+    Route("test_message", membership.send_test_message, test_message_args, who=CHAIR,
+          help=((C, "help.line_test_message"),)),
+    Route("summary", meeting_commands.preview, request_id, who=CHAIR, help=((C, "help.line_summary"),)),
+    Route("cancel_meeting", meeting_commands.cancel, one_date("collection.cancel_usage"), who=CHAIR,
+          help=((C, "help.line_change_meeting"),)),
+    Route("move_meeting", meeting_commands.move, move_text, who=CHAIR, help=((C, "help.line_change_meeting"),)),
+    Route("export", meeting_commands.export, export_args, who=CHAIR, help=((C, "help.line_export"),)),
+    Route("report", contributions.open_report, report_args, who=ROLE_HOLDER, help=((M, "help.line_report"),)),
+    Route("next_meeting", _without_args(meeting_commands.next_meeting), no_args, help=((M, "help.line_next_meeting"),)),
+    Route("away", away.set_away, away_until, help=((M, "help.line_away"),)),
+    Route("back", away.set_away, no_args, help=((M, "help.line_back"),)),
+    Route("join", _without_args(membership.open_join), no_args, CHANNEL, help=((HelpGroup.JOIN, "help.line_join"),)),
+    Route("language", language.set_language, language_choice, help=((ALWAYS, "help.line_language"),)),
+    Route("help", help_reply, help_lines, help=((ALWAYS, "help.line_help"),)),
+)
+
+VERBS = (
+    Route("help.open", help_reply, help_lines),
+    Route("setup.open", _without_args(forums.open_setup), no_args, CHANNEL),
+    Route("setup.save", forums.save_setup, card_data, who=CHAIR),
+    Route("setup.refresh", forums.refresh_setup, card_data, who=CHAIR),
+    Route("setup.review", forums.review_setup, card_data, who=CHAIR),
+    Route("join.open", _without_args(membership.open_join), no_args, CHANNEL),
+    Route("join.submit", membership.join, card_data),
+    Route("members.open", membership.open_members, members_args, who=CHAIR),
+    Route("members.save", membership.save_members, card_data, who=CHAIR),
+    Route("members.refresh", membership.refresh_members, members_args, who=CHAIR),
+    Route("meeting.move", meeting_commands.move, move_card, who=CHAIR),
+    Route("meeting.move_cancel", _without_args(meeting_commands.keep_meeting), no_args),
+    Route("test_message.send", membership.send_test_message, test_message_args, who=CHAIR),
+    Route("contribution.submit", contributions.submit, card_data, who=ROLE_HOLDER, replaces=True),
+    Route("contribution.edit", contributions.edit_again, card_data, replaces=True),
+    Route("contribution.open", contributions.reopen, card_data, who=ROLE_HOLDER, replaces=True),
+)
+
+
+async def dispatch(route: Route[Any], deps: Deps, turn: Turn, request: Request) -> Reply:
+    """Run a route: where it may be used, its arguments, its use case. Refusals raise `DomainError`."""
+    if route.where is Where.CHANNEL:
+        in_channel(turn)
+    return await route.run(deps, turn, route.args(request))
