@@ -111,7 +111,12 @@ def move_text(request: Request) -> MoveArgs:
         raise Usage("collection.move_usage")
     old, new = dates
     found = _TIME.search(request.text.split(new.isoformat(), 1)[-1])
-    return MoveArgs(old, new, (int(found.group(1)), int(found.group(2))) if found else None)
+    if found is None:
+        return MoveArgs(old, new, None)
+    hour, minute = int(found.group(1)), int(found.group(2))
+    if hour > 23 or minute > 59:  # 25:00 is no time of day: say how to write one
+        raise Usage("collection.move_usage")
+    return MoveArgs(old, new, (hour, minute))
 
 
 def move_card(request: Request) -> MoveArgs:

@@ -131,3 +131,11 @@ async def test_changing_the_weekday_moves_the_stored_meetings_and_keeps_reports_
         assert forum is not None
         dates = [m.local_date.isoformat() for m in await uow.meetings.for_forum(forum) if not m.cancelled]
     assert "2026-11-26" not in dates and "2026-11-27" in dates
+
+
+async def test_a_move_to_a_time_that_does_not_exist_gets_the_usage_not_an_apology(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    _bot, channel = await forum_with_participants(uow_factory, clock)
+    reply = (await channel.say(ANNA, "flytta 2026-12-03 till 2026-12-04 25:00"))[-1].text or ""
+    assert reply == "Skriv t.ex. **flytta 2026-12-24 till 2026-12-23 09:00**."

@@ -211,6 +211,8 @@ def test_arguments_are_read_once_into_typed_values() -> None:
     assert language_choice(Request(text=" EN ")) == "en"
     for parse_, text, key in [(one_date("collection.cancel_usage"), "på julafton", "collection.cancel_usage"),
                               (move_text, "2026-12-24 till imorgon", "collection.move_usage"),
+                              (move_text, "2026-12-03 till 2026-12-04 25:00", "collection.move_usage"),
+                              (move_text, "2026-12-03 till 2026-12-04 09:60", "collection.move_usage"),
                               (away_until, "till 2026-13-01", "contribution.away_invalid"),
                               (away_until, "", "contribution.away_invalid"),
                               (language_choice, "fi", "language.unknown")]:
