@@ -93,7 +93,9 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
                 raise ValueError("activity without a sender")
             person = found
             cache.put_turn(key, person, forum.id if forum else None)
-        language = negotiate(person.language, origin.locale, self.settings.default_language)
+        # The one language rule: the person's choice or Teams client, then the forum's setting, then the default.
+        fallback = forum.language if forum is not None and forum.language else self.settings.default_language
+        language = negotiate(person.language, origin.locale, fallback)
         return Turn(origin=origin, person=person, t=for_language(language), now=now, forum=forum)
 
     # --- messages and card actions ----------------------------------------------------------------

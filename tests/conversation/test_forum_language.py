@@ -102,3 +102,13 @@ async def test_a_forum_without_a_language_keeps_swedish_and_an_english_member_ge
     await run_cycle(deps_of(uow_factory), AFTER_DEADLINE)
     posted = await rows(uow_factory, "summary")
     assert posted and "Lägesbild – Trygghetsforum" in text_of(posted[0][2])
+
+
+@pytest.mark.parametrize(("forum_language", "expected"), [({"language": "en"}, "Welcome"), ({}, "Välkommen")])
+async def test_a_reply_in_the_channel_to_someone_whose_teams_language_we_lack_follows_the_forum(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, forum_language: dict[str, str], expected: str
+) -> None:
+    channel = await forum_in(uow_factory, clock, **forum_language)
+    lars = User("29:lars", "Lars Berg", locale="de-DE")  # neither sv nor en: the forum's language comes next
+    body = await join(channel, lars, "Polisen", "member")
+    assert expected in texts_in(body["value"])
