@@ -74,12 +74,12 @@ from bench._turns_world import (  # noqa: E402
     TickingClock,
     echo_app,
     execute,
-    inputs_of,
     last_card,
     message,
     serving,
     settings_for,
 )
+from devtools.cards import inputs_of  # noqa: E402
 from devtools.fake_connector import FakeConnector, running_fake_connector  # noqa: E402
 
 POSTGRES_ENV = "FORUMBOT_BENCH_POSTGRES_URL"

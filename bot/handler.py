@@ -16,6 +16,7 @@ from bot.references import origin_of, reference_to_json, tenant_of
 from bot.routing import TEXT, VERBS, Request, Route, dispatch
 from bot.services import install
 from bot.services.membership import RosterMember
+from bot.services.notify import language_for
 from bot.services.ports import Deps
 from bot.services.presence import base_conversation_id, record_origin, turn_key
 from bot.services.screening import guard_message
@@ -93,9 +94,8 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
                 raise ValueError("activity without a sender")
             person = found
             cache.put_turn(key, person, forum.id if forum else None)
-        # The one language rule: the person's choice or Teams client, then the forum's setting, then the default.
-        fallback = forum.language if forum is not None and forum.language else self.settings.default_language
-        language = negotiate(person.language, origin.locale, fallback)
+        # The one language rule (notify.language_for), with this turn's Teams locale as the client's language.
+        language = negotiate(person.language, origin.locale, language_for(None, forum, self.settings.default_language))
         return Turn(origin=origin, person=person, t=for_language(language), now=now, forum=forum)
 
     # --- messages and card actions ----------------------------------------------------------------

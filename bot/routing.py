@@ -69,7 +69,6 @@ class Route(Generic[A]):
 # --- argument parsers -------------------------------------------------------------------------------
 
 _DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
-_ANY_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TIME = re.compile(r"\b(\d{1,2})[:.](\d{2})\b")
 
 
@@ -128,7 +127,7 @@ def move_card(request: Request) -> MoveArgs:
 
 def away_until(request: Request) -> date:
     """The first date-shaped word; none, or an impossible date, raises `Usage`."""
-    found = _ANY_DATE.search(request.text)
+    found = _DATE.search(request.text)
     try:
         if found is not None:
             return date.fromisoformat(found.group(0))

@@ -10,6 +10,7 @@ from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, Conversat
 
 from bot.handler import ForumBot
 from bot.settings import Settings
+from devtools.cards import inputs_of as inputs_of  # re-exported: the tests read cards through the harness
 from domain.clock import FixedClock
 from storage.unit_of_work import UnitOfWorkFactory
 
@@ -134,23 +135,6 @@ def texts_in(card: dict[str, Any] | str) -> str:
 
     walk(card)
     return "\n".join(out)
-
-
-def inputs_of(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    found: dict[str, dict[str, Any]] = {}
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if str(node.get("type", "")).startswith("Input.") and "id" in node:
-                found[node["id"]] = node
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(card)
-    return found
 
 
 def make_bot(uow: UnitOfWorkFactory, clock: FixedClock, **settings: Any) -> tuple[ForumBot, WakeCounter]:
