@@ -148,7 +148,8 @@ async def save_setup(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
                              subject_id=organisation.id, actor_id=turn.person.id, forum_id=forum.id)
         uow.audit.record(at=turn.now, action="forum.settings_changed", subject_type="forum", subject_id=forum.id,
                          actor_id=turn.person.id, forum_id=forum.id,
-                         detail={"sections": len(form.sections), "organisations": len(form.organisations)})
+                         detail={"sections": len(form.sections), "organisations": len(form.organisations),
+                                 "language": form.language or forum.language})
         saved = await uow.forums.get(forum.id)
         assert saved is not None
         if saved.schedule != forum.schedule:

@@ -98,3 +98,11 @@ async def test_the_forum_language_is_stored_kept_when_not_chosen_and_shown_again
     assert stored() == ("en", "Nytt namn")
     await forums.save_setup(world.deps, await world.turn(*ANNA), typed(await opened(world), language="sv"))
     assert stored()[0] == "sv"
+
+
+async def test_the_audit_entry_of_a_setup_save_records_the_forum_language(world: World) -> None:
+    card = await opened(world)
+    await forums.save_setup(world.deps, await world.turn(*ANNA),
+                            typed(card, name="Forum", organisations_new="Polisen", language="en"))
+    saved = [e for e in world.db.audit if e["action"] == "forum.settings_changed"]
+    assert saved[-1]["detail"]["language"] == "en"
