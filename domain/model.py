@@ -125,6 +125,17 @@ class Membership:
 
 
 @dataclass(frozen=True)
+class RecordRoles:
+    """Who keeps and gets a forum's record, set by the chair in setup."""
+
+    secretary_id: str | None = None
+    approver_ids: tuple[str, ...] = ()  # justerare, 0..2 (domain.minutes.MAX_APPROVERS)
+    recipient_ids: tuple[str, ...] = ()  # Teams people who only receive published minutes
+    recipient_emails: tuple[str, ...] = ()  # e.g. kommunledningen, when mail is configured
+    action_due_days: int = 14  # the default due date of a new action, in days after the meeting
+
+
+@dataclass(frozen=True)
 class Forum:
     """A standing forum (samverkansforum) bound to one Teams channel or group chat."""
 
@@ -140,6 +151,7 @@ class Forum:
     memberships: tuple[Membership, ...] = ()
     created_at: datetime | None = None
     language: str | None = None  # the forum's language setting (sv/en); unset: the configured default
+    record: RecordRoles = RecordRoles()  # secretary, approvers, recipients (minutes)
 
     def role(self, organisation_id: str, kind: RoleKind) -> Role | None:
         for role in self.roles:

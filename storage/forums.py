@@ -14,6 +14,7 @@ from domain.model import (
     Forum,
     Membership,
     Organisation,
+    RecordRoles,
     Role,
     RoleKind,
     Schedule,
@@ -21,6 +22,7 @@ from domain.model import (
 from storage.cache import ReadCache
 from storage.cache_sync import note_change
 from storage.orm import AgendaSectionRow, ForumRow, MembershipRow, OrganisationRow, RoleRow
+from storage.records_codec import record_roles_from_json, record_roles_to_json
 from storage.schedule_codec import schedule_from_json, schedule_to_json
 
 
@@ -139,6 +141,7 @@ class ForumRepository:
             memberships=tuple(Membership(m.person_id, m.organisation_id) for m in members),
             created_at=row.created_at,
             language=row.language,
+            record=record_roles_from_json(row.record_roles),
         )
 
     async def create(
@@ -297,6 +300,13 @@ class ForumRepository:
         )
         assert row is not None
         row.holder_id = holder_id
+        row.updated_at = now
+
+    async def set_record_roles(self, forum_id: str, record: RecordRoles, now: datetime) -> None:
+        row = await self._session.get(ForumRow, forum_id)
+        assert row is not None
+        await self._touch(forum_id)
+        row.record_roles = record_roles_to_json(record)
         row.updated_at = now
 
     async def vacate_roles_of(self, forum_id: str, person_id: str, now: datetime) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.ext.asyncio import AsyncAttrs
@@ -44,6 +45,7 @@ class ForumRow(Base):
     schedule: Mapped[dict[str, object]] = mapped_column(JSON)
     revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # bumped by every change
     language: Mapped[str | None] = mapped_column(String(8), nullable=True)  # the forum's language setting
+    record_roles: Mapped[dict[str, object] | None] = mapped_column(JSON, nullable=True)  # secretary, approvers …
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -242,6 +244,81 @@ class OutboxRow(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
+class MinutesRow(Base):
+    """A meeting's minutes as they are being written: one row, its revision bumped by every save."""
+
+    __tablename__ = "minutes"
+
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True)
+    forum_id: Mapped[str] = mapped_column(ForeignKey("forums.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(20))  # draft | in_approval | published
+    revision: Mapped[int] = mapped_column(Integer)
+    content: Mapped[dict[str, object]] = mapped_column(JSON)
+    sent_revision: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    published_versions: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    updated_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class MinutesApprovalRow(Base):
+    """An approval or a comment by a justerare on one revision of the draft (only ever inserted)."""
+
+    __tablename__ = "minutes_approvals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("minutes.meeting_id", ondelete="CASCADE"), index=True)
+    approver_id: Mapped[str] = mapped_column(String(200))
+    approver_name: Mapped[str] = mapped_column(String(200))
+    revision: Mapped[int] = mapped_column(Integer)
+    decision: Mapped[str] = mapped_column(String(20))  # approved | commented
+    comment: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class MinutesVersionRow(Base):
+    """A published version of a meeting's minutes, frozen: only ever inserted (a correction is the next one)."""
+
+    __tablename__ = "minutes_versions"
+
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    forum_id: Mapped[str] = mapped_column(ForeignKey("forums.id", ondelete="CASCADE"), index=True)
+    first_paragraph: Mapped[int] = mapped_column(Integer)
+    last_paragraph: Mapped[int] = mapped_column(Integer)
+    meeting_date: Mapped[date] = mapped_column(Date())
+    content: Mapped[dict[str, object]] = mapped_column(JSON)
+    frame: Mapped[dict[str, object]] = mapped_column(JSON)
+    follow_up: Mapped[dict[str, object]] = mapped_column(JSON)
+    approvals: Mapped[list[dict[str, object]]] = mapped_column(JSON)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    published_by: Mapped[str] = mapped_column(String(200))
+    published_by_name: Mapped[str] = mapped_column(String(200))
+    correction_note: Mapped[str] = mapped_column(Text, default="")
+
+
+class ActionRow(Base):
+    """An action item (åtgärd), owned by a role; numbered per forum."""
+
+    __tablename__ = "actions"
+    __table_args__ = (UniqueConstraint("forum_id", "number", name="uq_actions_forum_number"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    forum_id: Mapped[str] = mapped_column(ForeignKey("forums.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(500))
+    description: Mapped[str] = mapped_column(Text, default="")
+    owner_role_id: Mapped[str] = mapped_column(ForeignKey("roles.id"), index=True)
+    due: Mapped[date] = mapped_column(Date())
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    item_key: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20))  # open | done | cancelled
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[str] = mapped_column(String(200))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class AuditRow(Base):
     """Append-only trail: who did what to which record. Never message text or matched values."""
 
@@ -258,6 +335,7 @@ class AuditRow(Base):
 
 
 __all__ = [
+    "ActionRow",
     "AgendaSectionRow",
     "AuditRow",
     "Base",
@@ -267,6 +345,9 @@ __all__ = [
     "ForumRow",
     "MeetingRow",
     "MembershipRow",
+    "MinutesApprovalRow",
+    "MinutesRow",
+    "MinutesVersionRow",
     "OrganisationRow",
     "OutboxRow",
     "PersonRow",

@@ -18,6 +18,7 @@ from storage.forums import ForumRepository
 from storage.meetings import MeetingRepository, SummaryRepository
 from storage.outbox import OutboxRepository
 from storage.people import PersonRepository
+from storage.records import ActionRepository, MinutesRepository
 
 
 class SqlAlchemyUnitOfWork:
@@ -47,6 +48,8 @@ class SqlAlchemyUnitOfWork:
         self.summaries = SummaryRepository(self.session)
         self.outbox = OutboxRepository(self.session)
         self.audit = AuditRepository(self.session)
+        self.minutes = MinutesRepository(self.session)
+        self.actions = ActionRepository(self.session)
         return self
 
     async def __aexit__(

@@ -13,8 +13,10 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self
 
+from domain.actions import ActionItem
 from domain.meetings import ContributionVersion, Meeting, MeetingStatus
-from domain.model import Forum, Person, RoleKind, Schedule
+from domain.minutes import Approval, Minutes, MinutesContent, MinutesStatus, PublishedVersion
+from domain.model import Forum, Person, RecordRoles, RoleKind, Schedule
 from domain.outbox import NewMessage
 from domain.reporting import Summary, SummaryFrame
 from domain.schedule import HolidayCalendar
@@ -48,6 +50,7 @@ class ForumStore(Protocol):
         self, organisation_id: str, kind: RoleKind, holder_id: str | None, now: datetime
     ) -> None: ...
     async def vacate_roles_of(self, forum_id: str, person_id: str, now: datetime) -> None: ...
+    async def set_record_roles(self, forum_id: str, record: RecordRoles, now: datetime) -> None: ...
 
 
 class PersonStore(Protocol):
@@ -134,6 +137,52 @@ class SummaryStore(Protocol):
     def keep(self, meeting_id: str, revision: int, frame: SummaryFrame, summary: Summary) -> None: ...
 
 
+class MinutesStore(Protocol):
+    """A meeting's minutes: the working draft (one row, revision bumped per save) and its published versions."""
+
+    async def get(self, meeting_id: str, *, lock: bool = False) -> Minutes | None: ...
+    async def save_draft(
+        self,
+        *,
+        meeting_id: str,
+        forum_id: str,
+        content: MinutesContent,
+        actor_id: str,
+        now: datetime,
+        expected_revision: int | None,
+    ) -> Minutes:
+        """Create (expected_revision None, none stored yet) or replace the draft, bumping its revision.
+
+        Raises `domain.minutes.StaleDraft` when the stored revision is not the expected one (checked under a row
+        lock on PostgreSQL), and `ConflictingWrite` when a concurrent writer created it first. Leaves `status`
+        as it is, except that a save while IN_APPROVAL goes back to DRAFT.
+        """
+        ...
+    async def set_status(
+        self, meeting_id: str, status: MinutesStatus, *, sent_revision: int | None, now: datetime
+    ) -> None: ...
+    async def add_approval(self, meeting_id: str, approval: Approval) -> None: ...
+    async def publish(self, version: PublishedVersion) -> None:
+        """Insert the version (never replaces one: unique meeting + version) and mark the minutes published."""
+        ...
+    async def versions(self, meeting_id: str) -> list[PublishedVersion]: ...  # oldest first
+    async def published_for_forum(self, forum_id: str) -> list[PublishedVersion]:
+        """The latest version of every published minutes of the forum, by meeting date."""
+        ...
+    async def drafts_for_forum(self, forum_id: str) -> list[Minutes]: ...
+
+
+class ActionStore(Protocol):
+    async def next_number(self, forum_id: str) -> int: ...  # one more than the highest stored (1 when none)
+    async def add(self, action: ActionItem, now: datetime) -> None: ...  # ConflictingWrite on a taken number
+    async def update(self, action: ActionItem, now: datetime) -> None: ...
+    async def get(self, action_id: str) -> ActionItem | None: ...
+    async def by_number(self, forum_id: str, number: int) -> ActionItem | None: ...
+    async def for_forum(self, forum_id: str) -> list[ActionItem]: ...  # by number
+    async def for_roles(self, role_ids: Sequence[str]) -> list[ActionItem]: ...  # across forums, by due date
+    async def for_meeting(self, meeting_id: str) -> list[ActionItem]: ...
+
+
 class OutboxEntry(Protocol):
     """A queued or finished proactive message, as the use cases read it back."""
 
@@ -197,6 +246,10 @@ class UnitOfWork(Protocol):
     def summaries(self) -> SummaryStore: ...
     @property
     def outbox(self) -> OutboxStore: ...
+    @property
+    def minutes(self) -> MinutesStore: ...
+    @property
+    def actions(self) -> ActionStore: ...
     @property
     def audit(self) -> AuditLog: ...
 

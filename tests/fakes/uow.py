@@ -24,12 +24,14 @@ from domain.model import (
     Membership,
     Organisation,
     Person,
+    RecordRoles,
     Role,
     RoleKind,
     Schedule,
 )
 from domain.outbox import NewMessage
 from domain.reporting import Summary, SummaryFrame
+from tests.fakes.records import FakeActions, FakeMinutes, RecordTables
 
 _ids = itertools.count(1)
 
@@ -62,6 +64,7 @@ class ForumRecord:
     roles: dict[tuple[str, RoleKind], Role] = field(default_factory=dict)
     memberships: dict[str, str | None] = field(default_factory=dict)  # person -> organisation, in join order
     language: str | None = None
+    record: RecordRoles = field(default_factory=RecordRoles)
 
     def domain(self) -> Forum:
         live_orgs = [o for o in self.organisations if not o.removed]
@@ -73,7 +76,7 @@ class ForumRecord:
             organisations=tuple(Organisation(o.id, o.label, o.position) for o in live_orgs),
             roles=tuple(r for (org, _), r in self.roles.items() if org in live_ids),
             memberships=tuple(Membership(p, o) for p, o in self.memberships.items()),
-            created_at=self.created_at, language=self.language,
+            created_at=self.created_at, language=self.language, record=self.record,
         )
 
 
@@ -116,6 +119,7 @@ class FakeDatabase:
     summaries: dict[str, dict[str, Any]] = field(default_factory=dict)
     outbox: list[OutboxRecord] = field(default_factory=list)
     audit: list[dict[str, Any]] = field(default_factory=list)
+    records: RecordTables = field(default_factory=RecordTables)
     commits: int = 0
 
 
@@ -196,6 +200,9 @@ class FakeForums:
         record = next(f for f in self._db.forums.values() if any(o.id == organisation_id for o in f.organisations))
         role = record.roles.get((organisation_id, kind)) or Role(new_id("role"), organisation_id, kind, None)
         record.roles[(organisation_id, kind)] = replace(role, holder_id=holder_id)
+
+    async def set_record_roles(self, forum_id: str, record: RecordRoles, now: datetime) -> None:
+        self._record(forum_id).record = record
 
     async def vacate_roles_of(self, forum_id: str, person_id: str, now: datetime) -> None:
         record = self._record(forum_id)
@@ -510,6 +517,8 @@ class FakeUnitOfWork:
         self.summaries = FakeSummaries(self._work)
         self.outbox = FakeOutbox(self._work)
         self.audit = FakeAudit(self._work)
+        self.minutes = FakeMinutes(self._work.records)
+        self.actions = FakeActions(self._work.records)
         self.committed = False
         return self
 
