@@ -37,6 +37,8 @@ class Who(enum.Enum):
     ANYONE = "anyone"
     ROLE_HOLDER = "role_holder"  # a participant or deputy of an organisation
     CHAIR = "chair"
+    RECORD_KEEPER = "record_keeper"  # the chair or the forum's secretary (minutes)
+    APPROVER = "approver"  # a named approver of the minutes (justerare)
 
 
 @dataclass(frozen=True)

@@ -78,3 +78,15 @@ class Usage(DomainError):
     def __init__(self, key: str, **params: object) -> None:
         self.key = key
         super().__init__(**params)
+
+
+class NotRecordKeeper(DomainError):
+    """Only the chair and the forum's secretary write, publish and correct minutes."""
+
+    key = "record.not_record_keeper"
+
+
+class NotApprover(DomainError):
+    """Only the forum's named approvers (justerare) approve minutes."""
+
+    key = "record.not_approver"

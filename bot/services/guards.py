@@ -6,7 +6,19 @@ import enum
 
 from bot.services.ports import UnitOfWork
 from bot.services.turn import Turn
-from domain.errors import ChairsNoForum, ChannelOnly, ForumNotFound, ManyForums, NoRole, NotAMember, NotChair, StaleCard
+from domain.errors import (
+    ChairsNoForum,
+    ChannelOnly,
+    ForumNotFound,
+    ManyForums,
+    NoRole,
+    NotAMember,
+    NotApprover,
+    NotChair,
+    NotRecordKeeper,
+    StaleCard,
+)
+from domain.minutes import may_approve, may_draft
 from domain.model import Forum, Organisation
 
 
@@ -85,3 +97,17 @@ def in_channel(turn: Turn) -> None:
 async def chair_name(uow: UnitOfWork, forum: Forum) -> str:
     chair = await uow.people.get(forum.chair_id)
     return chair.display_name if chair else forum.chair_id
+
+
+async def require_record_keeper(uow: UnitOfWork, turn: Turn, forum: Forum) -> Forum:
+    """`forum` if this person is its chair or secretary; otherwise `NotRecordKeeper`, naming the chair."""
+    if not may_draft(forum, turn.person.id):
+        raise NotRecordKeeper(chair=await chair_name(uow, forum))
+    return forum
+
+
+def require_approver(turn: Turn, forum: Forum) -> Forum:
+    """`forum` if this person is one of its named approvers; otherwise `NotApprover`."""
+    if not may_approve(forum, turn.person.id):
+        raise NotApprover()
+    return forum

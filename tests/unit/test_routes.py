@@ -15,8 +15,17 @@ from bot.routing import TEXT, VERBS, Request, Route, Where, Who, dispatch, help_
 from bot.services.turn import Origin, Reply, Turn
 from dialogs.texts import LANGUAGES, Texts, for_language, load_catalog
 from domain.clock import FixedClock
-from domain.errors import ChannelOnly, DomainError, NoRole, NotAMember, NotChair, StaleCard
-from domain.model import Forum, Person, RoleKind, Schedule
+from domain.errors import (
+    ChannelOnly,
+    DomainError,
+    NoRole,
+    NotAMember,
+    NotApprover,
+    NotChair,
+    NotRecordKeeper,
+    StaleCard,
+)
+from domain.model import Forum, Person, RecordRoles, RoleKind, Schedule
 from storage.unit_of_work import UnitOfWorkFactory
 from tests.conversation.harness import texts_in
 from tests.deps import deps_of
@@ -25,7 +34,7 @@ MANIFEST = Path(__file__).resolve().parents[2] / "manifest"
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # Monday: collection for Thursday 26 November is open
 CHANNEL = "19:forum@thread.tacv2"
 ANNA = Person("29:anna", "Anna Lindqvist")  # the chair
-POLLY = Person("29:polly", "Polly Persson")  # participant for Polisen
+POLLY = Person("29:polly", "Polly Persson")  # participant for Polisen, and the minutes' approver
 ERIK = Person("29:erik", "Erik Johansson")  # a member without a role
 
 
@@ -115,6 +124,7 @@ async def world_of(uow_factory: UnitOfWorkFactory) -> World:
                                     tenant_id="t", now=NOW)
             await uow.forums.set_membership(forum_id, person.id, forum.organisations[0].id, NOW)
         await uow.forums.set_role_holder(forum.organisations[0].id, RoleKind.PARTICIPANT, POLLY.id, NOW)
+        await uow.forums.set_record_roles(forum_id, RecordRoles(approver_ids=(POLLY.id,)), NOW)
         meeting = await uow.meetings.ensure(forum, datetime(2026, 11, 26).date(),
                                             datetime(2026, 11, 26, 8, 0, tzinfo=UTC), NOW)
         forum = await uow.forums.get(forum_id)
@@ -138,6 +148,13 @@ async def test_each_route_refuses_whom_its_who_leaves_out(uow_factory: UnitOfWor
             with pytest.raises(NotChair) as refused:
                 await dispatch(route, deps, turn, request)
             assert refused.value.params == {"chair": ANNA.display_name}, route.name
+        elif route.who is Who.RECORD_KEEPER:
+            with pytest.raises(NotRecordKeeper) as not_keeper:
+                await dispatch(route, deps, turn, request)
+            assert not_keeper.value.params == {"chair": ANNA.display_name}, route.name
+        elif route.who is Who.APPROVER:
+            with pytest.raises(NotApprover):
+                await dispatch(route, deps, turn, request)
         elif route.who is Who.ROLE_HOLDER:
             try:
                 reply = await dispatch(route, deps, turn, request)
@@ -152,7 +169,8 @@ async def test_each_route_lets_whom_its_who_names_through(uow_factory: UnitOfWor
     world = await world_of(uow_factory)
     deps = deps_of(uow_factory)
     for route in TEXT + VERBS:
-        person = {Who.CHAIR: ANNA, Who.ROLE_HOLDER: POLLY, Who.ANYONE: ERIK}[route.who]
+        person = {Who.CHAIR: ANNA, Who.RECORD_KEEPER: ANNA, Who.APPROVER: POLLY, Who.ROLE_HOLDER: POLLY,
+                  Who.ANYONE: ERIK}[route.who]
         try:
             reply = await dispatch(route, deps, world.turn(person), world.request(route))
         except DomainError as refusal:
