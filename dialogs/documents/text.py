@@ -59,7 +59,7 @@ def _plain(block: Block) -> list[str]:
             return [*(f"{k}: {_one_line(v)}" for k, v in pairs), ""]
         case Bullets(items):
             return [*(f"- {_one_line(i)}" for i in items), ""]
-        case Table(columns, rows):
+        case Table(_, rows):
             return [*(" · ".join(" / ".join(_lines(c)) for c in row if c.strip()) for row in rows), ""]
     raise TypeError(block)
 

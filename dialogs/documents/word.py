@@ -28,8 +28,8 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in plain(text).splitlines() if line.strip()] or [""]
 
 
-def _table(document: DocumentObject, columns: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> WordTable:
-    table = document.add_table(rows=1, cols=len(columns))
+def _table(document: DocumentObject, columns: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> None:
+    table: WordTable = document.add_table(rows=1, cols=len(columns))
     if _has_style(document, "Table Grid"):
         table.style = document.styles["Table Grid"]
     for cell, heading in zip(table.rows[0].cells, columns, strict=True):
@@ -39,7 +39,6 @@ def _table(document: DocumentObject, columns: tuple[str, ...], rows: tuple[tuple
         cells = table.add_row().cells
         for cell, value in zip(cells, row, strict=True):
             cell.text = "\n".join(_lines(value))
-    return table
 
 
 def _add(document: DocumentObject, block: Block) -> None:
