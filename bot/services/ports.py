@@ -278,3 +278,5 @@ class Deps:
     holidays: HolidayCalendar
     links: ExportLinks
     default_language: str = "sv"
+    word_template: str = ""  # FORUMBOT_WORD_TEMPLATE: the .docx the Word documents are built on; "": the default
+    mail_enabled: bool = False  # FORUMBOT_SMTP_HOST and FORUMBOT_SMTP_FROM are set: minutes are e-mailed

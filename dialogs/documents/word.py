@@ -36,7 +36,7 @@ def _table(document: DocumentObject, columns: tuple[str, ...], rows: tuple[tuple
         cell.text = ""
         cell.paragraphs[0].add_run(plain(heading)).bold = True
     for row in rows:
-        cells = table.add_row().cells
+        cells = table.add_row().cells  # type: ignore[no-untyped-call]
         for cell, value in zip(cells, row, strict=True):
             cell.text = "\n".join(_lines(value))
 
