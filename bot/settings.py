@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from pydantic import AliasChoices, Field, PrivateAttr, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from dialogs.documents.template import check_template
+from dialogs.documents.template import TemplateError, check_template
 from domain import service_urls
 from domain.mail import valid_email
 from domain.service_urls import ServiceUrlCheck
@@ -136,7 +136,10 @@ class Settings(BaseSettings):
     @classmethod
     def _usable_template(cls, value: str) -> str:
         if value.strip():
-            check_template(value.strip())  # a TemplateError (a ValueError) names the path and what is wrong
+            try:
+                check_template(value.strip())
+            except TemplateError as error:
+                raise ValueError(f"FORUMBOT_WORD_TEMPLATE: {error}") from None
         return value.strip()
 
     @model_validator(mode="after")

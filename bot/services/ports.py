@@ -183,6 +183,14 @@ class ActionStore(Protocol):
     async def for_meeting(self, meeting_id: str) -> list[ActionItem]: ...
 
 
+class MailQueue(Protocol):
+    """E-mails of published minutes, one per version and address (queuing the same twice is a no-op)."""
+
+    async def enqueue(
+        self, *, forum_id: str, meeting_id: str, version: int, address: str, language: str, now: datetime
+    ) -> bool: ...
+
+
 class OutboxEntry(Protocol):
     """A queued or finished proactive message, as the use cases read it back."""
 
@@ -250,6 +258,8 @@ class UnitOfWork(Protocol):
     def minutes(self) -> MinutesStore: ...
     @property
     def actions(self) -> ActionStore: ...
+    @property
+    def mail(self) -> MailQueue: ...
     @property
     def audit(self) -> AuditLog: ...
 
