@@ -24,7 +24,7 @@ MAX_ADDRESS_LENGTH = 254
 MAX_LOCAL_LENGTH = 64
 
 _LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
-_LABEL = re.compile(r"^(?!-)[^\W_](?:[\w-]{0,61}[^\W_])?$", re.UNICODE)
+_LABEL = re.compile(r"^[^\W_](?:(?:[^\W_]|-){0,61}[^\W_])?$")  # letters and digits, inner hyphens
 
 
 def valid_email(address: str) -> bool:
