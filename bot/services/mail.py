@@ -23,9 +23,11 @@ log = logging.getLogger(__name__)
 
 
 def mail_addresses(forum: Forum) -> list[str]:
-    """The forum's e-mail recipients that are addresses, normalised, each once, in the order entered."""
-    found = (normalise_email(a) for a in forum.record.recipient_emails if valid_email(a.strip()))
-    return list(dict.fromkeys(found))
+    """The forum's e-mail recipients that are addresses, normalised, each once (case aside), in the order entered."""
+    found: dict[str, str] = {}
+    for address in (normalise_email(a) for a in forum.record.recipient_emails if valid_email(a.strip())):
+        found.setdefault(address.lower(), address)
+    return list(found.values())
 
 
 async def queue_minutes_mail(uow: UnitOfWork, deps: Deps, forum: Forum, version: PublishedVersion,
