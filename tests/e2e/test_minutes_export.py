@@ -87,11 +87,11 @@ async def test_a_member_exports_the_latest_published_minutes_as_word_and_markdow
         assert response.status == 200 and response.content_type == DOCX
         assert response.headers["Content-Disposition"] == 'attachment; filename="protokoll-2026-11-26-v2.docx"'
         text = _paragraphs(await response.read())
-        assert "§ 7 Aktuellt läge" in text and "Ett beslut saknades under § 7." in text
+        assert "\u00a7 7 Aktuellt läge" in text and "Ett beslut saknades under Aktuellt läge." in text
         assert "Polisen, deltagare (Polly Polis)" in text
         markdown = await bot.client.get(links["protokoll-2026-11-26-v2.md"])
         assert markdown.status == 200 and markdown.content_type == "text/markdown"
-        assert "## § 9 Nästa möte" in await markdown.text()
+        assert "## \u00a7 9 Nästa möte" in await markdown.text()
         earlier = links["protokoll-2026-11-26-v2.md"].replace("-v2.md", "-v1.md")
         assert "Version:** 1" in await (await bot.client.get(earlier)).text()  # earlier versions are kept
         as_summary = links["protokoll-2026-11-26-v2.md"].rsplit("/", 1)[0] + "/lagesbild-2026-11-26.md"

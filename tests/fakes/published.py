@@ -91,5 +91,5 @@ def published(version: int = 1, *, meeting_id: str = "meeting-1", forum_id: str 
         content=content(correction=corrected), frame=frame(),
         published_at=CORRECTED_AT if corrected else PUBLISHED_AT, published_by="anna",
         published_by_name="Anna Ordförande", approvals=approvals(5 if corrected else 3),
-        correction_note="Ett beslut saknades under § 7." if corrected else "", follow_up=follow_up(),
+        correction_note="Ett beslut saknades under Aktuellt läge." if corrected else "", follow_up=follow_up(),
     )

