@@ -56,6 +56,7 @@ def mail_worker(settings: Settings, uow: UnitOfWorkFactory, clock: Clock) -> Mai
 
 
 def _wake_both(delivery: DeliveryWorker, mail: MailWorker) -> None:
+    """After a commit that queued an outbox row: publishing queues outbox rows and mail in one transaction."""
     delivery.wake()
     mail.wake()
 
@@ -86,16 +87,13 @@ def create_app(
             hooks=delivery_hooks(settings.default_language),
         )
         mail = mail_worker(settings, uow, the_clock)
-        # a commit that queued something wakes the worker (and the mail sender: publishing queues both)
         uow.after_commit = delivery.wake if mail is None else partial(_wake_both, delivery, mail)
         deps = build_deps(settings, uow, signer)
         bot = ForumBot(settings=settings, uow=uow, clock=the_clock, signer=signer, deps=deps)
         runtime = Runtime(
             settings=settings, clock=the_clock, engine=engine, uow=uow, adapter=adapter, bot=bot, delivery=delivery,
-            metrics=metrics, deps=deps,
+            metrics=metrics, deps=deps, background=[mail] if mail is not None else [],
         )
-        if mail is not None:
-            runtime.background.append(mail)
         app[RUNTIME] = runtime
         ticker = Ticker(runtime)
         # Another instance's changes reach this process's read cache at once (PostgreSQL only).

@@ -79,3 +79,25 @@ def test_serve_with_a_bad_template_stops_with_one_clear_line(tmp_path: Path) -> 
     (line,) = [line for line in done.stderr.splitlines() if "FORUMBOT_WORD_TEMPLATE" in line]
     assert "saknas.docx" in line
     assert not (tmp_path / "never.db").exists()
+
+
+@pytest.mark.usefixtures("clean_env")
+@pytest.mark.parametrize("mail", [True, False])
+async def test_the_app_runs_the_mail_sender_only_when_mail_is_set_up(tmp_path: Path, mail: bool) -> None:
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.app import create_app
+    from bot.mail.worker import MailWorker
+    from bot.runtime import RUNTIME
+
+    smtp = {"smtp_host": "smtp.norrby.se", "smtp_from": "forumbot@norrby.se"} if mail else {}
+    settings = local(database_url=f"sqlite+aiosqlite:///{tmp_path / 'forumbot.db'}", **smtp)
+    app = create_app(settings, migrate=True, background=False)
+    client = TestClient(TestServer(app, host="127.0.0.1"))
+    await client.start_server()
+    try:
+        runtime = app[RUNTIME]
+        assert runtime.deps.mail_enabled is mail
+        assert [type(b) for b in runtime.background] == ([MailWorker] if mail else [])
+    finally:
+        await client.close()

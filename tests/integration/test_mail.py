@@ -208,3 +208,21 @@ async def test_a_server_without_starttls_gets_nothing_not_even_the_login(
         await _worker(uow_factory, plain, FixedClock(NOW)).run_once()
         assert plain.handler.received == [] and plain.handler.logins == []
     assert await _statuses(uow_factory, version.meeting_id) == {KOMMUN: MailStatus.RETRY}
+
+
+async def test_the_background_sender_sends_when_woken(uow_factory: UnitOfWorkFactory, server: SmtpServer) -> None:
+    import asyncio
+
+    forum, (version,) = await _published(uow_factory, (KOMMUN,))
+    worker = _worker(uow_factory, server, FixedClock(NOW))
+    await worker.start()
+    try:
+        await _queue(uow_factory, forum, version)
+        worker.wake()  # create_app wakes it after a commit that queued (the delivery worker's hook)
+        for _ in range(100):
+            if server.handler.received:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await worker.stop()
+    assert [r.rcpt_tos for r in server.handler.received] == [[KOMMUN]]
