@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from functools import partial
 
 from docx.document import Document as DocumentObject
 from docx.table import Table as WordTable
@@ -15,23 +16,31 @@ from dialogs.documents.template import new_document
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _has_style(document: DocumentObject, name: str) -> bool:
-    return any(style.name == name for style in document.styles)
+class _Styles:
+    """The template's style ids by name, looked up once: python-docx resolves a style name by scanning every
+    style on each use, which made large minutes take seconds."""
 
+    def __init__(self, document: DocumentObject) -> None:
+        self.ids = {style.name: style.style_id for style in document.styles if style.name}
 
-def _paragraph(document: DocumentObject, text: str, style: str | None = None) -> WordParagraph:
-    usable = style if style is not None and _has_style(document, style) else None
-    return document.add_paragraph(plain(text), style=usable)
+    def paragraph(self, document: DocumentObject, text: str, style: str | None = None) -> WordParagraph:
+        paragraph = document.add_paragraph(plain(text))
+        style_id = self.ids.get(style) if style else None
+        if style_id is not None:  # a style the template lacks: the default paragraph style
+            paragraph._p.style = style_id  # the public setter would scan the styles again
+        return paragraph
 
 
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in plain(text).splitlines() if line.strip()] or [""]
 
 
-def _table(document: DocumentObject, columns: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> None:
+def _table(document: DocumentObject, styles: _Styles, columns: tuple[str, ...],
+           rows: tuple[tuple[str, ...], ...]) -> None:
     table: WordTable = document.add_table(rows=1, cols=len(columns))
-    if _has_style(document, "Table Grid"):
-        table.style = document.styles["Table Grid"]
+    grid = styles.ids.get("Table Grid")
+    if grid is not None:
+        table._tbl.tblStyle_val = grid
     for cell, heading in zip(table.rows[0].cells, columns, strict=True):
         cell.text = ""
         cell.paragraphs[0].add_run(plain(heading)).bold = True
@@ -41,35 +50,36 @@ def _table(document: DocumentObject, columns: tuple[str, ...], rows: tuple[tuple
             cell.text = "\n".join(_lines(value))
 
 
-def _add(document: DocumentObject, block: Block) -> None:
+def _add(document: DocumentObject, styles: _Styles, block: Block) -> None:
+    _paragraph = partial(styles.paragraph, document)
     match block:
         case Title(text):
-            _paragraph(document, " ".join(text.split()), "Title")
+            _paragraph(" ".join(text.split()), "Title")
         case Heading(text, level):
-            _paragraph(document, " ".join(text.split()), f"Heading {level}")
+            _paragraph(" ".join(text.split()), f"Heading {level}")
         case Paragraph(text, italic):
             for line in _lines(text):
-                paragraph = _paragraph(document, "")
-                paragraph.add_run(line).italic = italic or None
+                _paragraph("").add_run(line).italic = italic or None
         case Facts(pairs):
             for label, value in pairs:
-                paragraph = _paragraph(document, "")
+                paragraph = _paragraph("")
                 paragraph.add_run(f"{plain(label)}: ").bold = True
                 paragraph.add_run(plain(" ".join(value.split())))
         case Bullets(items):
             for item in items:
-                _paragraph(document, " ".join(item.split()), "List Bullet")
+                _paragraph(" ".join(item.split()), "List Bullet")
         case Table(columns, rows):
-            _table(document, columns, rows)
-            _paragraph(document, "")
+            _table(document, styles, columns, rows)
+            _paragraph("")
 
 
 def render_docx(blocks: Sequence[Block], *, template: str | None = None, title: str = "",
                 language: str = "sv") -> bytes:
     """The document as .docx bytes, built on `template` (a path; None: the shipped default)."""
     document = new_document(template)
+    styles = _Styles(document)
     for block in blocks:
-        _add(document, block)
+        _add(document, styles, block)
     properties = document.core_properties
     properties.title = plain(title)[:250]
     properties.language = "sv-SE" if language == "sv" else "en-GB"
