@@ -59,7 +59,7 @@ async def _world(uow_factory: UnitOfWorkFactory) -> World:
         role = forum.role(forum.organisations[0].id, RoleKind.PARTICIPANT)
         assert role is not None
         await uow.commit()
-    return World(forum, *meetings, role.id)
+    return World(forum, meetings[0], meetings[1], meetings[2], role.id)
 
 
 def _action(world: World, number: int, due: date, meeting: Meeting) -> ActionItem:
