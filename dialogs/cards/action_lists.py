@@ -12,12 +12,13 @@ from datetime import date
 
 from dialogs.cards.elements import Element, action_set, card, execute, heading, text
 from dialogs.cards.escaping import escape_card_inline
+from dialogs.cards.follow_up import shorten
 from dialogs.owners import action_number, owner_label
 from dialogs.texts import Texts
 from dialogs.texts.formatting import format_date
 from domain.actions import ActionItem, ActionStatus
 from domain.model import Forum
-from domain.text_search import ELLIPSIS, ActionHit, MinutesHit
+from domain.text_search import ActionHit, MinutesHit
 
 MAX_LISTED = 40  # actions on one list card
 MAX_HITS = 10  # search hits of each kind (minutes paragraphs, actions)
@@ -33,13 +34,8 @@ class Listed:
     meeting_date: date | None
 
 
-def _short(value: str, limit: int = MAX_TITLE) -> str:
-    flat = " ".join(value.split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + ELLIPSIS
-
-
 def _inline(value: str) -> str:
-    return escape_card_inline(_short(value))
+    return escape_card_inline(shorten(value, MAX_TITLE))
 
 
 def _common(t: Texts, entry: Listed, names: Mapping[str, str]) -> dict[str, str]:

@@ -17,6 +17,13 @@ from domain.model import Forum
 from domain.reporting import SummaryFollowUp
 
 Escape = Callable[[str], str]
+ELLIPSIS = "…"
+
+
+def shorten(value: str, limit: int = 150) -> str:
+    """One line of at most `limit` characters, cut with "…" (for a card that lists, not for the record)."""
+    flat = " ".join(value.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + ELLIPSIS
 
 
 def _format(t: Texts, key: str, plain: bool, **params: object) -> str:
@@ -98,8 +105,9 @@ def plain_section(t: Texts, record: SummaryFollowUp | None) -> list[str]:
 
 
 def frozen_elements(t: Texts, record: SummaryFollowUp, *, limit: int) -> list[Element]:
-    """The heading and at most `limit` lines in one text block, then "n more" (a card that is not split)."""
-    lines = frozen_lines(t, record)
+    """The heading and at most `limit` lines in one text block, then "n more" (a card that is not split); long
+    titles and outcomes are shortened there."""
+    lines = frozen_lines(t, record, escape=lambda value: escape_card_inline(shorten(value)))
     shown = lines[:limit]
     if len(lines) > limit:
         shown.append(t.plural("followup.more", len(lines) - limit))

@@ -163,3 +163,15 @@ def test_a_summary_stored_before_follow_ups_loads_without_one_and_renders_as_it_
     assert loaded.follow_up is None and frame_from_json(old_frame).follow_up is None
     assert render_summary_cards(sv, loaded) == render_summary_cards(sv, summary)
     assert render_summary_markdown(sv, loaded) == render_summary_markdown(sv, summary)
+
+
+def test_the_next_meeting_card_shows_at_most_fifteen_shortened_lines_and_counts_the_rest() -> None:
+    from dialogs.cards.follow_up import frozen_elements
+    from dialogs.cards.meeting import FOLLOW_UP_LINES
+
+    record = _record([_action(n, TODAY + timedelta(days=n), title="Lång titel " * 300) for n in range(1, 21)])
+    elements = frozen_elements(Texts("sv", strict=True), record, limit=FOLLOW_UP_LINES)
+    lines = elements[1]["text"].split("\r")
+    assert len(lines) == 16 and lines[-1] == "… och 5 till. Skriv **åtgärder** för hela listan."
+    assert all(len(line) < 300 for line in lines) and "…" in lines[0]
+    assert utf16(elements) < 20_000
