@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Generic, TypeVar
 
-from bot.services import away, contributions, forums, language, meeting_commands, membership
+from bot.services import action_lists, away, contributions, forums, language, meeting_commands, membership
 from bot.services.contributions import ReportArgs
 from bot.services.guards import in_channel
 from bot.services.help import HelpLines, help_reply
@@ -150,6 +150,11 @@ def request_id(request: Request) -> str:
     return request.request_id
 
 
+def query_text(request: Request) -> str:
+    """What `sök` looks for, as typed (an empty one is answered with how to search)."""
+    return request.text
+
+
 def report_args(request: Request) -> ReportArgs:
     return ReportArgs(request.request_id, request.text, masked=request.masked)
 
@@ -214,6 +219,9 @@ TEXT = (  # in the order of the help card
     Route("next_meeting", _without_args(meeting_commands.next_meeting), no_args, help=((M, "help.line_next_meeting"),)),
     Route("away", away.set_away, away_until, help=((M, "help.line_away"),)),
     Route("back", away.set_away, no_args, help=((M, "help.line_back"),)),
+    Route("actions", _without_args(action_lists.list_actions), no_args, help=((M, "help.line_actions"),)),
+    Route("my_actions", _without_args(action_lists.my_actions), no_args, help=((M, "help.line_my_actions"),)),
+    Route("search", action_lists.search, query_text, help=((M, "help.line_search"),)),
     Route("join", _without_args(membership.open_join), no_args, CHANNEL, help=((HelpGroup.JOIN, "help.line_join"),)),
     Route("language", language.set_language, language_choice, help=((ALWAYS, "help.line_language"),)),
     Route("help", help_reply, help_lines, help=((ALWAYS, "help.line_help"),)),

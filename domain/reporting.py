@@ -22,6 +22,9 @@ Counting rules, applied to the counting (latest) contribution of each organisati
   meeting's instants as they were when the summary was first compiled. Once a summary has been posted its
   frame is frozen, so later setup changes (an organisation retired, a section renamed, a new deadline) never
   alter what a past meeting's summary and export say.
+* The follow-up of earlier actions (`SummaryFollowUp`) is frozen with the frame: the actions as they stood and
+  their owners as named at the first compilation, so closing an action later never changes a past summary. A
+  frame without one (the forum had no earlier actions, or it was posted before follow-ups existed) shows none.
 * Ordering is stable: agenda sections by position (then agenda order), organisations by position (then
   forum order). Every agenda section is kept, even without entries. Text for sections no longer on the
   agenda (`extra_sections`, or unknown ids in `sections`) is shown in additional sections after the last
@@ -35,7 +38,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol, TypeVar
 
+from domain.actions import ActionItem, FollowUp
 from domain.meetings import ContributionVersion
+from domain.minutes import OwnerSnapshot
 from domain.model import AgendaSection, Forum, Organisation
 
 EXTRA_SECTION_PREFIX = "removed:"
@@ -81,6 +86,34 @@ class SummarySection:
     entries: tuple[SectionEntry, ...]
 
 
+@dataclass(frozen=True)
+class SummaryFollowUp:
+    """Earlier actions as a summary shows them: open (overdue first) and closed since, owners as named then."""
+
+    actions: FollowUp
+    owners: Mapping[str, OwnerSnapshot]  # owner role id -> the role's organisation, kind and holder then
+    as_of: date  # the forum's local day it was made: which actions were overdue
+
+    def overdue(self, action: ActionItem) -> bool:
+        return action.overdue_on(self.as_of)
+
+
+def owner_snapshots(forum: Forum, role_ids: Iterable[str], names: Mapping[str, str]) -> dict[str, OwnerSnapshot]:
+    """The owners of `role_ids` as named now (a role or organisation no longer in the forum is left out)."""
+    wanted, owners = set(role_ids), dict[str, OwnerSnapshot]()
+    for role in forum.roles:
+        organisation = forum.organisation(role.organisation_id)
+        if role.id in wanted and organisation is not None:
+            holder = names.get(role.holder_id, role.holder_id) if role.holder_id else None
+            owners[role.id] = OwnerSnapshot(organisation.name, role.kind, holder)
+    return owners
+
+
+def freeze_follow_up(forum: Forum, follow_up: FollowUp, names: Mapping[str, str], today: date) -> SummaryFollowUp:
+    role_ids = {a.owner_role_id for a in (*follow_up.open, *follow_up.closed)}
+    return SummaryFollowUp(follow_up, owner_snapshots(forum, role_ids, names), today)
+
+
 @dataclass(frozen=True, kw_only=True)
 class SummaryFrame:
     """What a summary is compiled against: the forum and meeting as known at the first compilation."""
@@ -92,6 +125,7 @@ class SummaryFrame:
     deadline_at: datetime
     sections: tuple[AgendaSection, ...]
     organisations: tuple[Organisation, ...]
+    follow_up: SummaryFollowUp | None = None
 
 
 def frame_for(forum: Forum, meeting_date: date, starts_at: datetime, deadline_at: datetime) -> SummaryFrame:
@@ -125,6 +159,7 @@ class Summary:
     reported_count: int
     organisation_count: int
     final: bool
+    follow_up: SummaryFollowUp | None = None  # earlier actions, frozen with the frame; None: show no follow-up
 
 
 class _HasSections(Protocol):
@@ -225,6 +260,7 @@ def compile_frame(
         reported_count=len(organisations) - len(missing),
         organisation_count=len(organisations),
         final=final,
+        follow_up=frame.follow_up,
     )
 
 

@@ -1,12 +1,17 @@
-"""A compiled summary and its frame <-> JSON, for the frozen record in summary_revisions."""
+"""A compiled summary and its frame <-> JSON, for the frozen record in summary_revisions.
+
+Keys added later are optional when read: a summary stored before the follow-up existed has no `follow_up` and
+loads as one without (and so renders exactly as it did)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
 
-from domain.model import AgendaSection, Organisation
-from domain.reporting import SectionEntry, Summary, SummaryFrame, SummarySection
+from domain.minutes import OwnerSnapshot
+from domain.model import AgendaSection, Organisation, RoleKind
+from domain.reporting import SectionEntry, Summary, SummaryFollowUp, SummaryFrame, SummarySection
+from storage.records_codec import follow_up_from_json, follow_up_to_json
 
 
 def _org(o: Organisation) -> dict[str, object]:
@@ -39,6 +44,22 @@ def _summary_section_from(data: Any) -> SummarySection:
     return SummarySection(_section_from(data["section"]), entries)
 
 
+def _follow_up(f: SummaryFollowUp | None) -> dict[str, object] | None:
+    if f is None:
+        return None
+    owners = {role_id: {"organisation_name": o.organisation_name, "kind": o.kind.value, "holder_name": o.holder_name}
+              for role_id, o in f.owners.items()}
+    return {"actions": follow_up_to_json(f.actions), "owners": owners, "as_of": f.as_of.isoformat()}
+
+
+def _follow_up_from(data: Any) -> SummaryFollowUp | None:
+    if data is None:
+        return None
+    owners = {str(role_id): OwnerSnapshot(str(o["organisation_name"]), RoleKind(o["kind"]), o.get("holder_name"))
+              for role_id, o in data["owners"].items()}
+    return SummaryFollowUp(follow_up_from_json(data["actions"]), owners, date.fromisoformat(str(data["as_of"])))
+
+
 def frame_to_json(frame: SummaryFrame) -> dict[str, object]:
     return {
         "forum_name": frame.forum_name,
@@ -48,6 +69,7 @@ def frame_to_json(frame: SummaryFrame) -> dict[str, object]:
         "deadline_at": frame.deadline_at.isoformat(),
         "sections": [_section(s) for s in frame.sections],
         "organisations": [_org(o) for o in frame.organisations],
+        "follow_up": _follow_up(frame.follow_up),
     }
 
 
@@ -60,6 +82,7 @@ def frame_from_json(data: Any) -> SummaryFrame:
         deadline_at=datetime.fromisoformat(str(data["deadline_at"])),
         sections=tuple(_section_from(s) for s in data["sections"]),
         organisations=tuple(_org_from(o) for o in data["organisations"]),
+        follow_up=_follow_up_from(data.get("follow_up")),
     )
 
 
@@ -79,6 +102,7 @@ def summary_to_json(summary: Summary) -> dict[str, object]:
         "reported_count": summary.reported_count,
         "organisation_count": summary.organisation_count,
         "final": summary.final,
+        "follow_up": _follow_up(summary.follow_up),
     }
 
 
@@ -98,4 +122,5 @@ def summary_from_json(data: Any) -> Summary:
         reported_count=int(data["reported_count"]),
         organisation_count=int(data["organisation_count"]),
         final=bool(data["final"]),
+        follow_up=_follow_up_from(data.get("follow_up")),
     )

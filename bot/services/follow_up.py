@@ -14,6 +14,7 @@ from bot.services.ports import UnitOfWork
 from domain.actions import ActionItem, FollowUp, follow_up
 from domain.meetings import Meeting
 from domain.model import Forum
+from domain.reporting import SummaryFollowUp, freeze_follow_up
 
 
 async def follow_up_for(uow: UnitOfWork, forum: Forum, meeting: Meeting, now: datetime) -> FollowUp:
@@ -30,3 +31,21 @@ async def holder_names(uow: UnitOfWork, forum: Forum, actions: Iterable[ActionIt
     wanted = {r.holder_id for r in forum.roles if r.holder_id} | {a.created_by for a in actions}
     people = await uow.people.many(sorted(wanted))
     return {person_id: person.display_name for person_id, person in people.items()}
+
+
+async def summary_follow_up(uow: UnitOfWork, forum: Forum, meeting: Meeting, now: datetime) -> SummaryFollowUp | None:
+    """The follow-up a compiled summary starts with, owners named as they are now (frozen once posted).
+
+    None when the forum had no action at any earlier meeting: then the summary shows no follow-up at all and
+    reads exactly as before minutes existed. Otherwise it is shown, if need be as "no open actions".
+    """
+    result = await follow_up_for(uow, forum, meeting, now)
+    if result.is_empty() and not await _had_earlier_actions(uow, forum, meeting):
+        return None
+    names = await holder_names(uow, forum)
+    return freeze_follow_up(forum, result, names, local_today(forum, now))
+
+
+async def _had_earlier_actions(uow: UnitOfWork, forum: Forum, meeting: Meeting) -> bool:
+    earlier = {m.id for m in await uow.meetings.for_forum(forum) if m.starts_at < meeting.starts_at}
+    return any(a.meeting_id in earlier for a in await uow.actions.for_forum(forum.id))

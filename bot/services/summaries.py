@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime
 
+from bot.services.follow_up import summary_follow_up
 from bot.services.notify import Kind, texts_for, to_forum, to_person
 from bot.services.ports import UnitOfWork
 from dialogs.cards.elements import message
@@ -17,16 +19,18 @@ from domain.reporting import Summary, SummaryFrame, compile_frame, contribution_
 log = logging.getLogger(__name__)
 
 
-async def frame_of(uow: UnitOfWork, forum: Forum, meeting: Meeting) -> SummaryFrame:
-    """The frozen frame once the summary was posted; until then the forum and meeting as they are now."""
+async def frame_of(uow: UnitOfWork, forum: Forum, meeting: Meeting, now: datetime) -> SummaryFrame:
+    """The frozen frame once the summary was posted; until then the forum and meeting as they are now, with the
+    follow-up of earlier actions as it stands now (frozen with the frame when the summary is posted)."""
     frozen = await uow.summaries.frame(meeting.id)
     if frozen is not None:
         return frozen
-    return frame_for(forum, meeting.local_date, meeting.times.starts_at, meeting.times.deadline_at)
+    frame = frame_for(forum, meeting.local_date, meeting.times.starts_at, meeting.times.deadline_at)
+    return replace(frame, follow_up=await summary_follow_up(uow, forum, meeting, now))
 
 
 async def compile_for(uow: UnitOfWork, forum: Forum, meeting: Meeting, now: datetime) -> Summary:
-    return await _compile(uow, await frame_of(uow, forum, meeting), meeting, now)
+    return await _compile(uow, await frame_of(uow, forum, meeting, now), meeting, now)
 
 
 async def recorded_summary(
@@ -51,7 +55,7 @@ async def post_summary(
     uow: UnitOfWork, forum: Forum, meeting: Meeting, now: datetime, *, default: str = DEFAULT_LANGUAGE
 ) -> int:
     """At the deadline: the summary to the forum conversation and 1:1 to the chair. Once per meeting."""
-    frame = await frame_of(uow, forum, meeting)
+    frame = await frame_of(uow, forum, meeting, now)
     summary = await _compile(uow, frame, meeting, now)
     activities = summary_activities(texts_for(None, forum, default), summary)
     if not await uow.summaries.record(meeting.id, len(activities), now):
@@ -80,7 +84,7 @@ async def update_after_late(
     """A late contribution: update the posted summary in place and send the chair one short note."""
     if await uow.summaries.revision(meeting.id) is None:
         return 0  # not posted yet: the summary at the deadline tick will include it
-    frame = await frame_of(uow, forum, meeting)
+    frame = await frame_of(uow, forum, meeting, now)
     summary = await _compile(uow, frame, meeting, now)
     activities = summary_activities(texts_for(None, forum, default), summary)
     revision = await uow.summaries.bump(meeting.id, len(activities), now)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dialogs.cards.elements import Element, card, facts, heading, text
+from dialogs.cards.follow_up import frozen_elements
 from dialogs.texts import Texts
 from dialogs.texts.formatting import format_datetime
 from domain.meetings import Meeting
 from domain.model import Forum
 from domain.reporting import Summary
+
+FOLLOW_UP_LINES = 15  # the card is not split: more open actions are counted, `åtgärder` lists them all
 
 
 def next_meeting_card(t: Texts, forum: Forum, meeting: Meeting, summary: Summary) -> Element:
@@ -30,4 +33,6 @@ def next_meeting_card(t: Texts, forum: Forum, meeting: Meeting, summary: Summary
         text(t("collection.next_not_attending"), weight="Bolder"),
         text(", ".join(o.name for o in summary.not_attending) or none),
     ]
+    if summary.follow_up is not None:
+        body += frozen_elements(t, summary.follow_up, limit=FOLLOW_UP_LINES)
     return card(body)

@@ -23,16 +23,15 @@ from dialogs.cards.escaping import (
     escape_markdown_text,
     literal_line_start,
 )
+from dialogs.cards.follow_up import frozen_lines, markdown_section, plain_section
 from dialogs.texts import Texts
 from dialogs.texts.formatting import format_date, format_datetime, format_time
 from domain.model import Organisation
-from domain.reporting import Summary, SummarySection
+from domain.reporting import Summary, SummaryFollowUp, SummarySection
 
 MAX_MESSAGE_BYTES = 80_000
 _SEPARATOR = 2 * len(", ")  # between two items of a JSON list, in UTF-16 bytes
 _RESERVED_PART = 99_999  # part numbers are reserved at this width, then filled in
-
-
 
 _JSON = json.JSONEncoder(ensure_ascii=False)  # what json.dumps(ensure_ascii=False) builds on every call
 
@@ -174,8 +173,17 @@ class _CardBuilder:
         empty = None if late else self.t("summary.no_entries")
         return self.group(_section_heading(title), resume, items, lead=lead, empty=empty)
 
+    def follow_up(self, record: SummaryFollowUp) -> Iterator[_Block]:
+        """The follow-up of earlier actions: a heading, then one block per line (a long one cut)."""
+        title = self.t("followup.heading")
+        first, resume = _section_heading(title), _section_heading(self.t("summary.continued", title=title))
+        limit = self.capacity - max(utf16_size(first), utf16_size(resume)) - 2 * _SEPARATOR
+        yield _sized(first, keep_with_next=True)
+        yield from (_Block(e, n, resume=(resume,)) for ln in frozen_lines(self.t, record) for e, n in _cut(ln, limit))
+
     def body(self, summary: Summary) -> Iterator[_Block]:
         t = self.t
+        yield from self.follow_up(summary.follow_up) if summary.follow_up is not None else ()
         for key, organisations in _lists(summary):
             title = t(key, count=len(organisations))
             names = t("summary.list_separator").join(" ".join(o.name.split()) for o in organisations)
@@ -347,7 +355,7 @@ def render_summary_text(t: Texts, summary: Summary) -> str:
     if not summary.final:
         lines.append(_preview_notice(t, summary))
     lines += [f"{label}: {value}" for label, value in _header_facts(t, summary)]
-    lines.append(_reported(t, summary))
+    lines += [_reported(t, summary), *plain_section(t, summary.follow_up)]
     lists = _lists(summary)
     if lists:
         lines.append("")
@@ -378,7 +386,7 @@ def render_summary_markdown(t: Texts, summary: Summary) -> str:
     if not summary.final:
         lines += [f"**{_preview_notice(t, summary)}**", ""]
     lines += [f"- **{label}:** {value}" for label, value in _header_facts(t, summary)]
-    lines += [f"- **{_reported(t, summary)}**", ""]
+    lines += [f"- **{_reported(t, summary)}**", "", *markdown_section(t, summary.follow_up)]
     for key, organisations in _lists(summary):
         lines += [f"## {t(key, count=len(organisations))}", ""]
         lines += [f"- {escape_markdown_inline(o.name)}" for o in organisations]
