@@ -170,7 +170,8 @@ async def test_a_correction_is_published_as_version_two_with_its_note(
     words = WORDS[language]
     await publish(bot, uow_factory, ids, language)
     chat = personal(bot, SARA)
-    await chat.execute(user(SARA, language), "minutes.correct", {"forum_id": ids.forum_id, "meeting_id": ids.meeting_id})
+    await chat.execute(user(SARA, language), "minutes.correct",
+                       {"forum_id": ids.forum_id, "meeting_id": ids.meeting_id})
     started = posted(chat)
     assert words["started"] in texts_in(started) and "minutes.open" in json.dumps(started)
     await edit_notes(uow_factory, ids, "Läget är lugnt. Rättat stavfel.", clock.now())
@@ -219,7 +220,8 @@ async def test_every_minutes_card_is_a_valid_adaptive_card(uow_factory: UnitOfWo
     await edit_notes(uow_factory, ids, "Ändrat.", clock.now())
     await publish(bot, uow_factory, ids, "sv")
     latest = (await outbox(uow_factory, "minutes_approval"))[-1]
-    await personal(bot, POLLY).execute(user(POLLY, "sv"), "minutes.approve", action_data(latest.card, "minutes.approve"))
+    await personal(bot, POLLY).execute(user(POLLY, "sv"), "minutes.approve",
+                                       action_data(latest.card, "minutes.approve"))
     chat = personal(bot, SARA)
     await chat.execute(user(SARA, "sv"), "minutes.correct", {"forum_id": ids.forum_id, "meeting_id": ids.meeting_id})
     started = posted(chat)
