@@ -1,4 +1,7 @@
-"""How an action's owner is named: the role's organisation and kind, and who holds it now (or held it then)."""
+"""How an action's owner is named: the role's organisation and kind, and who holds it now (or held it then).
+
+Plain text with user-given names: escape it (dialogs/cards/escaping.py) before it goes into a card or export.
+"""
 
 from __future__ import annotations
 
