@@ -14,12 +14,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from bot.services.meetings import local_today
+from bot.services.follow_up import follow_up_for
 from bot.services.ports import UnitOfWork
 from dialogs.cards.minutes_published import MinutesView
 from dialogs.owners import owner_label
 from dialogs.texts import Texts
-from domain.actions import ActionItem, ActionStatus, FollowUp, follow_up
+from domain.actions import ActionItem, ActionStatus
 from domain.errors import StaleCard
 from domain.meetings import Meeting
 from domain.minutes import (
@@ -88,14 +88,6 @@ def frame_for(forum: Forum, meeting: Meeting, role_ids: set[str], names: Mapping
                         {o.id: o.name for o in forum.organisations}, owners)
 
 
-async def follow_up_at(uow: UnitOfWork, forum: Forum, meeting: Meeting, now: datetime) -> FollowUp:
-    """The forum's actions from earlier meetings as they stand at publication (closed since the last minutes)."""
-    earlier = [a for a in await uow.actions.for_forum(forum.id) if a.meeting_id != meeting.id]
-    previous = [v for v in await uow.minutes.published_for_forum(forum.id) if v.meeting_id != meeting.id]
-    since = max((v.published_at for v in previous), default=None)
-    return follow_up(earlier, today=local_today(forum, now), closed_since=since)
-
-
 @dataclass(frozen=True)
 class Publication:
     version: PublishedVersion
@@ -115,7 +107,7 @@ async def publish_version(
     note = minutes.content.correction_note.strip() if previous is not None else ""
     content = replace(numbered, correction_note="", sent_items=None)
     names = await names_of(uow, forum)
-    follow = await follow_up_at(uow, forum, meeting, now)
+    follow = await follow_up_for(uow, forum, meeting, now)
     roles = {a.owner_role_id for a in content.actions()} | {a.owner_role_id for a in follow.open + follow.closed}
     version = PublishedVersion(
         meeting_id=meeting.id, forum_id=forum.id, version=(previous.version + 1) if previous else 1,

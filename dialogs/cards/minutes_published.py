@@ -12,13 +12,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from dialogs.cards.elements import Element, attachment, card, execute, facts, heading, text
 from dialogs.cards.escaping import escape_card_inline, escape_card_text
+from dialogs.cards.follow_up import closed_line
 from dialogs.cards.summary import utf16_size
 from dialogs.owners import action_number, snapshot_label
 from dialogs.texts import Texts
 from dialogs.texts.formatting import format_date, format_datetime
+from domain.actions import ActionItem
 from domain.minutes import DraftAction, ItemChange, MinutesContent, MinutesItem, PublishedVersion
 
 MAX_CARD_BYTES = 56_000  # UTF-16 bytes of one message: about 28 KB of text, well under Teams' limit
@@ -101,6 +104,27 @@ def _attendance_group(t: Texts, view: MinutesView) -> list[Element]:
     if attendance.guests.strip():
         group += [text(t("published.guests_label"), weight="Bolder"), *_user_text(attendance.guests)]
     return group
+
+
+def follow_up_group(t: Texts, version: PublishedVersion) -> list[Element]:
+    """The follow-up frozen at publication, owners named as they were then (heading as in the summary)."""
+    follow = version.follow_up
+    today = version.published_at.astimezone(ZoneInfo(version.frame.timezone)).date()
+    if follow.is_empty():
+        lines = [t("followup.none")]
+    else:
+        lines = [f"- {_open_line(t, version, a, today)}" for a in follow.open]
+        if follow.closed:
+            lines.append(t("followup.closed_heading"))
+            lines += [f"- {closed_line(t, a)}" for a in follow.closed]
+    return [heading(t("followup.heading"), size="Medium"), text("\r".join(lines))]
+
+
+def _open_line(t: Texts, version: PublishedVersion, action: ActionItem, today: date) -> str:
+    key = "followup.open_overdue" if action.overdue_on(today) else "followup.open"
+    owner = snapshot_label(t, version.frame.owners.get(action.owner_role_id))
+    return t(key, number=action_number(t, action.number), title=escape_card_inline(action.title),
+             owner=escape_card_inline(owner), due=format_date(t, action.due))
 
 
 def item_groups(t: Texts, view: MinutesView) -> list[list[Element]]:
@@ -220,6 +244,7 @@ def published_cards(
     groups: list[list[Element]] = [published_header(t, version)]
     if changes:
         groups.append(changes_group(t, "published.changes_title", changes))
+    groups.append(follow_up_group(t, version))
     groups += item_groups(t, view)
     return split_cards(t, view, groups, actions=actions, max_bytes=max_bytes)
 

@@ -23,6 +23,7 @@ from tests.minutes_world import (
     OLLE,
     PER,
     POLLY,
+    RAW_LAGESBILD,
     REX,
     SARA,
     Ids,
@@ -274,3 +275,18 @@ async def test_readers_see_the_published_minutes_and_only_keepers_get_the_correc
     english = await minutes_publish.show(world.deps, await world.turn(*ERIK, where=f"a:{ERIK[0]}", language="en"),
                                          ShowArgs(data, "r"))
     assert english.card is not None and "Minutes – Trygghetsforum Norrby" in texts_in(english.card)
+
+
+async def test_the_minutes_never_carry_an_organisations_raw_lagesbild(world: World) -> None:
+    ids = await world_with(world, recipients=(REX[0],))
+    async with world.deps.uow() as uow:
+        await uow.contributions.add_version(
+            meeting_id=ids.meeting_id, organisation_id=ids.police, sections=[(ids.sections[0], "Aktuellt",
+                                                                              RAW_LAGESBILD)],
+            nothing_new=False, attending=True, submitted_by=ERIK[0], submitted_by_name=ERIK[1], after_deadline=False,
+            now=world.now)
+        await uow.commit()
+    await press_publish(world, ids)
+    minutes_rows = [r.message for r in world.db.outbox if r.message.kind.startswith("minutes_")]
+    assert minutes_rows and all(RAW_LAGESBILD not in json.dumps(m.payload, ensure_ascii=False) for m in minutes_rows)
+    assert RAW_LAGESBILD not in repr(world.db.records.versions[ids.meeting_id])
