@@ -15,14 +15,14 @@ from datetime import datetime
 from typing import Any
 
 from bot.services.guards import require_approver
-from bot.services.minutes_distribution import distribute, reader_cards
-from bot.services.minutes_record import Publication, draft_view, forum_and_meeting, publish_version, revision_of
+from bot.services.minutes_distribution import publish_and_send, reader_cards
+from bot.services.minutes_record import Publication, draft_view, forum_and_meeting, revision_of
 from bot.services.notify import Kind, texts_for, to_person
 from bot.services.ports import Deps, UnitOfWork
 from bot.services.screening import masked_values, screen_fields
 from bot.services.turn import Reply, Turn
 from dialogs.cards.elements import Element, message, notice
-from dialogs.cards.minutes_approval import approval_cards, comment_card
+from dialogs.cards.minutes_approval import MAX_COMMENT_CHARS, approval_cards, comment_card
 from dialogs.cards.minutes_published import activities, change_lines, paragraphs_words
 from dialogs.texts import Texts
 from dialogs.texts.formatting import format_date
@@ -56,6 +56,8 @@ async def send_for_approval(
     """The draft to each approver 1:1, once per revision; the minutes wait IN_APPROVAL for their approvals."""
     previous = minutes.content.sent_items
     seen = None if previous is None else replace(minutes.content, items=previous)
+    if seen is None and minutes.published_versions:  # a correction: what changed since the published version
+        seen = (await uow.minutes.versions(meeting.id))[-1].content
     minutes = await uow.minutes.save_draft(
         meeting_id=meeting.id, forum_id=forum.id, content=replace(minutes.content, sent_items=minutes.content.items),
         actor_id=turn.person.id, now=turn.now, expected_revision=minutes.revision)
@@ -123,9 +125,10 @@ async def approve(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
         if not approved_by_all(forum, minutes):
             await uow.commit()
             return Reply(text=t("published.approved_waiting"), replace=True)
-        publication = await publish_version(uow, forum, meeting, minutes, actor_id=turn.person.id,
-                                            actor_name=turn.person.display_name, now=turn.now)
-        await distribute(uow, deps, forum, publication, turn.now)
+        publication = await publish_and_send(uow, deps, forum, meeting, minutes, actor_id=turn.person.id,
+                                             actor_name=turn.person.display_name, now=turn.now)
+        if publication is None:
+            return Reply(text=t("published.busy"))
         await _tell_keepers(uow, deps, forum, publication, turn.now)
         await uow.commit()
     return Reply(text=t("published.approved_published"), replace=True)
@@ -157,8 +160,10 @@ async def comment(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
             return found
         minutes = found
         problems = screen_fields(deps.screener, {"comment": text})
-        if not text or problems:
-            error = t("published.comment_has_number") if problems else t("published.comment_required")
+        if not text or problems or len(text) > MAX_COMMENT_CHARS:
+            error = t("published.comment_has_number") if problems else (
+                t("published.comment_required") if not text else t("published.comment_too_long",
+                                                                     max=MAX_COMMENT_CHARS))
             cards = await approver_cards(uow, t, forum, meeting, minutes, seen=None,
                                          comment=masked_values(problems).get("comment", text), errors=(error,))
             return Reply(card=cards[-1], replace=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from bot.services.minutes_record import Publication
+from bot.services.minutes_record import Publication, publish_version
 from bot.services.notify import Kind, texts_for, to_forum, to_person
 from bot.services.ports import Deps, UnitOfWork
 from dialogs.cards.elements import Element, message
@@ -20,7 +20,9 @@ from dialogs.cards.minutes_published import activities, change_lines, published_
 from dialogs.owners import action_number, snapshot_label
 from dialogs.texts import Texts
 from dialogs.texts.formatting import format_date
-from domain.minutes import DraftAction, PublishedVersion, changes_between
+from domain.errors import ConflictingWrite
+from domain.meetings import Meeting
+from domain.minutes import DraftAction, Minutes, PublishedVersion, StaleDraft, changes_between
 from domain.model import Forum
 
 log = logging.getLogger(__name__)
@@ -34,6 +36,23 @@ def reader_cards(t: Texts, publication: Publication, actions: list[Element] | No
         view = published_view(t, version)
         changes = change_lines(t, view, changes_between(previous.content, version.content), previous.content)
     return published_cards(t, version, changes=changes, actions=actions or ())
+
+
+async def publish_and_send(
+    uow: UnitOfWork, deps: Deps, forum: Forum, meeting: Meeting, minutes: Minutes, *, actor_id: str, actor_name: str,
+    now: datetime,
+) -> Publication | None:
+    """Publish the next version and queue everything it sends. None: a concurrent publication in the forum took
+    the same action number first, or a concurrent save came first (nothing is kept: the caller does not commit
+    and says so)."""
+    try:
+        publication = await publish_version(uow, forum, meeting, minutes, actor_id=actor_id, actor_name=actor_name,
+                                            now=now)
+    except (ConflictingWrite, StaleDraft):
+        log.warning("minutes of meeting %s not published: a concurrent write came first", meeting.id)
+        return None
+    await distribute(uow, deps, forum, publication, now)
+    return publication
 
 
 async def distribute(uow: UnitOfWork, deps: Deps, forum: Forum, publication: Publication, now: datetime) -> int:

@@ -19,13 +19,13 @@ from typing import Any
 
 from bot.services.guards import require_record_keeper
 from bot.services.minutes_approval import send_for_approval
-from bot.services.minutes_distribution import distribute, reader_cards
-from bot.services.minutes_record import Publication, forum_and_meeting, publish_version, revision_of
+from bot.services.minutes_distribution import publish_and_send, reader_cards
+from bot.services.minutes_record import Publication, forum_and_meeting, revision_of
 from bot.services.notify import Kind, to_person
 from bot.services.ports import Deps, UnitOfWork
 from bot.services.screening import masked_values, screen_fields
 from bot.services.turn import Reply, Turn
-from dialogs.cards.minutes_approval import correction_note_card, show_action, with_button
+from dialogs.cards.minutes_approval import MAX_NOTE_CHARS, correction_note_card, show_action, with_button
 from dialogs.cards.minutes_published import activities, correct_action, open_action, paragraphs_words
 from dialogs.texts.formatting import format_date
 from domain.errors import NotReader
@@ -49,6 +49,8 @@ async def publish(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
             return Reply(card=with_button(t("published.already_published"), show_action(t, forum.id, meeting.id)))
         if revision_of(data) != minutes.revision:
             return Reply(card=with_button(t("published.stale_draft"), open_action(t, forum.id, meeting.id)))
+        if minutes.status is MinutesStatus.IN_APPROVAL and minutes.sent_revision == minutes.revision:
+            return Reply(text=t("published.already_in_approval"))
         if not minutes.content.items:
             return Reply(text=t("published.empty_draft"))
         if minutes.published_versions:
@@ -60,9 +62,10 @@ async def publish(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
             reply = await send_for_approval(uow, deps, turn, forum, meeting, minutes)
             await uow.commit()
             return reply
-        publication = await publish_version(uow, forum, meeting, minutes, actor_id=turn.person.id,
-                                            actor_name=turn.person.display_name, now=turn.now)
-        await distribute(uow, deps, forum, publication, turn.now)
+        publication = await publish_and_send(uow, deps, forum, meeting, minutes, actor_id=turn.person.id,
+                                             actor_name=turn.person.display_name, now=turn.now)
+        if publication is None:
+            return Reply(text=t("published.busy"))
         await uow.commit()
     return Reply(text=published_words(turn, publication))
 
@@ -90,8 +93,9 @@ async def _correction(
     typed = "correction_note" in data
     note = str(data.get("correction_note") or "").strip() if typed else minutes.content.correction_note.strip()
     problems = screen_fields(deps.screener, {"correction_note": note})
-    if not note or problems:
+    if not note or problems or len(note) > MAX_NOTE_CHARS:
         errors = [t("published.correction_note_has_number")] if problems else (
+            [t("published.correction_note_too_long", max=MAX_NOTE_CHARS)] if note else
             [t("published.correction_note_required")] if typed else [])
         return Reply(card=correction_note_card(
             t, forum_name=forum.name, meeting_date=meeting.local_date, forum_id=forum.id, meeting_id=meeting.id,

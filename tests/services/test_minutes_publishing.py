@@ -11,10 +11,11 @@ import pytest
 
 from bot.services import minutes_approval, minutes_publish
 from bot.services.minutes_publish import ShowArgs
-from domain.actions import ActionStatus
+from domain.actions import ActionItem, ActionStatus
 from domain.errors import NotApprover, NotReader, NotRecordKeeper
 from domain.minutes import DraftAction, MinutesStatus
 from tests.conversation.harness import action_data, texts_in
+from tests.fakes.records import FakeActions
 from tests.minutes_world import (
     ANNA,
     DUE,
@@ -290,3 +291,63 @@ async def test_the_minutes_never_carry_an_organisations_raw_lagesbild(world: Wor
     minutes_rows = [r.message for r in world.db.outbox if r.message.kind.startswith("minutes_")]
     assert minutes_rows and all(RAW_LAGESBILD not in json.dumps(m.payload, ensure_ascii=False) for m in minutes_rows)
     assert RAW_LAGESBILD not in repr(world.db.records.versions[ids.meeting_id])
+
+
+async def test_a_correction_goes_through_approval_again_with_its_note_and_what_changed(world: World) -> None:
+    ids = await world_with(world, approvers=(POLLY[0],))
+    await press_publish(world, ids)
+    polly = await world.turn(*POLLY, where=f"a:{POLLY[0]}")
+    first_card = rows(world, "minutes_approval")[0].payload["attachments"][0]["content"]
+    await minutes_approval.approve(world.deps, polly, action_data(first_card, "minutes.approve"))
+    assert len(world.db.records.versions[ids.meeting_id]) == 1
+    sara = await world.turn(*SARA, where=f"a:{SARA[0]}")
+    await minutes_publish.correct(world.deps, sara, {"forum_id": ids.forum_id, "meeting_id": ids.meeting_id})
+    await edit_notes(world.deps.uow, ids, "Rättad text.", world.now)
+    reply = await press_publish(world, ids, correction_note="Fel i § 1")
+    assert reply.text is not None and "skickade för justering" in reply.text
+    again = await press_publish(world, ids)
+    assert again.text is not None and "redan ute på justering" in again.text
+    second = rows(world, "minutes_approval")[-1]
+    assert "Fel i § 1" in shown(second) and "§ 1 Aktuellt: anteckningarna har ändrats" in shown(second)
+    stale = await minutes_approval.approve(world.deps, polly, action_data(first_card, "minutes.approve"))
+    assert stale.card is not None and "har ändrats sedan du fick dem" in texts_in(stale.card)
+    done = await minutes_approval.approve(world.deps, polly, action_data(second.payload["attachments"][0]["content"],
+                                                                          "minutes.approve"))
+    assert done.text is not None and "publicerade" in done.text
+    first, corrected = world.db.records.versions[ids.meeting_id]
+    assert corrected.version == 2 and corrected.correction_note == "Fel i § 1"
+    assert corrected.approvals[0].revision > first.approvals[0].revision
+    late = await minutes_approval.approve(world.deps, polly, action_data(second.payload["attachments"][0]["content"],
+                                                                          "minutes.approve"))
+    assert late.card is not None and "Rättad" in texts_in(late.card)
+    assert len(world.db.records.versions[ids.meeting_id]) == 2
+
+
+async def test_a_comment_over_the_length_limit_is_refused_with_the_text_kept(world: World) -> None:
+    ids = await world_with(world, approvers=(POLLY[0],))
+    await press_publish(world, ids)
+    card = rows(world, "minutes_approval")[0].payload["attachments"][0]["content"]
+    polly = await world.turn(*POLLY, where=f"a:{POLLY[0]}")
+    reply = await minutes_approval.comment(world.deps, polly, {**action_data(card, "minutes.comment"),
+                                                                "comment": "x" * 2_001})
+    assert reply.card is not None and "högst 2000 tecken" in texts_in(reply.card)
+    assert world.db.records.minutes[ids.meeting_id].approvals == ()
+
+
+async def test_a_concurrent_publication_taking_the_action_numbers_keeps_nothing(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = await world_with(world)
+    async with world.deps.uow() as uow:  # another meeting's minutes took Å-1 while these were being published
+        await uow.actions.add(ActionItem("other", ids.forum_id, 1, "Annan", ids.police_role, DUE, "m-other", "s",
+                                         ActionStatus.OPEN, world.now, SARA[0]), world.now)
+        await uow.commit()
+
+    async def read_before_the_other(self: FakeActions, forum_id: str) -> int:
+        return 1
+
+    monkeypatch.setattr(FakeActions, "next_number", read_before_the_other)
+    reply = await press_publish(world, ids)
+    assert reply.text is not None and "Försök igen" in reply.text
+    assert ids.meeting_id not in world.db.records.versions and rows(world, "minutes_published") == []
+    assert world.db.records.minutes[ids.meeting_id].status is MinutesStatus.DRAFT
