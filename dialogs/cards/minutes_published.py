@@ -109,7 +109,7 @@ def _attendance_group(t: Texts, view: MinutesView) -> list[Element]:
 def follow_up_group(t: Texts, version: PublishedVersion) -> list[Element]:
     """The follow-up frozen at publication, owners named as they were then (heading as in the summary)."""
     follow = version.follow_up
-    today = version.published_at.astimezone(ZoneInfo(version.frame.timezone)).date()
+    today = _local_day(version)
     if follow.is_empty():
         lines = [t("followup.none")]
     else:
@@ -174,6 +174,10 @@ def _published_facts(t: Texts, version: PublishedVersion, timezone: str) -> list
     return pairs
 
 
+def _local_day(version: PublishedVersion) -> date:
+    return version.published_at.astimezone(ZoneInfo(version.frame.timezone)).date()
+
+
 def paragraphs_words(t: Texts, first: int, last: int) -> str:
     return t("published.paragraph", first=first) if last <= first else t("published.paragraphs", first=first,
                                                                           last=last)
@@ -184,7 +188,7 @@ def published_header(t: Texts, version: PublishedVersion) -> list[Element]:
     header = [heading(t("published.title", forum=escape_card_inline(frame.forum_name))),
               facts(_published_facts(t, version, frame.timezone))]
     if version.corrected:
-        note = t("published.corrected", date=format_date(t, version.published_at.date()),
+        note = t("published.corrected", date=format_date(t, _local_day(version)),
                  note=escape_card_inline(version.correction_note))
         header.append(text(note, weight="Bolder"))
     return header
@@ -276,7 +280,7 @@ def render_published_text(t: Texts, version: PublishedVersion) -> str:
     lines = [t("published.title", forum=frame.forum_name)]
     lines += [f"{label}: {value}" for label, value in _published_facts(t, version, frame.timezone)]
     if version.corrected:
-        lines.append(t("published.corrected", date=format_date(t, version.published_at.date()),
+        lines.append(t("published.corrected", date=format_date(t, _local_day(version)),
                        note=version.correction_note))
     names = [frame.organisation_names.get(o, "?") for o in version.content.attendance.organisation_ids]
     lines += ["", f"{t('published.attendance_label')}: {', '.join(names) or t('published.nobody')}"]

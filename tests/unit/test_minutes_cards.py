@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from dialogs.cards.minutes_published import MAX_CARD_BYTES, activities, published_cards, render_published_text
@@ -81,3 +82,10 @@ def test_the_plain_text_names_paragraphs_decisions_and_actions() -> None:
     plain = render_published_text(SV, version((item,)))
     assert "§ 7 Aktuellt" in plain and "- Följ upp" in plain
     assert "- Å-2 Ring – Polisen, deltagare (Erik Johansson), senast torsdag 10 december 2026" in plain
+
+
+def test_the_correction_date_is_the_forums_local_day() -> None:
+    late = replace(version((MinutesItem("s1", "Aktuellt"),), number=2, note="Stavfel"),
+                   published_at=datetime(2026, 11, 20, 23, 30, tzinfo=UTC))  # 00:30 on Saturday in Stockholm
+    (card,) = published_cards(SV, late)
+    assert "Rättad lördag 21 november 2026: Stavfel" in texts_in(card)
