@@ -14,12 +14,23 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Generic, TypeVar
 
-from bot.services import action_lists, away, contributions, forums, language, meeting_commands, membership
+from bot.services import (
+    action_lists,
+    away,
+    contributions,
+    forums,
+    language,
+    meeting_commands,
+    membership,
+    minutes_approval,
+    minutes_publish,
+)
 from bot.services.contributions import ReportArgs
 from bot.services.guards import in_channel
 from bot.services.help import HelpLines, help_reply
 from bot.services.meeting_commands import ExportArgs, MoveArgs
 from bot.services.membership import MembersArgs, Roster, TestMessageArgs, no_roster
+from bot.services.minutes_publish import ShowArgs
 from bot.services.ports import Deps
 from bot.services.turn import Reply, Turn
 from dialogs.cards.help import HelpGroup
@@ -179,6 +190,10 @@ def test_message_args(request: Request) -> TestMessageArgs:
     return TestMessageArgs(request.request_id, str(request.data.get("forum_id") or ""))
 
 
+def show_args(request: Request) -> ShowArgs:
+    return ShowArgs(request.data, request.request_id)
+
+
 def help_lines(request: Request) -> HelpLines:
     """Each group's help lines, in the order of `TEXT` (a line two commands share is listed once)."""
     lines: dict[HelpGroup, list[str]] = {}
@@ -244,6 +259,11 @@ VERBS = (
     Route("contribution.submit", contributions.submit, card_data, who=ROLE_HOLDER, replaces=True),
     Route("contribution.edit", contributions.edit_again, card_data, replaces=True),
     Route("contribution.open", contributions.reopen, card_data, who=ROLE_HOLDER, replaces=True),
+    Route("minutes.publish", minutes_publish.publish, card_data, who=Who.RECORD_KEEPER),
+    Route("minutes.correct", minutes_publish.correct, card_data, who=Who.RECORD_KEEPER),
+    Route("minutes.approve", minutes_approval.approve, card_data, who=Who.APPROVER),
+    Route("minutes.comment", minutes_approval.comment, card_data, who=Who.APPROVER),
+    Route("minutes.show", minutes_publish.show, show_args),  # readers: may_read, checked in the use case
 )
 
 

@@ -90,3 +90,9 @@ class NotApprover(DomainError):
     """Only the forum's named approvers (justerare) approve minutes."""
 
     key = "record.not_approver"
+
+
+class NotReader(DomainError):
+    """Published minutes are read by the forum's members, keepers, approvers and named recipients only."""
+
+    key = "published.not_reader"

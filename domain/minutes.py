@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from domain.actions import FollowUp
@@ -74,8 +74,14 @@ class Attendance:
 
 @dataclass(frozen=True)
 class MinutesContent:
+    """What the minutes say. While a correction is being made, `correction_note` is its note; `sent_items` are
+    the items as last sent for approval (what the approvers saw), so a re-sent draft can show what changed.
+    Editors keep both by changing content with `dataclasses.replace` (or `replace_item`)."""
+
     items: tuple[MinutesItem, ...]
     attendance: Attendance = field(default_factory=Attendance)
+    correction_note: str = ""
+    sent_items: tuple[MinutesItem, ...] | None = None
 
     def item(self, key: str) -> MinutesItem | None:
         return next((i for i in self.items if i.key == key), None)
@@ -84,7 +90,7 @@ class MinutesContent:
         return tuple(a for i in self.items for a in i.actions)
 
     def replace_item(self, item: MinutesItem) -> MinutesContent:
-        return MinutesContent(tuple(item if i.key == item.key else i for i in self.items), self.attendance)
+        return replace(self, items=tuple(item if i.key == item.key else i for i in self.items))
 
 
 @dataclass(frozen=True)
@@ -226,7 +232,7 @@ def number_actions(content: MinutesContent, next_number: int) -> tuple[MinutesCo
                 new.append(action)
             actions.append(action)
         items.append(MinutesItem(item.key, item.title, item.notes, item.decisions, tuple(actions)))
-    return MinutesContent(tuple(items), content.attendance), new
+    return replace(content, items=tuple(items)), new
 
 
 def check_correction(previous: PublishedVersion, content: MinutesContent) -> None:

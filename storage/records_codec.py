@@ -53,26 +53,42 @@ def _action_from_json(d: Json) -> DraftAction:
                        d.get("description", ""), d.get("number"))
 
 
+def _items_to_json(items: tuple[MinutesItem, ...]) -> list[Json]:
+    return [
+        {"key": i.key, "title": i.title, "notes": i.notes, "decisions": list(i.decisions),
+         "actions": [_action_to_json(a) for a in i.actions]}
+        for i in items
+    ]
+
+
+def _items_from_json(data: list[Json]) -> tuple[MinutesItem, ...]:
+    return tuple(
+        MinutesItem(i["key"], i["title"], i.get("notes", ""), tuple(i.get("decisions", ())),
+                    tuple(_action_from_json(a) for a in i.get("actions", ())))
+        for i in data
+    )
+
+
 def content_to_json(content: MinutesContent) -> Json:
-    return {
-        "items": [
-            {"key": i.key, "title": i.title, "notes": i.notes, "decisions": list(i.decisions),
-             "actions": [_action_to_json(a) for a in i.actions]}
-            for i in content.items
-        ],
+    data: Json = {
+        "items": _items_to_json(content.items),
         "attendance": {"organisation_ids": list(content.attendance.organisation_ids),
                        "guests": content.attendance.guests},
     }
+    if content.correction_note:
+        data["correction_note"] = content.correction_note
+    if content.sent_items is not None:
+        data["sent_items"] = _items_to_json(content.sent_items)
+    return data
 
 
 def content_from_json(data: Json) -> MinutesContent:
-    items = tuple(
-        MinutesItem(i["key"], i["title"], i.get("notes", ""), tuple(i.get("decisions", ())),
-                    tuple(_action_from_json(a) for a in i.get("actions", ())))
-        for i in data.get("items", ())
-    )
     att = data.get("attendance", {})
-    return MinutesContent(items, Attendance(tuple(att.get("organisation_ids", ())), att.get("guests", "")))
+    sent = data.get("sent_items")
+    return MinutesContent(_items_from_json(data.get("items", [])),
+                          Attendance(tuple(att.get("organisation_ids", ())), att.get("guests", "")),
+                          correction_note=data.get("correction_note", ""),
+                          sent_items=None if sent is None else _items_from_json(sent))
 
 
 def frame_to_json(frame: MinutesFrame) -> Json:

@@ -51,6 +51,14 @@ class Kind(StrEnum):
     REPORT_COLLECTION_OPEN = REPORT_PREFIX + "collection_open"
     REPORT_REMINDER = REPORT_PREFIX + "reminder"
     REPORT_TEST_MESSAGE = REPORT_PREFIX + "test_message"
+    MINUTES_APPROVAL = "minutes_approval"  # the draft to an approver (per revision and part)
+    MINUTES_COMMENT = "minutes_comment"  # an approver's comment to the secretary and the chair
+    MINUTES_APPROVED_NOTE = "minutes_approved_note"  # the keepers: all approved, now published
+    MINUTES_PUBLISHED = "minutes_published"  # the published version to the forum conversation
+    MINUTES_RECIPIENT = "minutes_recipient"  # the published version to a named recipient 1:1
+    MINUTES_ACTION = "minutes_action"  # a new action to the holder of its owning role
+    MINUTES_OWNER_VACANT = "minutes_owner_vacant"  # the chair: a new action's owning role is vacant
+    MINUTES_COPY = "minutes_copy"  # long minutes someone asked to see, sent 1:1 in parts
 
 
 def report_of(kind: str) -> Kind:

@@ -23,7 +23,8 @@ def test_the_stored_kind_names_never_change() -> None:
         "welcome", "collection_open", "reminder", "contribution_card", "summary", "summary_update", "summary_chair",
         "summary_preview", "summary_late_note", "meeting_moved", "export_link", "chair_handover", "away_uncovered",
         "screening_warning", "test_message", "unreachable", "report:collection_open", "report:reminder",
-        "report:test_message",
+        "report:test_message", "minutes_approval", "minutes_comment", "minutes_approved_note", "minutes_published",
+        "minutes_recipient", "minutes_action", "minutes_owner_vacant", "minutes_copy",
     }
     assert notify.report_of("test_message") is Kind.REPORT_TEST_MESSAGE
 
