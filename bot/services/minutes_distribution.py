@@ -3,14 +3,16 @@
 Every message goes through the outbox with a key per meeting, version and part (or action number), so a retry
 never sends twice and a correction (the next version) is sent again. Each person gets their own language.
 Recipients get exactly what the forum gets: the minutes as the keepers wrote them (never anyone's lägesbild).
-E-mail recipients are W's part (`bot/services/mail.py`); see `distribute`.
+E-mail recipients get a mail with the Word file, queued here too (`bot/services/mail.py`).
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime
 
+from bot.services.mail import queue_minutes_mail
 from bot.services.minutes_record import Publication, publish_version
 from bot.services.notify import Kind, texts_for, to_forum, to_person
 from bot.services.ports import Deps, UnitOfWork
@@ -52,7 +54,7 @@ async def publish_and_send(
         log.warning("minutes of meeting %s not published: a concurrent write came first", meeting.id)
         return None
     await distribute(uow, deps, forum, publication, now)
-    return publication
+    return replace(publication, mailed=await queue_minutes_mail(uow, deps, forum, publication.version, now))
 
 
 async def distribute(uow: UnitOfWork, deps: Deps, forum: Forum, publication: Publication, now: datetime) -> int:
@@ -75,7 +77,6 @@ async def distribute(uow: UnitOfWork, deps: Deps, forum: Forum, publication: Pub
                                       slot=f"{tag}-part-{part}", payload=activity, now=now)
     for action in publication.new_actions:
         queued += await _tell_owner(uow, deps, forum, version, action, now)
-    # E-mail recipients: W's queue_minutes_mail(uow, deps, forum, version, now) is called here at merge.
     log.info("minutes queued: meeting=%s version=%s messages=%s", about, version.version, queued)
     return queued
 

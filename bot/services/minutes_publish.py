@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.services.guards import require_record_keeper
+from bot.services.mail import mail_outcome
 from bot.services.minutes_approval import send_for_approval
 from bot.services.minutes_distribution import publish_and_send, reader_cards
 from bot.services.minutes_record import Publication, forum_and_meeting, revision_of
@@ -67,16 +68,18 @@ async def publish(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
         if publication is None:
             return Reply(text=t("published.busy"))
         await uow.commit()
-    return Reply(text=published_words(turn, publication))
+    return Reply(text=published_words(turn, publication, mail_outcome(t, deps, forum, publication.mailed)))
 
 
-def published_words(turn: Turn, publication: Publication) -> str:
+def published_words(turn: Turn, publication: Publication, mail: str | None = None) -> str:
     t, version = turn.t, publication.version
     day = format_date(t, version.frame.meeting_date)
     if version.corrected:
-        return t("published.published_reply_correction", version=version.version, date=day)
-    return t("published.published_reply", date=day,
-             paragraphs=paragraphs_words(t, version.first_paragraph, version.last_paragraph))
+        words = t("published.published_reply_correction", version=version.version, date=day)
+    else:
+        words = t("published.published_reply", date=day,
+                  paragraphs=paragraphs_words(t, version.first_paragraph, version.last_paragraph))
+    return f"{words} {mail}" if mail else words
 
 
 async def _correction(

@@ -93,6 +93,7 @@ class Publication:
     version: PublishedVersion
     previous: PublishedVersion | None  # the version this one corrects
     new_actions: tuple[DraftAction, ...]  # numbered for the first time: their owners are told
+    mailed: int = 0  # e-mails queued to the forum's e-mail recipients
 
 
 async def publish_version(

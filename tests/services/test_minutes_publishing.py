@@ -353,3 +353,23 @@ async def test_a_concurrent_publication_taking_the_action_numbers_keeps_nothing(
     assert reply.text is not None and "Försök igen" in reply.text
     assert ids.meeting_id not in world.db.records.versions and rows(world, "minutes_published") == []
     assert world.db.records.minutes[ids.meeting_id].status is MinutesStatus.DRAFT
+
+
+async def test_publishing_queues_the_mail_to_e_mail_recipients_and_says_so_or_that_mail_is_off() -> None:
+    from tests.fakes.uow import fake_deps
+    from tests.services.conftest import World as ServiceWorld
+
+    for enabled, said in ((True, "mejlas till 2 e-postmottagare"), (False, "fick inget mejl")):
+        deps, db = fake_deps(mail_enabled=enabled)
+        world = ServiceWorld(deps, db)
+        ids = await world_with(world)
+        async with deps.uow() as uow:
+            forum = await uow.forums.get(ids.forum_id)
+            assert forum is not None
+            await uow.forums.set_record_roles(
+                forum.id, replace(forum.record, recipient_emails=("ledning@norrby.se", "kansli@norrby.se")), world.now)
+            await uow.commit()
+        reply = await press_publish(world, ids)
+        assert [(m.address, m.version) for m in db.mail] == (
+            [("ledning@norrby.se", 1), ("kansli@norrby.se", 1)] if enabled else [])
+        assert said in (reply.text or ""), reply.text
