@@ -279,6 +279,11 @@ class MinutesVersionRow(Base):
     """A published version of a meeting's minutes, frozen: only ever inserted (a correction is the next one)."""
 
     __tablename__ = "minutes_versions"
+    # Two meetings of a forum published at once both read the same highest §: the second insert fails here
+    # (a correction keeps its meeting's first § under the next version number, so it never collides).
+    __table_args__ = (
+        UniqueConstraint("forum_id", "version", "first_paragraph", name="uq_minutes_versions_paragraphs"),
+    )
 
     meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True)
     version: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -57,7 +57,11 @@ class FakeMinutes:
 
     async def publish(self, version: PublishedVersion) -> None:
         versions = self._t.versions.setdefault(version.meeting_id, [])
-        if any(v.version == version.version for v in versions):
+        if any(v.version == version.version for v in versions) or any(
+            v.forum_id == version.forum_id and (v.version, v.first_paragraph) == (version.version,
+                                                                                  version.first_paragraph)
+            for vs in self._t.versions.values() for v in vs
+        ):
             raise ConflictingWrite()
         versions.append(version)
         current = self._t.minutes[version.meeting_id]

@@ -148,3 +148,22 @@ async def test_action_numbers_are_unique_per_forum_and_record_roles_survive(uow_
     assert forum is not None and forum.record.approver_ids == ("29:j1", "29:j2")
     assert forum.record.recipient_emails == ("ledning@example.se",) and forum.record.action_due_days == 10
     assert mine == [done] and by_number == done
+
+
+async def test_two_meetings_cannot_take_the_same_paragraph_numbers(uow_factory: UnitOfWorkFactory) -> None:
+    """Two publications that read the same highest § at once: the second is refused, not numbered twice."""
+    forum_id, meeting_ids, role_id = await _forum_with_meetings(uow_factory)
+    for meeting_id in meeting_ids:
+        async with uow_factory() as uow:
+            await uow.minutes.save_draft(meeting_id=meeting_id, forum_id=forum_id, content=_content(role_id),
+                                         actor_id="29:chair", now=NOW, expected_revision=None)
+            await uow.commit()
+    async with uow_factory() as uow:
+        await uow.minutes.publish(_version(forum_id, meeting_ids[0], 1, 7, _content(role_id), date(2026, 11, 26)))
+        await uow.commit()
+    async with uow_factory() as uow:
+        with pytest.raises(ConflictingWrite):
+            await uow.minutes.publish(_version(forum_id, meeting_ids[1], 1, 7, _content(role_id), date(2026, 12, 3)))
+    async with uow_factory() as uow:
+        await uow.minutes.publish(_version(forum_id, meeting_ids[0], 2, 7, _content(role_id), date(2026, 11, 26)))
+        await uow.commit()  # a correction keeps its meeting's numbers
