@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from dialogs.cards.elements import Element, card, facts, heading, text
 from dialogs.texts import Texts
 from dialogs.texts.formatting import format_datetime
@@ -10,7 +12,9 @@ from domain.model import Forum
 from domain.reporting import Summary
 
 
-def next_meeting_card(t: Texts, forum: Forum, meeting: Meeting, summary: Summary) -> Element:
+def next_meeting_card(
+    t: Texts, forum: Forum, meeting: Meeting, summary: Summary, actions: Sequence[Element] = ()
+) -> Element:
     """The meeting's times in the forum's zone, and the organisations that reported, have not, or will not attend."""
     tz = forum.schedule.timezone
     none = t("collection.next_none")
@@ -30,4 +34,4 @@ def next_meeting_card(t: Texts, forum: Forum, meeting: Meeting, summary: Summary
         text(t("collection.next_not_attending"), weight="Bolder"),
         text(", ".join(o.name for o in summary.not_attending) or none),
     ]
-    return card(body)
+    return card(body, actions)

@@ -282,6 +282,12 @@ def remove_item_card(t: Texts, frame: DraftFrame, item: MinutesItem, *, base: st
     return card(body, actions)
 
 
+def minutes_button(t: Texts, forum_id: str, meeting_id: str) -> Element:
+    """*Minnesanteckningar*: opens the meeting's draft for its keepers (put on the summary and `nästa möte`)."""
+    return execute(t("draft.minutes_button"), "minutes.open", {"forum_id": forum_id, "meeting_id": meeting_id},
+                   validate=False)
+
+
 def notice_card(t: Texts, message: str, buttons: Sequence[Element] = ()) -> Element:
     """A short answer with a way on (published minutes, a meeting not started yet)."""
     return card([text(message)], buttons)
