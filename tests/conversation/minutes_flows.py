@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from dialogs.cards.elements import text
 from domain.clock import FixedClock
 from storage.unit_of_work import UnitOfWorkFactory
 from tests.conversation.flows import values_from
@@ -53,15 +54,20 @@ def press(card: dict[str, Any], title: str, nth: int = 0) -> tuple[str, dict[str
 
 
 async def click(chat: Chat, user: User, card: dict[str, Any], title: str, nth: int = 0,
-                **typed: str) -> dict[str, Any] | str:
-    """Press a button with `typed` input values; the card (or text) the person sees next."""
+                **typed: str) -> dict[str, Any]:
+    """Press a button with `typed` input values; the card the person sees next (a text answer as a card)."""
     verb, data = press(card, title, nth)
-    body = await chat.execute(user, verb, {**data, **typed})
+    return await answer(chat, user, verb, {**data, **typed})
+
+
+async def answer(chat: Chat, user: User, verb: str, data: dict[str, Any]) -> dict[str, Any]:
+    body = await chat.execute(user, verb, data)
     value = body["value"]
-    if isinstance(value, str) and not value:  # the answer was posted as a new card
-        cards = posted_cards(chat)
-        return cards[-1] if cards else value
-    return value
+    if isinstance(value, str):
+        cards = posted_cards(chat)  # an answer that opens a card posts it as a new message
+        return cards[-1] if cards and not value else {"type": "AdaptiveCard", "body": [text(value)]}
+    result: dict[str, Any] = value
+    return result
 
 
 async def forum_in_meeting(uow: UnitOfWorkFactory, clock: FixedClock) -> tuple[Any, Chat]:
@@ -73,12 +79,12 @@ async def forum_in_meeting(uow: UnitOfWorkFactory, clock: FixedClock) -> tuple[A
     return bot, channel
 
 
-async def set_record_roles(channel: Chat, chair: User, **choices: str) -> dict[str, Any] | str:
+async def set_record_roles(channel: Chat, chair: User, **choices: str) -> dict[str, Any]:
     """From the setup card's button: the record roles card, with `choices` (input id -> value), saved."""
     setup = card_of((await channel.say(chair, "konfigurera"))[-1])
     roles = await click(channel, chair, setup, "Roller för minnesanteckningar")
-    assert isinstance(roles, dict)
-    return await click(channel, chair, roles, "Spara", **choices)
+    verb, data = press(roles, "Spara")
+    return await answer(channel, chair, verb, {**data, **choices})
 
 
 def person_choice(card: dict[str, Any], input_id: str, title_part: str) -> str:

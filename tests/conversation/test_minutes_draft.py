@@ -168,7 +168,7 @@ async def test_an_identity_number_in_the_notes_is_refused_masked_and_nothing_is_
     minutes = await stored_minutes(uow_factory)
     assert minutes.revision == 1 and minutes.content.items[1].notes == ""
     warned = await click(channel, ANNA, item, "Spara", notes="Oro kring Storgatan 12 på kvällarna.")
-    assert isinstance(warned, dict) and [b["title"] for b in warned["actions"]][0] == "Spara ändå"
+    assert isinstance(warned, dict) and next(b["title"] for b in warned["actions"]) == "Spara ändå"
     assert (await stored_minutes(uow_factory)).revision == 1
     await click(channel, ANNA, warned, "Spara ändå")
     assert (await stored_minutes(uow_factory)).content.items[1].notes == "Oro kring Storgatan 12 på kvällarna."
@@ -219,7 +219,7 @@ async def test_before_the_meeting_and_once_published_the_draft_is_not_edited(
         await uow.commit()
     locked = await click(channel, ANNA, item, "Spara", notes="För sent.")
     assert "är publicerade" in texts_in(locked) and "Rätta" in texts_in(locked)
-    assert any(b["verb"] == "minutes.show" for b in buttons(locked))  # type: ignore[arg-type]
+    assert any(b["verb"] == "minutes.show" for b in buttons(locked))
 
 
 async def test_in_english_the_secretary_drafts_and_adds_an_action_from_the_chat(
@@ -248,7 +248,7 @@ async def test_in_english_the_secretary_drafts_and_adds_an_action_from_the_chat(
                        action_owner="role:none",
                        action_due="2026-11-01")
     assert "Please choose an owner from the list." in texts_in(past) and "has already passed" in texts_in(past)
-    assert inputs_of(past)["action_title"]["value"] == "Paint over the graffiti"  # type: ignore[arg-type]
+    assert inputs_of(past)["action_title"]["value"] == "Paint over the graffiti"
     replies = await channel.say(JOHN, "action Paint over the graffiti <at>Erik Johansson</at> 2026-12-04",
                                 mentions=(ERIK,))
     shown = texts_in(card_of(replies[-1]))
