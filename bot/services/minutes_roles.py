@@ -27,6 +27,7 @@ from dialogs.cards.record_roles import (
     FIELDS,
     MAX_DUE_DAYS,
     MAX_EMAILS_CHARS,
+    NOBODY,
     RECIPIENTS,
     SECRETARY,
     record_roles_card,
@@ -86,7 +87,7 @@ def _ids(raw: str) -> list[str]:
 
 def parse_record(t: Texts, forum: Forum, known: set[str], values: Mapping[str, str]) -> _Parsed:
     errors: list[str] = []
-    secretary = values.get(SECRETARY, "").strip() or None
+    secretary = values.get(SECRETARY, "").strip().removeprefix(NOBODY) or None
     approvers, recipients = _ids(values.get(APPROVERS, "")), _ids(values.get(RECIPIENTS, ""))
     if any(i not in known for i in [*([secretary] if secretary else []), *approvers, *recipients]):
         errors.append(t("draft.roles.error.unknown_person"))

@@ -33,13 +33,14 @@ RECIPIENTS = "recipients"
 EMAILS = "emails"
 DUE_DAYS = "action_due_days"
 FIELDS = (SECRETARY, APPROVERS, RECIPIENTS, EMAILS, DUE_DAYS)
+NOBODY = "-"  # the secretary choice "Ingen" (a choice needs a value)
 MAX_DUE_DAYS = 365
 MAX_EMAILS_CHARS = 2000
 
 
 def record_values(record: RecordRoles) -> dict[str, str]:
     return {
-        SECRETARY: record.secretary_id or "",
+        SECRETARY: record.secretary_id or NOBODY,
         APPROVERS: ",".join(record.approver_ids),
         RECIPIENTS: ",".join(record.recipient_ids),
         EMAILS: "\n".join(record.recipient_emails),
@@ -71,8 +72,8 @@ def record_roles_card(
     if errors:
         body.append(errors_block(errors, t("draft.roles.errors_title")))
     body += [
-        choice_set(SECRETARY, t("draft.roles.secretary"), [("", t("draft.roles.nobody")), *people],
-                   value=values.get(SECRETARY, "")),
+        choice_set(SECRETARY, t("draft.roles.secretary"), [(NOBODY, t("draft.roles.nobody")), *people],
+                   value=values.get(SECRETARY) or NOBODY),
         choice_set(APPROVERS, t("draft.roles.approvers"), people, value=values.get(APPROVERS) or None, multi=True),
         text(t("draft.roles.approvers_help"), subtle=True),
         choice_set(RECIPIENTS, t("draft.roles.recipients"), people, value=values.get(RECIPIENTS) or None,
