@@ -255,3 +255,39 @@ async def test_in_english_the_secretary_drafts_and_adds_an_action_from_the_chat(
     assert "Action added to the minutes" in shown and "Polisen, participant (Erik Johansson)" in shown
     usage = await channel.say(JOHN, "action <at>Erik Johansson</at>", mentions=(ERIK,))
     assert "mention the person with @" in (usage[-1].text or "")
+
+
+async def test_in_english_record_roles_and_the_refusals_keep_what_was_typed(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    from tests.conversation.flows import join, set_up_forum
+    from tests.conversation.harness import make_bot
+
+    bot, _ = make_bot(uow_factory, clock)
+    channel = Chat(bot, conversation_id="19:youth@thread.tacv2", conversation_type="channel")
+    await set_up_forum(channel, JOHN, name="Youth forum", organisations=["Police", "School"])
+    await join(channel, ERIK, "Police", "participant")
+    await channel.say(JOHN, "next meeting")  # the meeting on Thursday is known from now on
+    clock.set(datetime(2026, 11, 26, 8, 30, tzinfo=UTC))
+    setup = card_of((await channel.say(JOHN, "setup"))[-1])
+    roles = await click(channel, JOHN, setup, "Roles for the minutes")
+    assert "Secretary" in texts_in(roles) and "Approvers" in texts_in(roles)
+    refused = await click(channel, JOHN, roles, "Save", emails="leadership@youth", action_due_days="400")
+    assert "1 e-mail address does not look right" in texts_in(refused)
+    assert "between 1 and 365" in texts_in(refused) and inputs_of(refused)["emails"]["value"] == "leadership@youth"
+    saved = await click(channel, JOHN, refused, "Save", emails="leadership@youth.example.org", action_due_days="7",
+                        secretary=ERIK.id)
+    assert "Secretary\nErik Johansson" in texts_in(saved) and "7 days" in texts_in(saved)
+    not_chair = await click(channel, ERIK, roles, "Save")
+    assert "Bara forumets ordförande" in texts_in(not_chair)  # Erik reads Swedish
+
+    item = await click(channel, JOHN, await overview_of(channel, JOHN, "minutes"), "Edit", nth=1)
+    typed = "A boy, personal number 811228-9874, is often at the square."
+    number = await click(channel, JOHN, item, "Save", notes=typed)
+    assert "811228-9874" not in json.dumps(number) and "was not saved" in texts_in(number)
+    assert inputs_of(number)["notes"]["value"] == "A boy, personal number ******-****, is often at the square."
+    action = await click(channel, JOHN, item, "New action")
+    assert inputs_of(action)["action_due"]["value"] == "2026-12-03"  # the meeting + the forum's 7 days
+    empty = await click(channel, JOHN, action, "Save", action_title="", action_description="Ask the landlord.")
+    assert "Please say what is to be done." in texts_in(empty) and "Please choose an owner" in texts_in(empty)
+    assert inputs_of(empty)["action_description"]["value"] == "Ask the landlord."
