@@ -94,7 +94,9 @@ async def _add(deps: Deps, uow: UnitOfWork, turn: Turn, draft: Draft, wanted: Ch
     owner = person_owner(draft.forum, wanted.owner_id)
     if not owner.known:
         person = await uow.people.get(wanted.owner_id)
-        return Reply(text=t("draft.chat_unknown_owner", name=person.display_name if person else "?"))
+        if person is None:
+            return Reply(text=t("draft.chat_unknown_person"))
+        return Reply(text=t("draft.chat_unknown_owner", name=person.display_name))
     due = wanted.due or default_due(draft)
     today = local_today(draft.forum, turn.now)
     if due < today:

@@ -208,7 +208,7 @@ def _item_actions(t: Texts, data: dict[str, Any], index: int, count: int, feedba
     if feedback.confirm_rules:
         confirmed = ",".join(feedback.confirm_rules)
         return [execute(t("draft.save_anyway"), "minutes.save_item", {**data, "go": "stay", "confirmed": confirmed}),
-                execute(t("draft.overview"), "minutes.open", {**data, "in_place": True}, validate=False)]
+                execute(t("draft.cancel"), "minutes.open", {**data, "in_place": True}, validate=False)]
     actions = []
     if index > 1:
         actions.append(execute(t("draft.previous"), "minutes.save_item", {**data, "go": "prev"}))
@@ -255,7 +255,7 @@ def attendance_card(
                            {**data, "confirmed": ",".join(feedback.confirm_rules)})]
     else:
         actions = [execute(t("draft.save"), "minutes.save_attendance", data)]
-    actions.append(open_button(t, frame, t("draft.overview")))
+    actions.append(open_button(t, frame, t("draft.cancel")))
     return card(body, actions)
 
 
@@ -266,7 +266,7 @@ def new_item_card(t: Texts, frame: DraftFrame, *, value: str = "", feedback: Fee
     data = frame.data()
     if feedback.confirm_rules:
         data["confirmed"] = ",".join(feedback.confirm_rules)
-    actions = [execute(t("draft.add_item"), "minutes.add_item", data), open_button(t, frame, t("draft.overview"))]
+    actions = [execute(t("draft.add_item"), "minutes.add_item", data), open_button(t, frame, t("draft.cancel"))]
     return card(body, actions)
 
 

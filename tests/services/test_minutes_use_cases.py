@@ -139,6 +139,8 @@ async def test_the_chat_shortcut_reads_text_owner_and_date(world: World) -> None
         await add_from_chat(world.deps, await world.turn(*ERIK), ChatActionArgs("Något", ("29:erik",)))
     reply = await add_from_chat(world.deps, await world.turn(*ANNA), ChatActionArgs("Ring skolan", (ANNA[0],)))
     assert "har ingen organisation i forumet" in (reply.text or "")
+    stranger = await add_from_chat(world.deps, await world.turn(*ANNA), ChatActionArgs("Ring skolan", ("29:nobody",)))
+    assert "Den du nämnde är inte med i forumet ännu" in (stranger.text or "")
     assert meeting_id not in world.db.records.minutes or not minutes_of(world, meeting_id).content.actions()
     assert forum_id
 
