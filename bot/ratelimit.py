@@ -133,6 +133,17 @@ class RateLimiter:
         if self._records % 500 == 0:
             self._prune(now)
 
+    def settle(self, key: str) -> None:
+        """The send to `key` recorded last has been answered: count it from now instead of from its start.
+
+        Teams counts a request when it arrives, which is after we started it. Counting each conversation's sends
+        from their answers keeps arrivals spaced by the window even when one request travels slower than the
+        next (sends to one conversation go one at a time, so the last entry is that send).
+        """
+        log = self._logs.get(key)
+        if log is not None and log.events:
+            log.events[-1] = max(log.events[-1], self._now())
+
     def _prune(self, now: float) -> None:
         idle = [k for k, log in self._logs.items() if not log.events or log.events[-1] <= now - log.horizon]
         for key in idle:

@@ -135,6 +135,7 @@ class Sender:
 
     async def _send(self, message: ClaimedMessage, route: Route, activity: Any) -> Outcome:
         call, failure = await self._attempt(message, route, activity)
+        self.limiter.settle(route.rate_key)
         lease_left = self._clock.now() + self.lease_margin < message.lease_until
         if failure is not None and failure.status == 401 and lease_left:
             # The token may have been revoked or rotated: drop it, fetch a new one and try once more.
@@ -142,6 +143,7 @@ class Sender:
             self._teams.refresh_credentials()
             self.limiter.record(route.rate_key)  # the second request counts against the limits too
             call, failure = await self._attempt(message, route, activity)
+            self.limiter.settle(route.rate_key)
             if failure is not None and failure.status == 401:
                 failure = replace(failure, code="unauthorized_after_refresh")
         if failure is not None:

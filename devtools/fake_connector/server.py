@@ -40,6 +40,8 @@ class FakeConnector:
     created_ids: list[str] = field(default_factory=list)
     clock: Any = None  # anything with now() -> aware datetime; None: the wall clock
     early_requests: list[RecordedRequest] = field(default_factory=list)  # sent before Retry-After had passed
+    rate_limit_per_second: float | None = None  # Teams' per-conversation limit (7): more in any second gets 429
+    over_rate: list[RecordedRequest] = field(default_factory=list)  # requests answered 429 for the rate limit
 
     def __post_init__(self) -> None:
         self._throttles: dict[str, Throttle] = {}
@@ -50,6 +52,7 @@ class FakeConnector:
         self._runner: web.AppRunner | None = None
         self._port = 0
         self.hanging = 0
+        self._recent: dict[str, list[datetime]] = {}  # per conversation: accepted activity posts in the last second
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -199,8 +202,12 @@ class FakeConnector:
         conversation_id, activity_id = ids_of(parts)
         arrived = self.now()
 
-        early = False
+        early = over_rate = False
         throttled = self._throttled(conversation_id, arrived)
+        if throttled is None and method == "POST" and conversation_id is not None and "activities" in parts:
+            over_rate = self._over_rate(conversation_id, arrived)
+            if over_rate:
+                throttled = (False, "1")
         if throttled is not None:
             early, retry_after = throttled
             rule: Rule | None = Rule("", None, 429, {"Retry-After": retry_after}, None, None)
@@ -240,9 +247,22 @@ class FakeConnector:
         self.requests.append(recorded)
         if early:
             self.early_requests.append(recorded)
+        if over_rate:
+            self.over_rate.append(recorded)
         if payload is None:
             return web.Response(status=status, headers=headers)
         return web.json_response(payload, status=status, headers=headers)
+
+    def _over_rate(self, conversation_id: str | None, now: datetime) -> bool:
+        """Whether this activity post is one more than `rate_limit_per_second` within the last second."""
+        if self.rate_limit_per_second is None or conversation_id is None:
+            return False
+        recent = [t for t in self._recent.get(conversation_id, []) if (now - t).total_seconds() < 1.0]
+        if len(recent) >= self.rate_limit_per_second:
+            self._recent[conversation_id] = recent
+            return True
+        self._recent[conversation_id] = [*recent, now]
+        return False
 
     def _throttled(self, conversation_id: str | None, now: datetime) -> tuple[bool, str] | None:
         """(early, Retry-After) when this request is throttled, else None."""

@@ -993,3 +993,42 @@ async def test_429s_from_a_few_conversations_among_many_accepted_sends_pause_onl
     assert worker.paused_until is None
     assert len(connector.sent_to(conversations[9])) == 2  # not held up by the three throttled ones
     assert all(worker.conversation_paused_until(cid) is not None for cid in conversations[:3])
+
+
+async def test_twenty_messages_to_one_conversation_keep_under_teams_per_conversation_rate(
+    uow_factory: UnitOfWorkFactory, clean_env: None
+) -> None:
+    """A connector that answers 429 to the 8th post within a second gets none: the worker paces itself (7/s)."""
+    wall = SystemClock()
+    async with running_fake_connector() as connector:
+        connector.rate_limit_per_second = 7
+        await store_conversation(uow_factory, wall, connector.url)
+        for n in range(20):
+            await enqueue(uow_factory, wall, slot=str(n))
+        settings = Settings(_env_file=None, mode="local", delivery_timeout_seconds=1.0, retry_base_seconds=0.2,
+                            tick_seconds=1)  # type: ignore[call-arg]
+        worker = DeliveryWorker(
+            settings=settings, uow=uow_factory, adapter=ForumAdapter(settings), clock=wall, hooks=delivery_hooks()
+        )
+        await worker.start()
+        try:
+            for _ in range(200):
+                if len(connector.sent_to(CHANNEL)) == 20:
+                    break
+                await asyncio.sleep(0.05)
+        finally:
+            await worker.stop()
+        posts = connector.activity_posts(CHANNEL, ok_only=True)
+        assert len(posts) == 20 and connector.over_rate == []
+        assert (posts[-1].at - posts[0].at) >= timedelta(seconds=2)  # 20 posts at ≤ 7/s take at least 2 s
+
+
+async def test_a_send_counts_from_its_answer_so_a_slow_request_cannot_bunch_arrivals(clock: FixedClock) -> None:
+    limiter = RateLimiter(per_conversation=[Window(2, 1.0)], global_windows=[], clock=clock, random=lambda: 0.0)
+    sleep = FakeSleep(clock)
+    assert await limiter.acquire("a", sleep=sleep, max_wait=10) == 0.0
+    clock.set(clock.now() + timedelta(seconds=0.3))  # the first request took 0.3 s to be answered
+    limiter.settle("a")
+    assert await limiter.acquire("a", sleep=sleep, max_wait=10) == 0.0
+    limiter.settle("a")
+    assert limiter.delay("a") == pytest.approx(1.0)  # the third waits a full second from the first's answer
