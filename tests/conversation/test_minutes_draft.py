@@ -291,3 +291,23 @@ async def test_in_english_record_roles_and_the_refusals_keep_what_was_typed(
     empty = await click(channel, JOHN, action, "Save", action_title="", action_description="Ask the landlord.")
     assert "Please say what is to be done." in texts_in(empty) and "Please choose an owner" in texts_in(empty)
     assert inputs_of(empty)["action_description"]["value"] == "Ask the landlord."
+
+
+async def test_the_posted_summary_has_a_minutes_button_that_opens_the_draft_once_the_meeting_started(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    from bot.services.cycle import run_cycle
+    from storage.orm import OutboxRow
+    from tests.deps import deps_of
+
+    _bot, channel = await forum_in_meeting(uow_factory, clock)
+    await run_cycle(deps_of(uow_factory), datetime(2026, 11, 25, 15, 1, tzinfo=UTC))  # the deadline
+    async with uow_factory() as uow:
+        posted = [r.payload for r in await uow.session.scalars(select(OutboxRow).where(OutboxRow.kind == "summary"))]
+    assert posted
+    summary = posted[-1]["attachments"][0]["content"]  # type: ignore[index]
+    assert [b["title"] for b in buttons(summary)] == ["Minnesanteckningar"]
+    opened = await click(channel, ANNA, summary, "Minnesanteckningar")
+    assert "Översikt" in texts_in(opened) and "Närvarande: Polisen" in texts_in(opened)
+    refused = await click(channel, ERIK, summary, "Minnesanteckningar")
+    assert "Bara ordföranden (Anna Lindqvist) eller forumets sekreterare" in texts_in(refused)
