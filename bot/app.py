@@ -15,6 +15,8 @@ from bot.deps import build_deps
 from bot.export_routes import add_export_routes
 from bot.exports import ExportSigner
 from bot.handler import ForumBot
+from bot.mail.smtp import SmtpConfig, SmtpTransport
+from bot.mail.worker import MailPolicy, MailWorker
 from bot.metrics import Metrics
 from bot.routes import add_routes
 from bot.runtime import RUNTIME, Runtime
@@ -42,6 +44,23 @@ def delivery_hooks(default_language: str = DEFAULT_LANGUAGE) -> DeliveryHooks:
     )
 
 
+def mail_worker(settings: Settings, uow: UnitOfWorkFactory, clock: Clock) -> MailWorker | None:
+    """The minutes mail sender, when FORUMBOT_SMTP_HOST and FORUMBOT_SMTP_FROM are set."""
+    if not settings.mail_enabled:
+        return None
+    config = SmtpConfig(host=settings.smtp_host, port=settings.smtp_port, sender=settings.smtp_from,
+                        username=settings.smtp_username, password=settings.smtp_password.get_secret_value(),
+                        starttls=settings.smtp_starttls, timeout=settings.smtp_timeout_seconds)
+    return MailWorker(uow=uow, transport=SmtpTransport(config), clock=clock, sender=settings.smtp_from,
+                      template=settings.word_template, policy=MailPolicy(poll_seconds=settings.tick_seconds))
+
+
+def _wake_both(delivery: DeliveryWorker, mail: MailWorker) -> None:
+    """After a commit that queued an outbox row: publishing queues outbox rows and mail in one transaction."""
+    delivery.wake()
+    mail.wake()
+
+
 def create_app(
     settings: Settings,
     *,
@@ -67,12 +86,13 @@ def create_app(
             settings=settings, uow=uow, adapter=adapter, clock=the_clock, metrics=metrics,
             hooks=delivery_hooks(settings.default_language),
         )
-        uow.after_commit = delivery.wake  # a commit that queued something wakes the worker
+        mail = mail_worker(settings, uow, the_clock)
+        uow.after_commit = delivery.wake if mail is None else partial(_wake_both, delivery, mail)
         deps = build_deps(settings, uow, signer)
         bot = ForumBot(settings=settings, uow=uow, clock=the_clock, signer=signer, deps=deps)
         runtime = Runtime(
             settings=settings, clock=the_clock, engine=engine, uow=uow, adapter=adapter, bot=bot, delivery=delivery,
-            metrics=metrics, deps=deps,
+            metrics=metrics, deps=deps, background=[mail] if mail is not None else [],
         )
         app[RUNTIME] = runtime
         ticker = Ticker(runtime)
@@ -82,6 +102,8 @@ def create_app(
             await listener.start()
         if background:
             await delivery.start()
+            if mail is not None:
+                await mail.start()
             ticker.start()
         log.info("forumbot started: mode=%s auth=%s", settings.mode.value, settings.auth_enabled)
         try:
@@ -89,6 +111,8 @@ def create_app(
         finally:
             ticker.stop()
             await delivery.stop()
+            if mail is not None:
+                await mail.stop()
             if listener is not None:
                 await listener.stop()
             await engine.dispose()

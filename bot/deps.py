@@ -32,4 +32,6 @@ def build_deps(settings: Settings, uow: UnitOfWorkFactory, signer: ExportSigner 
         holidays=swedish_holidays(),
         links=SignedLinks(signer or ExportSigner(), public_url(settings)),
         default_language=settings.default_language,
+        word_template=settings.word_template,
+        mail_enabled=settings.mail_enabled,
     )

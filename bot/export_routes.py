@@ -1,46 +1,86 @@
-"""GET /exports/{token}/{name}: the chair's Markdown export behind a signed, expiring link."""
+"""GET /exports/{token}/{name}: exports behind a signed, expiring link.
+
+The token names the meeting and the person; the file name says what: `lagesbild-<date>.md|docx` (the
+compiled lägesbild, the chair only) or `protokoll-<date>-v<n>.md|docx` (published minutes, those who may read
+them, `domain.minutes.may_read`). Who may have it is checked again at download time.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import re
 
 from aiohttp import web
 
 from bot.exports import ExportSigner
 from bot.runtime import RUNTIME
+from bot.services.minutes_export import MinutesDocuments, published_version
+from bot.services.notify import texts_for
 from bot.services.summaries import export_markdown, recorded_summary
-from dialogs.texts import DEFAULT_LANGUAGE, for_language
+from dialogs.documents.summary import summary_outline
+from dialogs.documents.word import DOCX_CONTENT_TYPE, render_docx
+from domain.minutes import may_read
 
 log = logging.getLogger(__name__)
 
 SIGNER = web.AppKey("export_signer", ExportSigner)
+_NAME = re.compile(r"^(?P<kind>lagesbild|protokoll)-(?P<day>\d{4}-\d{2}-\d{2})(?:-v(?P<version>\d{1,4}))?"
+                   r"\.(?P<ext>md|docx)$")
+_GONE = {"error": "link expired or invalid"}
+
+
+def _file(body: bytes | str, name: str, ext: str) -> web.Response:
+    headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
+    if ext == "docx":
+        assert isinstance(body, bytes)
+        return web.Response(body=body, content_type=DOCX_CONTENT_TYPE, headers=headers)
+    assert isinstance(body, str)
+    return web.Response(text=body, content_type="text/markdown", charset="utf-8", headers=headers)
 
 
 async def download(request: web.Request) -> web.Response:
     runtime = request.app[RUNTIME]
     now = runtime.clock.now()
     grant = request.app[SIGNER].verify(request.match_info["token"], now)
-    if grant is None:
-        return web.json_response({"error": "link expired or invalid"}, status=404)
+    name = request.match_info["name"]
+    wanted = _NAME.match(name)
+    if grant is None or wanted is None:
+        return web.json_response(_GONE, status=404)
+    ext, minutes = wanted["ext"], wanted["kind"] == "protokoll"
+    template = runtime.deps.word_template
     async with runtime.uow() as uow:
         meeting = await uow.meetings.get(grant.meeting_id)
         forum = await uow.forums.get(meeting.forum_id) if meeting else None
-        if meeting is None or forum is None or forum.chair_id != grant.person_id:
-            return web.json_response({"error": "link expired or invalid"}, status=404)
+        if meeting is None or forum is None or meeting.local_date.isoformat() != wanted["day"]:
+            return web.json_response(_GONE, status=404)
+        allowed = may_read(forum, grant.person_id) if minutes else forum.chair_id == grant.person_id
+        if not allowed:
+            return web.json_response(_GONE, status=404)
         person = await uow.people.get(grant.person_id)
-        summary = await recorded_summary(uow, forum, meeting, now)
-        uow.audit.record(at=now, action="summary.exported", subject_type="meeting", subject_id=meeting.id,
-                         actor_id=grant.person_id, forum_id=forum.id, detail={"format": "markdown"})
+        t = texts_for(person, forum, runtime.deps.default_language)
+        if minutes:
+            version = await published_version(uow, meeting.id, int(wanted["version"] or 0) or None)
+            if version is None:
+                return web.json_response(_GONE, status=404)
+            documents = MinutesDocuments(version, t, template)
+            action, detail = "minutes.exported", {"format": ext, "version": version.version}
+        else:
+            summary = await recorded_summary(uow, forum, meeting, now)
+            action, detail = "summary.exported", {"format": "markdown" if ext == "md" else "docx"}
+        uow.audit.record(at=now, action=action, subject_type="meeting", subject_id=meeting.id,
+                         actor_id=grant.person_id, forum_id=forum.id, detail=detail)
         await uow.commit()
-    body = export_markdown(for_language(person.speaks(DEFAULT_LANGUAGE) if person else None), summary)
-    name = f"lagesbild-{meeting.local_date.isoformat()}.md"
-    log.info("export downloaded: meeting=%s", meeting.id)
-    return web.Response(
-        text=body,
-        content_type="text/markdown",
-        charset="utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
-    )
+    body: bytes | str
+    if minutes:
+        body = await asyncio.to_thread(documents.docx) if ext == "docx" else documents.markdown()
+    elif ext == "docx":
+        body = await asyncio.to_thread(render_docx, summary_outline(t, summary), template=template or None,
+                                       title=summary.forum_name, language=t.language)
+    else:
+        body = export_markdown(t, summary)
+    log.info("export downloaded: meeting=%s kind=%s format=%s", meeting.id, wanted["kind"], ext)
+    return _file(body, name, ext)
 
 
 def add_export_routes(app: web.Application, signer: ExportSigner) -> None:

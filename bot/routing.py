@@ -36,6 +36,7 @@ from bot.services.minutes_draft import MinutesArgs
 from bot.services.ports import Deps
 from bot.services.turn import Reply, Turn
 from dialogs.cards.help import HelpGroup
+from dialogs.texts import LANGUAGES, load_catalog
 from domain.errors import Usage
 
 
@@ -167,8 +168,16 @@ def report_args(request: Request) -> ReportArgs:
     return ReportArgs(request.request_id, request.text, masked=request.masked)
 
 
+def _minutes_words() -> frozenset[str]:
+    return frozenset(w.casefold() for language in LANGUAGES for w in load_catalog(language)["word.minutes_words"])
+
+
 def export_args(request: Request) -> ExportArgs:
-    return ExportArgs(one_date("collection.export_usage")(request), request.request_id)
+    """`[lägesbild] <datum>`, or `protokoll <datum>` (`exportera protokoll`) for the published minutes."""
+    first = (request.text.split() or [""])[0].casefold()
+    minutes = first in _minutes_words()
+    usage = "word.export_usage" if minutes else "collection.export_usage"
+    return ExportArgs(one_date(usage)(request), request.request_id, minutes=minutes)
 
 
 def members_args(request: Request) -> MembersArgs:
@@ -228,7 +237,8 @@ TEXT = (  # in the order of the help card
     Route("cancel_meeting", meeting_commands.cancel, one_date("collection.cancel_usage"), who=CHAIR,
           help=((C, "help.line_change_meeting"),)),
     Route("move_meeting", meeting_commands.move, move_text, who=CHAIR, help=((C, "help.line_change_meeting"),)),
-    Route("export", meeting_commands.export, export_args, who=CHAIR, help=((C, "help.line_export"),)),
+    Route("export", meeting_commands.export, export_args, who=CHAIR,
+          help=((C, "help.line_export"), (M, "help.line_export_minutes"))),
     Route("report", contributions.open_report, report_args, who=ROLE_HOLDER, help=((M, "help.line_report"),)),
     Route("next_meeting", _without_args(meeting_commands.next_meeting), no_args, help=((M, "help.line_next_meeting"),)),
     Route("minutes", minutes_draft.open_minutes, minutes_args, who=KEEPER, help=((M, "help.line_minutes"),)),

@@ -11,7 +11,9 @@ from urllib.parse import urlsplit
 from pydantic import AliasChoices, Field, PrivateAttr, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from dialogs.documents.template import TemplateError, check_template
 from domain import service_urls
+from domain.mail import valid_email
 from domain.service_urls import ServiceUrlCheck
 
 DEFAULT_SERVICE_HOSTS = (
@@ -96,6 +98,14 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = "text"  # json: one object per line, the same fields, never message text
     metrics_token: SecretStr = Field(default=SecretStr(""))  # GET /metrics wants "Bearer <token>" when set
+    word_template: str = ""  # a .docx whose styles, header and footer the Word exports use; empty: the default
+    smtp_host: str = ""  # mail of published minutes is on when host and from are set
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str = ""  # empty: no login
+    smtp_password: SecretStr = Field(default=SecretStr(""))
+    smtp_from: str = ""  # the sender address, e.g. forumbot@kommun.se
+    smtp_starttls: bool = True  # false only for a relay on a trusted network: then nothing is encrypted
+    smtp_timeout_seconds: float = Field(default=30.0, gt=0)
 
     @field_validator("allowed_tenants", "allowed_service_hosts", mode="before")
     @classmethod
@@ -121,6 +131,31 @@ class Settings(BaseSettings):
         if value not in ("sv", "en"):
             raise ValueError("default_language must be 'sv' or 'en'")
         return value
+
+    @field_validator("word_template")
+    @classmethod
+    def _usable_template(cls, value: str) -> str:
+        if value.strip():
+            try:
+                check_template(value.strip())
+            except TemplateError as error:
+                raise ValueError(f"FORUMBOT_WORD_TEMPLATE: {error}") from None
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _check_mail(self) -> Settings:
+        if bool(self.smtp_host.strip()) != bool(self.smtp_from.strip()):
+            raise ValueError("FORUMBOT_SMTP_HOST and FORUMBOT_SMTP_FROM go together: set both to send minutes by "
+                             "e-mail, or neither")
+        if self.smtp_from and not valid_email(self.smtp_from.strip()):
+            raise ValueError("FORUMBOT_SMTP_FROM is not an e-mail address")
+        if self.smtp_password.get_secret_value() and not self.smtp_username:
+            raise ValueError("FORUMBOT_SMTP_PASSWORD is set without FORUMBOT_SMTP_USERNAME")
+        return self
+
+    @property
+    def mail_enabled(self) -> bool:
+        return bool(self.smtp_host.strip() and self.smtp_from.strip())
 
     @model_validator(mode="after")
     def _check_mode(self) -> Settings:

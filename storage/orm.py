@@ -319,6 +319,33 @@ class ActionRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class MailRow(Base):
+    """One e-mail of a published minutes version to one address (mail queue). Unique per meeting, version and
+    address, so queuing twice sends once. The message is rendered at send time from the stored version."""
+
+    __tablename__ = "mail_queue"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "version", "address", name="uq_mail_queue_once"),
+        Index("ix_mail_queue_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    forum_id: Mapped[str] = mapped_column(ForeignKey("forums.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    address: Mapped[str] = mapped_column(String(254))
+    language: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending|sending|retry|sent|dead
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    last_code: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the SMTP reply code
+    last_error: Mapped[str | None] = mapped_column(String(200), nullable=True)  # a short code, never an address
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
 class AuditRow(Base):
     """Append-only trail: who did what to which record. Never message text or matched values."""
 
@@ -343,6 +370,7 @@ __all__ = [
     "ContributionVersionRow",
     "ConversationRow",
     "ForumRow",
+    "MailRow",
     "MeetingRow",
     "MembershipRow",
     "MinutesApprovalRow",

@@ -15,6 +15,7 @@ from storage.cache import ReadCache
 from storage.contributions import ContributionRepository
 from storage.conversations import ConversationRepository
 from storage.forums import ForumRepository
+from storage.mail import MailRepository
 from storage.meetings import MeetingRepository, SummaryRepository
 from storage.outbox import OutboxRepository
 from storage.people import PersonRepository
@@ -50,6 +51,7 @@ class SqlAlchemyUnitOfWork:
         self.audit = AuditRepository(self.session)
         self.minutes = MinutesRepository(self.session)
         self.actions = ActionRepository(self.session)
+        self.mail = MailRepository(self.session)
         return self
 
     async def __aexit__(

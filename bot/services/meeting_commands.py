@@ -8,6 +8,7 @@ from datetime import date, time
 from bot.services.guards import Need, chaired_forum, forum_for
 from bot.services.meetings import meeting_on, upcoming_meeting
 from bot.services.minutes_common import latest_started
+from bot.services.minutes_export import export_minutes
 from bot.services.new_time import tell_new_time
 from bot.services.notify import Kind, to_person
 from bot.services.ports import Deps, UnitOfWork
@@ -44,6 +45,7 @@ class MoveArgs:
 class ExportArgs:
     day: date
     request_id: str
+    minutes: bool = False  # `exportera protokoll <datum>`: the published minutes, not the lägesbild
 
 
 async def next_meeting(deps: Deps, turn: Turn) -> Reply:
@@ -165,7 +167,10 @@ async def keep_meeting(deps: Deps, turn: Turn) -> Reply:
 
 
 async def export(deps: Deps, turn: Turn, args: ExportArgs) -> Reply:
-    """A signed 24-hour download link to the Markdown summary, given to the chair only."""
+    """Signed 24-hour download links to the summary as Markdown and Word, given to the chair only; or (minutes)
+    to the published minutes, for those who may read them."""
+    if args.minutes:
+        return await export_minutes(deps, turn, args.day, args.request_id)
     t = turn.t
     request_id = args.request_id
     async with deps.uow() as uow:
@@ -176,6 +181,9 @@ async def export(deps: Deps, turn: Turn, args: ExportArgs) -> Reply:
         name = f"lagesbild-{meeting.local_date.isoformat()}.md"
         url = deps.links.link(meeting.id, turn.person.id, name, turn.now)
         line = t("collection.export_ready", date=format_date(t, meeting.local_date), name=name, url=url)
+        docx_name = f"lagesbild-{meeting.local_date.isoformat()}.docx"
+        docx_url = deps.links.link(meeting.id, turn.person.id, docx_name, turn.now)
+        line += " " + t("word.summary_docx_ready", name=docx_name, url=docx_url)
         if turn.origin.is_personal:
             await uow.commit()
             return Reply(text=line)

@@ -3,8 +3,9 @@ the default due days of a new action. Opened from the setup card (`record.open`)
 
 The choices are the forum's known people (its members and the chair, and whoever already holds one of these
 roles). Everything is checked on the server: people must be known, at most two approvers, e-mail addresses
-strictly formed, due days 1–365. A refusal keeps what was typed; an outdated card keeps only what the person
-typed over the current values (as the setup card does).
+formed as `domain.mail.valid_email` says, due days 1–365. The e-mail field is offered only when mail is set up
+(or addresses are already stored, so they can be seen and removed). A refusal keeps what was typed; an outdated
+card keeps only what the person typed over the current values (as the setup card does).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from dialogs.cards.record_roles import (
     record_values,
 )
 from dialogs.texts import Texts
+from domain.mail import valid_email
 from domain.minutes import MAX_APPROVERS
 from domain.model import Forum, RecordRoles
 from domain.revisions import record_revision, typed_values
@@ -42,15 +44,6 @@ from domain.revisions import record_revision, typed_values
 log = logging.getLogger(__name__)
 
 MAX_EMAILS = 20
-# A deliberately strict address: local part of letters, digits and . _ % + -, a domain of dot-separated labels
-# (letters, digits, inner hyphens) ending in a letter-only top-level domain. No quoted or IP-literal forms.
-_EMAIL = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,62}[A-Za-z0-9])?@"
-                    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}$")
-
-
-def valid_email(address: str) -> bool:
-    """A simple strict check (helper W's domain/mail.py `valid_email` replaces this once merged)."""
-    return len(address) <= 254 and ".." not in address and _EMAIL.match(address) is not None
 
 
 def _people(forum: Forum, names: Mapping[str, str]) -> list[tuple[str, str]]:
@@ -61,18 +54,23 @@ def _people(forum: Forum, names: Mapping[str, str]) -> list[tuple[str, str]]:
     return sorted(((i, names.get(i, i)) for i in unique), key=lambda p: p[1].casefold())
 
 
-def _card(t: Texts, forum: Forum, names: Mapping[str, str], *, typed: Mapping[str, str] | None = None,
+def _card(deps: Deps, t: Texts, forum: Forum, names: Mapping[str, str], *, typed: Mapping[str, str] | None = None,
           errors: list[str] | None = None, note: str | None = None) -> Element:
     values = {**record_values(forum.record), **(typed or {})}
     return record_roles_card(t, forum_id=forum.id, people=_people(forum, names), values=values,
-                             revision=record_revision(forum), errors=errors or (), note=note)
+                             revision=record_revision(forum), errors=errors or (), note=note,
+                             mail=_mail(deps, forum))
+
+
+def _mail(deps: Deps, forum: Forum) -> bool:
+    return deps.mail_enabled or bool(forum.record.recipient_emails)
 
 
 async def open_record_roles(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
     async with deps.uow() as uow:
         forum = await chaired_forum(uow, turn, str(data.get("forum_id", "")) or None)
         names = await names_for(uow, forum)
-    return Reply(card=_card(turn.t, forum, names))
+    return Reply(card=_card(deps, turn.t, forum, names))
 
 
 @dataclass(frozen=True)
@@ -116,15 +114,17 @@ async def save_record_roles(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> 
     values = {k: str(data.get(k, "")) for k in FIELDS}
     async with deps.uow() as uow:
         forum = await chaired_forum(uow, turn, str(data.get("forum_id", "")))
+        if not _mail(deps, forum):  # the card had no e-mail field: the stored addresses (none) stay
+            values[EMAILS] = "\n".join(forum.record.recipient_emails)
         names = await names_for(uow, forum)
         if str(data.get("revision", "")) != record_revision(forum):
             log.info("outdated record roles card refused: forum=%s", forum.id)
             typed = typed_values(dict(data), data.get("shown"))
-            return Reply(card=_card(t, forum, names, typed=typed, note=t("draft.roles.stale")), replace=True)
+            return Reply(card=_card(deps, t, forum, names, typed=typed, note=t("draft.roles.stale")), replace=True)
         known = {person_id for person_id, _ in _people(forum, names)}
         parsed = parse_record(t, forum, known, values)
         if parsed.record is None:
-            return Reply(card=_card(t, forum, names, typed=values, errors=parsed.errors), replace=True)
+            return Reply(card=_card(deps, t, forum, names, typed=values, errors=parsed.errors), replace=True)
         record = parsed.record
         await uow.forums.set_record_roles(forum.id, record, turn.now)
         uow.audit.record(at=turn.now, action="record_roles.changed", subject_type="forum", subject_id=forum.id,

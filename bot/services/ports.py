@@ -183,6 +183,14 @@ class ActionStore(Protocol):
     async def for_meeting(self, meeting_id: str) -> list[ActionItem]: ...
 
 
+class MailQueue(Protocol):
+    """E-mails of published minutes, one per version and address (queuing the same twice is a no-op)."""
+
+    async def enqueue(
+        self, *, forum_id: str, meeting_id: str, version: int, address: str, language: str, now: datetime
+    ) -> bool: ...
+
+
 class OutboxEntry(Protocol):
     """A queued or finished proactive message, as the use cases read it back."""
 
@@ -251,6 +259,8 @@ class UnitOfWork(Protocol):
     @property
     def actions(self) -> ActionStore: ...
     @property
+    def mail(self) -> MailQueue: ...
+    @property
     def audit(self) -> AuditLog: ...
 
     async def commit(self) -> None: ...
@@ -278,3 +288,5 @@ class Deps:
     holidays: HolidayCalendar
     links: ExportLinks
     default_language: str = "sv"
+    word_template: str = ""  # FORUMBOT_WORD_TEMPLATE: the .docx the Word documents are built on; "": the default
+    mail_enabled: bool = False  # FORUMBOT_SMTP_HOST and FORUMBOT_SMTP_FROM are set: minutes are e-mailed

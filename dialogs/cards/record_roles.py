@@ -64,8 +64,10 @@ def record_roles_card(
     revision: str,
     errors: Sequence[str] = (),
     note: str | None = None,
+    mail: bool = True,
 ) -> Element:
-    """`people`: (person id, name) of the forum's known people, to choose from."""
+    """`people`: (person id, name) of the forum's known people, to choose from; `mail`: offer e-mail recipients
+    (mail is set up, or addresses are stored)."""
     body: list[Element] = [heading(t("draft.roles.title")), text(t("draft.roles.intro"), subtle=True)]
     if note:
         body.append(notice(note))
@@ -78,13 +80,16 @@ def record_roles_card(
         text(t("draft.roles.approvers_help"), subtle=True),
         choice_set(RECIPIENTS, t("draft.roles.recipients"), people, value=values.get(RECIPIENTS) or None,
                    multi=True),
-        input_text(EMAILS, t("draft.roles.emails"), value=values.get(EMAILS), multiline=True,
-                   max_length=MAX_EMAILS_CHARS, placeholder="kommunledningen@kommun.se"),
-        text(t("draft.roles.emails_help"), subtle=True),
+    ]
+    if mail:
+        body += [input_text(EMAILS, t("draft.roles.emails"), value=values.get(EMAILS), multiline=True,
+                            max_length=MAX_EMAILS_CHARS, placeholder="kommunledningen@kommun.se"),
+                 text(t("draft.roles.emails_help"), subtle=True)]
+    body += [
         input_number(DUE_DAYS, t("draft.roles.due_days"), value=_days(values), minimum=1, maximum=MAX_DUE_DAYS,
                      error=t("draft.roles.error.due_days", max=MAX_DUE_DAYS)),
     ]
-    shown = {key: fingerprint(str(values.get(key) or "")) for key in FIELDS}
+    shown = {key: fingerprint(str(values.get(key) or "")) for key in FIELDS if mail or key != EMAILS}
     data = {"forum_id": forum_id, "revision": revision, "shown": shown}
     return card(body, [execute(t("draft.roles.save"), "record.save", data)])
 

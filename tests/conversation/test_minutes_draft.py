@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,7 +31,8 @@ async def overview_of(channel: Chat, user: Any, word: str = "minnesanteckningar"
 async def test_the_chair_names_the_record_roles_on_their_own_card_and_others_are_refused(
     uow_factory: UnitOfWorkFactory, clock: FixedClock
 ) -> None:
-    _bot, channel = await forum_in_meeting(uow_factory, clock)
+    bot, channel = await forum_in_meeting(uow_factory, clock)
+    bot.deps = replace(bot.deps, mail_enabled=True)  # e-mail recipients are offered once mail is set up
     setup = card_of((await channel.say(ANNA, "konfigurera"))[-1])
     roles = await click(channel, ANNA, setup, "Roller för minnesanteckningar")
     assert isinstance(roles, dict) and all(node.get("label") for node in inputs_of(roles).values())
@@ -264,6 +266,7 @@ async def test_in_english_record_roles_and_the_refusals_keep_what_was_typed(
     from tests.conversation.harness import make_bot
 
     bot, _ = make_bot(uow_factory, clock)
+    bot.deps = replace(bot.deps, mail_enabled=True)
     channel = Chat(bot, conversation_id="19:youth@thread.tacv2", conversation_type="channel")
     await set_up_forum(channel, JOHN, name="Youth forum", organisations=["Police", "School"])
     await join(channel, ERIK, "Police", "participant")

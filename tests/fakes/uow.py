@@ -31,6 +31,7 @@ from domain.model import (
 )
 from domain.outbox import NewMessage
 from domain.reporting import Summary, SummaryFrame
+from tests.fakes.mail import FakeMail, FakeMailQueue
 from tests.fakes.records import FakeActions, FakeMinutes, RecordTables
 
 _ids = itertools.count(1)
@@ -121,6 +122,7 @@ class FakeDatabase:
     audit: list[dict[str, Any]] = field(default_factory=list)
     records: RecordTables = field(default_factory=RecordTables)
     commits: int = 0
+    mail: list[FakeMail] = field(default_factory=list)
 
 
 class FakeForums:
@@ -519,6 +521,7 @@ class FakeUnitOfWork:
         self.audit = FakeAudit(self._work)
         self.minutes = FakeMinutes(self._work.records)
         self.actions = FakeActions(self._work.records)
+        self.mail = FakeMailQueue(self._work.mail)
         self.committed = False
         return self
 
@@ -545,14 +548,16 @@ class FakeUnitOfWorkFactory:
         return _conforms(FakeUnitOfWork(self.db))
 
 
-def fake_deps(db: FakeDatabase | None = None, *, language: str = "sv") -> tuple[Deps, FakeDatabase]:
+def fake_deps(
+    db: FakeDatabase | None = None, *, language: str = "sv", mail_enabled: bool = False
+) -> tuple[Deps, FakeDatabase]:
     """Deps on an in-memory database, with the real screener and holiday calendar and a recording link maker."""
     from bot.deps import shared_screener
     from bot.holidays import swedish_holidays
 
     factory = FakeUnitOfWorkFactory(db)
     return Deps(uow=factory, screener=shared_screener(), holidays=swedish_holidays(), links=RecordingLinks(),
-                default_language=language), factory.db
+                default_language=language, mail_enabled=mail_enabled), factory.db
 
 
 class RecordingLinks:
