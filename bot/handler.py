@@ -123,7 +123,8 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
             key = "unknown.empty" if not normalise(activity.text or "") else "unknown.text"
             reply = Reply(text=turn.t(key, name=turn.person.display_name))
         else:
-            request = self._request(turn_context, turn, text=command.args, masked=masked)
+            request = self._request(turn_context, turn, text=command.args, masked=masked,
+                                    mentions=_mentions(activity))
             reply = await self._run(route, turn, request)
         await self._show(turn_context, turn, reply, replace_id=None)
 
@@ -163,12 +164,14 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
             return Reply(text=word_error(turn.t, refusal.key, refusal.params), replace=route.replaces)
 
     def _request(
-        self, tc: TurnContext, turn: Turn, *, text: str = "", data: dict[str, Any] | None = None, masked: bool = False
+        self, tc: TurnContext, turn: Turn, *, text: str = "", data: dict[str, Any] | None = None, masked: bool = False,
+        mentions: tuple[str, ...] = (),
     ) -> Request:
         async def roster() -> list[RosterMember]:
             return await self._roster(tc)
 
-        return Request(text=text, data=data or {}, request_id=_request_id(tc, turn), masked=masked, roster=roster)
+        return Request(text=text, data=data or {}, request_id=_request_id(tc, turn), masked=masked, roster=roster,
+                       mentions=mentions)
 
     async def _show(self, tc: TurnContext, turn: Turn, reply: Reply, *, replace_id: str | None) -> None:
         if reply.replace and replace_id:
@@ -228,6 +231,22 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
         installer = activity.from_property.name if isinstance(activity.from_property, ChannelAccount) else None
         language = negotiate(None, origin.locale, self.settings.default_language)
         await install.welcome(self.deps, origin, for_language(language), installer, now)
+
+
+def _mentions(activity: Activity) -> tuple[str, ...]:
+    """The user ids @mentioned in a message, in order, without the bot's own (Teams mention entities)."""
+    bot_id = activity.recipient.id if activity.recipient else None
+    found: list[str] = []
+    for entity in activity.entities or []:
+        if str(getattr(entity, "type", "")).lower() != "mention":
+            continue
+        mentioned = (getattr(entity, "additional_properties", None) or {}).get("mentioned")
+        if mentioned is None:
+            mentioned = getattr(entity, "mentioned", None)
+        user_id = mentioned.get("id") if isinstance(mentioned, dict) else getattr(mentioned, "id", None)
+        if isinstance(user_id, str) and user_id and user_id != bot_id and user_id not in found:
+            found.append(user_id)
+    return tuple(found)
 
 
 def _request_id(tc: TurnContext, turn: Turn) -> str:

@@ -22,14 +22,20 @@ from bot.services import (
     language,
     meeting_commands,
     membership,
+    minutes_actions,
     minutes_approval,
+    minutes_draft,
     minutes_publish,
+    minutes_roles,
+    minutes_save,
 )
 from bot.services.contributions import ReportArgs
 from bot.services.guards import in_channel
 from bot.services.help import HelpLines, help_reply
 from bot.services.meeting_commands import ExportArgs, MoveArgs
 from bot.services.membership import MembersArgs, Roster, TestMessageArgs, no_roster
+from bot.services.minutes_chat import ChatActionArgs, add_from_chat
+from bot.services.minutes_draft import MinutesArgs
 from bot.services.minutes_publish import ShowArgs
 from bot.services.ports import Deps
 from bot.services.turn import Reply, Turn
@@ -62,6 +68,7 @@ class Request:
     request_id: str = ""  # the activity id: one request's outbox rows share it
     masked: bool = False  # the channel message had an identity number, now masked
     roster: Roster = no_roster  # the people of this conversation, paged by the edge when asked
+    mentions: tuple[str, ...] = ()  # user ids @mentioned in the message, the bot's own mention left out
 
 
 A = TypeVar("A")
@@ -194,6 +201,21 @@ def show_args(request: Request) -> ShowArgs:
     return ShowArgs(request.data, request.request_id)
 
 
+def minutes_args(request: Request) -> MinutesArgs:
+    """`minnesanteckningar [<datum>]`: words that are no date say how to write one."""
+    if not request.text.strip():
+        return MinutesArgs()
+    dates = _dates(request.text)
+    if not dates:
+        raise Usage("draft.usage")
+    return MinutesArgs(dates[0])
+
+
+def chat_action_args(request: Request) -> ChatActionArgs:
+    """Read by the use case, after the keeper check, so a non-keeper hears who may rather than how to write it."""
+    return ChatActionArgs(request.text, request.mentions, masked=request.masked)
+
+
 def help_lines(request: Request) -> HelpLines:
     """Each group's help lines, in the order of `TEXT` (a line two commands share is listed once)."""
     lines: dict[HelpGroup, list[str]] = {}
@@ -214,7 +236,7 @@ def _without_args(use_case: Callable[[Deps, Turn], Awaitable[Reply]]) -> Callabl
 # --- the table --------------------------------------------------------------------------------------
 
 C, M, ALWAYS = HelpGroup.CHAIR, HelpGroup.MEMBER, HelpGroup.ALWAYS
-CHANNEL, CHAIR, ROLE_HOLDER = Where.CHANNEL, Who.CHAIR, Who.ROLE_HOLDER
+CHANNEL, CHAIR, ROLE_HOLDER, KEEPER = Where.CHANNEL, Who.CHAIR, Who.ROLE_HOLDER, Who.RECORD_KEEPER
 
 # Not annotated as tuple[Route[Any], ...]: each Route is inferred on its own, so mypy checks that the parser
 # gives what the use case takes.
@@ -232,6 +254,8 @@ TEXT = (  # in the order of the help card
           help=((C, "help.line_export"), (M, "help.line_export_minutes"))),
     Route("report", contributions.open_report, report_args, who=ROLE_HOLDER, help=((M, "help.line_report"),)),
     Route("next_meeting", _without_args(meeting_commands.next_meeting), no_args, help=((M, "help.line_next_meeting"),)),
+    Route("minutes", minutes_draft.open_minutes, minutes_args, who=KEEPER, help=((M, "help.line_minutes"),)),
+    Route("action", add_from_chat, chat_action_args, CHANNEL, KEEPER, help=((M, "help.line_action"),)),
     Route("away", away.set_away, away_until, help=((M, "help.line_away"),)),
     Route("back", away.set_away, no_args, help=((M, "help.line_back"),)),
     Route("actions", _without_args(action_lists.list_actions), no_args, help=((M, "help.line_actions"),)),
@@ -259,11 +283,20 @@ VERBS = (
     Route("contribution.submit", contributions.submit, card_data, who=ROLE_HOLDER, replaces=True),
     Route("contribution.edit", contributions.edit_again, card_data, replaces=True),
     Route("contribution.open", contributions.reopen, card_data, who=ROLE_HOLDER, replaces=True),
-    Route("minutes.publish", minutes_publish.publish, card_data, who=Who.RECORD_KEEPER),
-    Route("minutes.correct", minutes_publish.correct, card_data, who=Who.RECORD_KEEPER),
+    Route("minutes.publish", minutes_publish.publish, card_data, who=KEEPER),
+    Route("minutes.correct", minutes_publish.correct, card_data, who=KEEPER),
     Route("minutes.approve", minutes_approval.approve, card_data, who=Who.APPROVER),
     Route("minutes.comment", minutes_approval.comment, card_data, who=Who.APPROVER),
     Route("minutes.show", minutes_publish.show, show_args),  # readers: may_read, checked in the use case
+    Route("record.open", minutes_roles.open_record_roles, card_data, who=CHAIR),
+    Route("record.save", minutes_roles.save_record_roles, card_data, who=CHAIR),
+    Route("minutes.open", minutes_draft.show, card_data, who=KEEPER),
+    Route("minutes.save_item", minutes_save.save_item, card_data, who=KEEPER),
+    Route("minutes.save_attendance", minutes_save.save_attendance, card_data, who=KEEPER),
+    Route("minutes.add_item", minutes_save.add_item, card_data, who=KEEPER),
+    Route("minutes.remove_item", minutes_save.remove_item, card_data, who=KEEPER),
+    Route("minutes.save_action", minutes_actions.save_action, card_data, who=KEEPER),
+    Route("minutes.remove_action", minutes_actions.remove_action, card_data, who=KEEPER),
 )
 
 

@@ -68,3 +68,8 @@ def typed_values(submitted: dict[str, object], shown: object) -> dict[str, str]:
         if key in shown and isinstance(value, str | int | float) and fingerprint(str(value)) != shown[key]:
             typed[key] = str(value)
     return typed
+
+
+def record_revision(forum: Forum) -> str:
+    """What the record-roles card shows: secretary, approvers, recipients, e-mail recipients, action due days."""
+    return _digest("record", forum.id, forum.record)

@@ -157,7 +157,7 @@ async def save_setup(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
         chair = await chair_name(uow, saved)
         await uow.commit()
     lines = _facts(turn, saved, deps.holidays)
-    return Reply(card=saved_card(t, forum=saved.name, lines=lines, chair=chair), replace=True)
+    return Reply(card=saved_card(t, forum=saved.name, lines=lines, chair=chair, forum_id=saved.id), replace=True)
 
 
 def _removed_organisations(forum: Forum, kept: list[tuple[str | None, str]]) -> list[Organisation]:

@@ -7,19 +7,22 @@ from datetime import date, time
 
 from bot.services.guards import Need, chaired_forum, forum_for
 from bot.services.meetings import meeting_on, upcoming_meeting
+from bot.services.minutes_common import latest_started
 from bot.services.minutes_export import export_minutes
 from bot.services.new_time import tell_new_time
 from bot.services.notify import Kind, to_person
-from bot.services.ports import Deps
+from bot.services.ports import Deps, UnitOfWork
 from bot.services.summaries import compile_for
 from bot.services.turn import Reply, Turn
 from dialogs.cards.elements import card, execute, heading, message, text
 from dialogs.cards.meeting import next_meeting_card
+from dialogs.cards.minutes_draft import minutes_button
 from dialogs.cards.summary import summary_activities
 from dialogs.texts import Texts
 from dialogs.texts.formatting import format_date, format_datetime
 from domain.collection import Phase, phase
 from domain.meetings import MeetingStatus
+from domain.minutes import may_draft
 from domain.model import Forum
 from domain.schedule import check_local_time, meeting_times, zone_of
 
@@ -54,8 +57,20 @@ async def next_meeting(deps: Deps, turn: Turn) -> Reply:
             await uow.commit()
             return Reply(text=t("collection.no_meeting", forum=forum.name))
         summary = await compile_for(uow, forum, meeting, turn.now)
+        actions = await _minutes_of_last(uow, turn, forum)
         await uow.commit()
-    return Reply(card=next_meeting_card(t, forum, meeting, summary))
+    return Reply(card=next_meeting_card(t, forum, meeting, summary, actions))
+
+
+async def _minutes_of_last(uow: UnitOfWork, turn: Turn, forum: Forum) -> list[dict[str, object]]:
+    """Once a meeting has started, its keepers get *Minnesanteckningar* here until the minutes are published."""
+    if not may_draft(forum, turn.person.id):
+        return []
+    started = await latest_started(uow, forum, turn.now)
+    minutes = await uow.minutes.get(started.id) if started else None
+    if started is None or (minutes is not None and minutes.locked):
+        return []
+    return [minutes_button(turn.t, forum.id, started.id)]
 
 
 async def preview(deps: Deps, turn: Turn, request_id: str) -> Reply:

@@ -10,6 +10,7 @@ from bot.services.follow_up import summary_follow_up
 from bot.services.notify import Kind, texts_for, to_forum, to_person
 from bot.services.ports import UnitOfWork
 from dialogs.cards.elements import message
+from dialogs.cards.minutes_draft import minutes_button
 from dialogs.cards.summary import render_summary_markdown, summary_activities
 from dialogs.texts import DEFAULT_LANGUAGE, Texts
 from domain.meetings import Meeting
@@ -57,7 +58,8 @@ async def post_summary(
     """At the deadline: the summary to the forum conversation and 1:1 to the chair. Once per meeting."""
     frame = await frame_of(uow, forum, meeting, now)
     summary = await _compile(uow, frame, meeting, now)
-    activities = summary_activities(texts_for(None, forum, default), summary)
+    forum_texts = texts_for(None, forum, default)
+    activities = summary_activities(forum_texts, summary, actions=_minutes(forum_texts, forum, meeting))
     if not await uow.summaries.record(meeting.id, len(activities), now):
         return 0
     uow.summaries.keep(meeting.id, 1, frame, summary)
@@ -67,7 +69,8 @@ async def post_summary(
         queued += await to_forum(uow, Kind.SUMMARY, forum, about=meeting.id, day=day, slot=f"part-{part}",
                                  payload=activity, now=now)
     chair_texts = await _chair_texts(uow, forum, default)
-    for part, activity in enumerate(summary_activities(chair_texts, summary), start=1):
+    chair_activities = summary_activities(chair_texts, summary, actions=_minutes(chair_texts, forum, meeting))
+    for part, activity in enumerate(chair_activities, start=1):
         queued += await to_person(uow, Kind.SUMMARY_CHAIR, forum.chair_id, about=meeting.id, via=forum, day=day,
                                   slot=f"part-{part}", payload=activity, now=now)
     uow.audit.record(at=now, action="summary.posted", subject_type="meeting", subject_id=meeting.id,
@@ -86,7 +89,8 @@ async def update_after_late(
         return 0  # not posted yet: the summary at the deadline tick will include it
     frame = await frame_of(uow, forum, meeting, now)
     summary = await _compile(uow, frame, meeting, now)
-    activities = summary_activities(texts_for(None, forum, default), summary)
+    forum_texts = texts_for(None, forum, default)
+    activities = summary_activities(forum_texts, summary, actions=_minutes(forum_texts, forum, meeting))
     revision = await uow.summaries.bump(meeting.id, len(activities), now)
     uow.summaries.keep(meeting.id, revision, frame, summary)
     day = meeting.local_date
@@ -112,6 +116,11 @@ async def update_after_late(
     uow.audit.record(at=now, action="summary.updated", subject_type="meeting", subject_id=meeting.id,
                      forum_id=forum.id, detail={"revision": revision, "organisation": organisation_id})
     return queued
+
+
+def _minutes(t: Texts, forum: Forum, meeting: Meeting) -> list[dict[str, object]]:
+    """The posted summary's *Minnesanteckningar* button (the keepers open the meeting's draft from it)."""
+    return [minutes_button(t, forum.id, meeting.id)]
 
 
 def export_markdown(t: Texts, summary: Summary) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from dialogs.cards.elements import Element, card, facts, heading, text
 from dialogs.cards.follow_up import frozen_elements
 from dialogs.texts import Texts
@@ -13,7 +15,9 @@ from domain.reporting import Summary
 FOLLOW_UP_LINES = 15  # the card is not split: more open actions are counted, `åtgärder` lists them all
 
 
-def next_meeting_card(t: Texts, forum: Forum, meeting: Meeting, summary: Summary) -> Element:
+def next_meeting_card(
+    t: Texts, forum: Forum, meeting: Meeting, summary: Summary, actions: Sequence[Element] = ()
+) -> Element:
     """The meeting's times in the forum's zone, and the organisations that reported, have not, or will not attend."""
     tz = forum.schedule.timezone
     none = t("collection.next_none")
@@ -35,4 +39,4 @@ def next_meeting_card(t: Texts, forum: Forum, meeting: Meeting, summary: Summary
     ]
     if summary.follow_up is not None:
         body += frozen_elements(t, summary.follow_up, limit=FOLLOW_UP_LINES)
-    return card(body)
+    return card(body, actions)

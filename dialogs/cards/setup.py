@@ -107,7 +107,8 @@ def setup_card(
     body += _list_inputs(t, "organisations", ORG_PREFIX, ORG_POS_PREFIX, organisations, values)
     # What each input showed, so that a submit from an outdated copy keeps only what the person typed.
     shown = {key: fingerprint(str(values.get(key) or "")) for key in _input_ids(body)}
-    actions = [execute(t("setup.save"), "setup.save", {"forum_id": forum_id, "revision": revision, "shown": shown})]
+    actions = [execute(t("setup.save"), "setup.save", {"forum_id": forum_id, "revision": revision, "shown": shown}),
+               execute(t("draft.roles.open_button"), "record.open", {"forum_id": forum_id}, validate=False)]
     return card(body, actions, refresh=refresh("setup.refresh", {"forum_id": forum_id}, [chair_id or ""]))
 
 
@@ -223,7 +224,9 @@ def _list_inputs(
     return elements
 
 
-def saved_card(t: Texts, *, forum: str, lines: Sequence[tuple[str, str]], chair: str) -> Element:
+def saved_card(
+    t: Texts, *, forum: str, lines: Sequence[tuple[str, str]], chair: str, forum_id: str = ""
+) -> Element:
     """Shown in place of the setup card after saving: what was stored, and what happens next."""
     body = [
         heading(t("setup.saved_title", forum=forum)),
@@ -234,6 +237,8 @@ def saved_card(t: Texts, *, forum: str, lines: Sequence[tuple[str, str]], chair:
         execute(t("setup.edit_again"), "setup.open", validate=False),
         execute(t("welcome.join_button"), "join.open", validate=False),
     ]
+    if forum_id:  # the record's roles have their own card (the setup card is tall enough on a phone)
+        actions.append(execute(t("draft.roles.open_button"), "record.open", {"forum_id": forum_id}, validate=False))
     return card(body, actions)
 
 

@@ -238,8 +238,8 @@ def _natural_cut(value: str, fits: int) -> int:
     return fits - backslashes % 2
 
 
-def _card_envelope(t: Texts, summary: Summary, part: int, parts: int) -> Element:
-    envelope = card([])
+def _card_envelope(t: Texts, summary: Summary, part: int, parts: int, actions: Sequence[Element] = ()) -> Element:
+    envelope = card([], actions)
     envelope["fallbackText"] = summary_fallback_line(t, summary, part=part, parts=parts)
     return envelope
 
@@ -299,9 +299,13 @@ def _pack(header: list[_Block], blocks: Iterator[_Block], capacity: int) -> list
     return cards
 
 
-def render_summary_cards(t: Texts, summary: Summary, *, max_bytes: int = MAX_MESSAGE_BYTES) -> list[Element]:
-    """The summary as Adaptive Cards 1.5 in agenda order, each at most `max_bytes` (UTF-16 JSON)."""
-    reserved_envelope = utf16_size(_card_envelope(t, summary, _RESERVED_PART, _RESERVED_PART))
+def render_summary_cards(
+    t: Texts, summary: Summary, *, max_bytes: int = MAX_MESSAGE_BYTES, actions: Sequence[Element] = ()
+) -> list[Element]:
+    """The summary as Adaptive Cards 1.5 in agenda order, each at most `max_bytes` (UTF-16 JSON).
+
+    `actions` (e.g. *Minnesanteckningar*) go on the last card; their size is reserved on every card."""
+    reserved_envelope = utf16_size(_card_envelope(t, summary, _RESERVED_PART, _RESERVED_PART, actions))
     reserved_label = utf16_size(_part_label(t, summary, _RESERVED_PART, _RESERVED_PART)) + _SEPARATOR
     capacity = max_bytes - reserved_envelope - reserved_label
     builder = _CardBuilder(t, capacity)
@@ -309,17 +313,19 @@ def render_summary_cards(t: Texts, summary: Summary, *, max_bytes: int = MAX_MES
     parts = len(bodies)
     cards: list[Element] = []
     for part, body in enumerate(bodies, start=1):
-        result = _card_envelope(t, summary, part, parts)
+        result = _card_envelope(t, summary, part, parts, actions if part == parts else ())
         result["body"] = [_part_label(t, summary, part, parts), *body] if parts > 1 else body
         cards.append(result)
     return cards
 
 
-def summary_activities(t: Texts, summary: Summary, *, max_bytes: int = MAX_MESSAGE_BYTES) -> list[dict[str, Any]]:
+def summary_activities(
+    t: Texts, summary: Summary, *, max_bytes: int = MAX_MESSAGE_BYTES, actions: Sequence[Element] = ()
+) -> list[dict[str, Any]]:
     """Bot Framework message activities, one per card part, each at most `max_bytes` (UTF-16 JSON)."""
     widest = summary_fallback_line(t, summary, part=_RESERVED_PART, parts=_RESERVED_PART)
     overhead = utf16_size(_activity(widest, {})) - utf16_size({})
-    cards = render_summary_cards(t, summary, max_bytes=max_bytes - overhead)
+    cards = render_summary_cards(t, summary, max_bytes=max_bytes - overhead, actions=actions)
     parts = len(cards)
     return [
         _activity(summary_fallback_line(t, summary, part=part, parts=parts), content)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from botbuilder.core.adapters import TestAdapter
-from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, ConversationAccount
+from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, ConversationAccount, Entity
 
 from bot.handler import ForumBot
 from bot.settings import Settings
@@ -83,8 +83,11 @@ class Chat:
         await self.adapter.process_activity(activity, self.bot.on_turn)
         return list(self.adapter.activity_buffer)
 
-    async def say(self, user: User, text: str) -> list[Activity]:
-        return await self._run(user, Activity(type=ActivityTypes.message, text=text))
+    async def say(self, user: User, text: str, mentions: tuple[User | ChannelAccount, ...] = ()) -> list[Activity]:
+        """A message; `mentions` become Teams mention entities (write `<at>Name</at>` in `text` for each)."""
+        entities = [Entity().deserialize({"type": "mention", "mentioned": {"id": m.id, "name": m.name},
+                                          "text": f"<at>{m.name}</at>"}) for m in mentions]
+        return await self._run(user, Activity(type=ActivityTypes.message, text=text, entities=entities or None))
 
     async def submit(self, user: User, data: dict[str, Any], reply_to_id: str = "card-1") -> list[Activity]:
         """Action.Submit: a message whose value is the action data merged with the inputs."""
@@ -142,6 +145,11 @@ def make_bot(uow: UnitOfWorkFactory, clock: FixedClock, **settings: Any) -> tupl
     uow.after_commit = wake.wake  # as create_app wires the worker: a commit that queued something wakes it
     bot = ForumBot(settings=test_settings(**settings), uow=uow, clock=clock)
     return bot, wake
+
+
+def posted_cards(chat: Chat) -> list[dict[str, Any]]:
+    """The cards the last turn posted as new messages (an Action.Execute that opens a card posts it anew)."""
+    return [card_of(a) for a in chat.adapter.activity_buffer if a.type == "message" and a.attachments]
 
 
 def action_data(card: dict[str, Any], verb: str) -> dict[str, Any]:

@@ -1,0 +1,179 @@
+"""The draft-minutes use cases on the in-memory unit of work: owners by role, rules of the record, record roles."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from bot.services import minutes_actions, minutes_draft, minutes_roles, minutes_save
+from bot.services.minutes_chat import ChatActionArgs, add_from_chat, read_chat_action
+from bot.services.minutes_draft import MinutesArgs
+from domain.errors import NotChair, NotRecordKeeper, Usage
+from domain.mail import valid_email
+from domain.minutes import MinutesStatus
+from domain.model import RecordRoles, RoleKind
+from tests.conversation.harness import inputs_of, texts_in
+from tests.conversation.minutes_flows import press
+from tests.services.conftest import World
+from tests.services.test_members_use_case import FATIMA, forum_with, join
+from tests.services.test_setup_use_case import ANNA, ERIK
+
+
+async def meeting_started(world: World) -> tuple[str, str]:
+    """A forum (Polisen: Erik participant, Fatima a member without a role) whose Thursday meeting has started."""
+    forum_id = await forum_with(world, "Polisen", "Skolan")
+    await join(world, ERIK, "Polisen", "participant")
+    await join(world, FATIMA, "Polisen", "member")
+    async with world.deps.uow() as uow:
+        forum = await uow.forums.get(forum_id)
+        assert forum is not None
+        meeting = await uow.meetings.ensure(forum, date(2026, 11, 19), world.now - timedelta(days=1), world.now)
+        await uow.commit()
+    return forum_id, meeting.id
+
+
+async def opened(world: World, who: tuple[str, str] = ANNA) -> dict[str, Any]:
+    reply = await minutes_draft.open_minutes(world.deps, await world.turn(*who), MinutesArgs())
+    assert reply.card is not None, reply.text
+    return reply.card
+
+
+async def run(world: World, who: tuple[str, str], card: dict[str, Any], title: str, nth: int = 0,
+              **typed: str) -> dict[str, Any]:
+    verb, data = press(card, title, nth)
+    use_case = {"minutes.open": minutes_draft.show, "minutes.save_item": minutes_save.save_item,
+                "minutes.save_action": minutes_actions.save_action, "minutes.add_item": minutes_save.add_item,
+                "minutes.remove_item": minutes_save.remove_item,
+                "minutes.save_attendance": minutes_save.save_attendance,
+                "minutes.remove_action": minutes_actions.remove_action}[verb]
+    reply = await use_case(world.deps, await world.turn(*who), {**data, **typed})
+    assert reply.card is not None, reply.text
+    return reply.card
+
+
+def minutes_of(world: World, meeting_id: str) -> Any:
+    return world.db.records.minutes[meeting_id]
+
+
+async def test_choosing_a_person_without_a_role_makes_them_the_holder_of_their_organisations_vacant_role(
+    world: World,
+) -> None:
+    forum_id, meeting_id = await meeting_started(world)
+    item = await run(world, ANNA, await opened(world), "Ändra", nth=0)
+    action = await run(world, ANNA, item, "Ny åtgärd")
+    owners = {c["title"]: c["value"] for c in inputs_of(action)["action_owner"]["choices"]}
+    assert "Polisen, deltagare (Erik Johansson)" in owners and "Skolan, ersättare (vakant)" in owners
+    fatima = owners["Fatima Hassan (väljer personens roll)"]
+    saved = await run(world, ANNA, action, "Spara", action_title="Prata med skolan", action_owner=fatima)
+    assert "Polisen, ersättare (Fatima Hassan)" in texts_in(saved)
+    forum = world.db.forums[forum_id].domain()
+    deputy = forum.role(forum.organisations[0].id, RoleKind.DEPUTY)
+    assert deputy is not None and deputy.holder_id == FATIMA[0]
+    assert minutes_of(world, meeting_id).content.items[0].actions[0].owner_role_id == deputy.id
+    assert "role.assigned" in [e["action"] for e in world.db.audit]
+
+
+async def test_attendance_starts_from_the_contributions_and_is_edited_with_guests(world: World) -> None:
+    _forum_id, meeting_id = await meeting_started(world)
+    overview = await opened(world)
+    assert "Ingen närvaro angiven ännu." in texts_in(overview)
+    attendance = await run(world, ANNA, overview, "Ändra närvaro")
+    police = next(c["value"] for c in inputs_of(attendance)["attending"]["choices"] if c["title"] == "Polisen")
+    back = await run(world, ANNA, attendance, "Spara", attending=police, guests="Regionens samordnare")
+    assert "Närvarande: Polisen" in texts_in(back) and "Regionens samordnare" in texts_in(back)
+    stored = minutes_of(world, meeting_id).content.attendance
+    assert stored.organisation_ids == (police,) and stored.guests == "Regionens samordnare"
+
+
+async def test_items_are_added_and_removed_before_publishing_but_not_in_a_correction(world: World) -> None:
+    _forum_id, meeting_id = await meeting_started(world)
+    overview = await opened(world)
+    new = await run(world, ANNA, overview, "Lägg till punkt")
+    added = await run(world, ANNA, new, "Lägg till punkt", item_title="Sommarlovet")
+    assert "Punkt 7 av 7" in texts_in(added)
+    question = await run(world, ANNA, added, "Ta bort punkten")
+    gone = await run(world, ANNA, question, "Ta bort")
+    assert "Punkten ”Sommarlovet” är borttagen." in texts_in(gone)
+    assert len(minutes_of(world, meeting_id).content.items) == 6
+    world.db.records.minutes[meeting_id] = replace(minutes_of(world, meeting_id), published_versions=1)
+    correction = await opened(world)
+    assert "Lägg till punkt" not in texts_in(correction) and "Publicera rättelsen" in texts_in(correction)
+    item = await run(world, ANNA, correction, "Ändra", nth=0)
+    assert "Ta bort punkten" not in texts_in(item)
+    saved = await run(world, ANNA, item, "Spara", notes="Rättat: mötet hölls i stadshuset.")
+    assert "Sparat." in texts_in(saved)  # the items' content may change in a correction
+
+
+async def test_a_save_while_out_for_approval_sends_the_draft_back(world: World) -> None:
+    _forum_id, meeting_id = await meeting_started(world)
+    item = await run(world, ANNA, await opened(world), "Ändra", nth=0)
+    world.db.records.minutes[meeting_id] = replace(minutes_of(world, meeting_id), status=MinutesStatus.IN_APPROVAL,
+                                                   sent_revision=1)
+    assert "Skickat för justering" in texts_in(await opened(world))
+    await run(world, ANNA, item, "Spara", notes="En ändring efter utskicket.")
+    assert minutes_of(world, meeting_id).status is MinutesStatus.DRAFT
+
+
+async def test_who_may_open_the_draft_and_what_the_others_get(world: World) -> None:
+    _forum_id, meeting_id = await meeting_started(world)
+    with pytest.raises(NotRecordKeeper):
+        await minutes_draft.open_minutes(world.deps, await world.turn(*ERIK), MinutesArgs())
+    await opened(world)
+    world.db.records.minutes[meeting_id] = replace(minutes_of(world, meeting_id), status=MinutesStatus.PUBLISHED,
+                                                   published_versions=1)
+    reply = await minutes_draft.open_minutes(world.deps, await world.turn(*ERIK), MinutesArgs())
+    assert reply.card is not None and "är publicerade" in texts_in(reply.card)
+    assert reply.card["actions"][0]["verb"] == "minutes.show"
+
+
+async def test_the_chat_shortcut_reads_text_owner_and_date(world: World) -> None:
+    args = read_chat_action(ChatActionArgs("Kolla belysningen 2026-12-03", ("29:erik",)))
+    assert (args.title, args.owner_id, args.due) == ("Kolla belysningen", "29:erik", date(2026, 12, 3))
+    for text, mentions in (("Kolla belysningen", ()), ("2026-12-03", ("29:erik",)), ("X 2026-13-45", ("29:erik",))):
+        with pytest.raises(Usage):
+            read_chat_action(ChatActionArgs(text, mentions))
+    forum_id, meeting_id = await meeting_started(world)
+    with pytest.raises(NotRecordKeeper):
+        await add_from_chat(world.deps, await world.turn(*ERIK), ChatActionArgs("Något", ("29:erik",)))
+    reply = await add_from_chat(world.deps, await world.turn(*ANNA), ChatActionArgs("Ring skolan", (ANNA[0],)))
+    assert "har ingen organisation i forumet" in (reply.text or "")
+    stranger = await add_from_chat(world.deps, await world.turn(*ANNA), ChatActionArgs("Ring skolan", ("29:nobody",)))
+    assert "Den du nämnde är inte med i forumet ännu" in (stranger.text or "")
+    assert meeting_id not in world.db.records.minutes or not minutes_of(world, meeting_id).content.actions()
+    assert forum_id
+
+
+async def test_record_roles_are_checked_on_the_server(world: World) -> None:
+    forum_id = await forum_with(world, "Polisen")
+    await join(world, ERIK, "Polisen", "participant")
+    with pytest.raises(NotChair):
+        await minutes_roles.open_record_roles(world.deps, await world.turn(*ERIK), {"forum_id": forum_id})
+    plain = (await minutes_roles.open_record_roles(world.deps, await world.turn(*ANNA), {"forum_id": forum_id})).card
+    assert plain is not None and "emails" not in inputs_of(plain)  # no mail set up: no e-mail recipients offered
+    world.deps = replace(world.deps, mail_enabled=True)
+    card = (await minutes_roles.open_record_roles(world.deps, await world.turn(*ANNA), {"forum_id": forum_id})).card
+    assert card is not None and "emails" in inputs_of(card)
+    _, data = press(card, "Spara")
+    refused = await minutes_roles.save_record_roles(world.deps, await world.turn(*ANNA),
+                                                    {**data, "secretary": "29:stranger", "action_due_days": "0"})
+    shown = texts_in(refused.card or {})
+    assert "Välj personer ur listan" in shown and "mellan 1 och 365" in shown
+    assert world.db.forums[forum_id].domain().record == RecordRoles()
+    saved = await minutes_roles.save_record_roles(world.deps, await world.turn(*ANNA),
+                                                  {**data, "secretary": ERIK[0], "emails": "a@norrby.se;b@norrby.se"})
+    assert "Erik Johansson" in texts_in(saved.card or {})
+    assert world.db.forums[forum_id].domain().record.recipient_emails == ("a@norrby.se", "b@norrby.se")
+    stale = await minutes_roles.save_record_roles(world.deps, await world.turn(*ANNA), {**data, "secretary": ""})
+    assert "Någon har ändrat rollerna" in texts_in(stale.card or {})
+    assert world.db.forums[forum_id].domain().record.secretary_id == ERIK[0]
+
+
+@pytest.mark.parametrize(("address", "ok"), [("namn@kommun.se", True), ("fornamn.efternamn+x@norrby.kommun.se", True),
+                                             ("namn@kommun", False), ("@kommun.se", False), ("namn@@kommun.se", False),
+                                             ("na mn@kommun.se", False), ("namn@kommun..se", False),
+                                             ("namn@-kommun.se", False)])
+def test_email_addresses_are_checked_strictly(address: str, ok: bool) -> None:
+    assert valid_email(address) is ok  # the rule the record-roles card uses (domain/mail.py)
