@@ -288,8 +288,8 @@ VERBS = (
     Route("minutes.approve", minutes_approval.approve, card_data, who=Who.APPROVER),
     Route("minutes.comment", minutes_approval.comment, card_data, who=Who.APPROVER),
     Route("minutes.show", minutes_publish.show, show_args),  # readers: may_read, checked in the use case
-    Route("record.open", minutes_roles.open_record_roles, card_data, who=CHAIR),
-    Route("record.save", minutes_roles.save_record_roles, card_data, who=CHAIR),
+    Route("record.open", minutes_roles.open_record_roles, members_args, who=CHAIR),
+    Route("record.save", minutes_roles.save_record_roles, members_args, who=CHAIR),
     Route("minutes.open", minutes_draft.show, card_data, who=KEEPER),
     Route("minutes.save_item", minutes_save.save_item, card_data, who=KEEPER),
     Route("minutes.save_attendance", minutes_save.save_attendance, card_data, who=KEEPER),

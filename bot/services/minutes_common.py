@@ -138,7 +138,9 @@ async def open_draft(deps: Deps, turn: Turn, forum: Forum, meeting: Meeting) -> 
 
 async def names_for(uow: UnitOfWork, forum: Forum, minutes: Minutes | None = None) -> dict[str, str]:
     wanted = {r.holder_id for r in forum.roles if r.holder_id} | {m.person_id for m in forum.memberships}
-    wanted |= {forum.chair_id} | ({forum.record.secretary_id} if forum.record.secretary_id else set())
+    record = forum.record
+    wanted |= {forum.chair_id, *record.approver_ids, *record.recipient_ids}
+    wanted |= {record.secretary_id} if record.secretary_id else set()
     if minutes is not None and minutes.updated_by:
         wanted.add(minutes.updated_by)
     people = await uow.people.many(sorted(wanted))

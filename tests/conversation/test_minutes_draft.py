@@ -314,3 +314,27 @@ async def test_the_posted_summary_has_a_minutes_button_that_opens_the_draft_once
     assert "Översikt" in texts_in(opened) and "Närvarande: Polisen" in texts_in(opened)
     refused = await click(channel, ERIK, summary, "Minnesanteckningar")
     assert "Bara ordföranden (Anna Lindqvist) eller forumets sekreterare" in texts_in(refused)
+
+
+async def test_someone_in_the_channel_who_never_joined_can_be_named_a_recipient(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    """Kommunledningen reads the channel but represents no organisation: the roster offers them all the same."""
+    from tests.conversation.harness import User
+    from tests.conversation.test_people import with_roster
+
+    bot, channel = await forum_in_meeting(uow_factory, clock)
+    karin = User("29:karin", "Karin Kommunchef")
+    with_roster(bot, ANNA, ERIK, karin)
+    setup = card_of((await channel.say(ANNA, "konfigurera"))[-1])
+    roles = await click(channel, ANNA, setup, "Roller för minnesanteckningar")
+    assert person_choice(roles, "recipients", "Karin Kommunchef") == karin.id
+    saved = await click(channel, ANNA, roles, "Spara", recipients=karin.id)
+    assert "Mottagare i Teams\nKarin Kommunchef" in texts_in(saved)
+    async with uow_factory() as uow:
+        forum = (await uow.forums.all())[0]
+        assert forum.record.recipient_ids == (karin.id,) and forum.membership(karin.id) is None
+        assert (await uow.people.get(karin.id)) is not None  # known, so the minutes can reach her 1:1
+    fresh = await click(channel, ANNA, saved, "Ändra roller")
+    stranger = await click(channel, ANNA, fresh, "Spara", recipients="29:nobody-here")
+    assert "Välj personer ur listan" in texts_in(stranger)  # only people the bot can see in the channel

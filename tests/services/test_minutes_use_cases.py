@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import pytest
 
 from bot.services import minutes_actions, minutes_draft, minutes_roles, minutes_save
+from bot.services.membership import MembersArgs
 from bot.services.minutes_chat import ChatActionArgs, add_from_chat, read_chat_action
 from bot.services.minutes_draft import MinutesArgs
 from domain.errors import NotChair, NotRecordKeeper, Usage
@@ -17,6 +19,7 @@ from domain.minutes import MinutesStatus
 from domain.model import RecordRoles, RoleKind
 from tests.conversation.harness import inputs_of, texts_in
 from tests.conversation.minutes_flows import press
+from tests.fakes.published import published
 from tests.services.conftest import World
 from tests.services.test_members_use_case import FATIMA, forum_with, join
 from tests.services.test_setup_use_case import ANNA, ERIK
@@ -122,11 +125,13 @@ async def test_who_may_open_the_draft_and_what_the_others_get(world: World) -> N
     with pytest.raises(NotRecordKeeper):
         await minutes_draft.open_minutes(world.deps, await world.turn(*ERIK), MinutesArgs())
     await opened(world)
-    world.db.records.minutes[meeting_id] = replace(minutes_of(world, meeting_id), status=MinutesStatus.PUBLISHED,
-                                                   published_versions=1)
+    async with world.deps.uow() as uow:  # published: the participant reads the published minutes themselves
+        await uow.minutes.publish(published(1, meeting_id=meeting_id, forum_id=_forum_id))
+        await uow.commit()
+    assert minutes_of(world, meeting_id).status is MinutesStatus.PUBLISHED
     reply = await minutes_draft.open_minutes(world.deps, await world.turn(*ERIK), MinutesArgs())
-    assert reply.card is not None and "är publicerade" in texts_in(reply.card)
-    assert reply.card["actions"][0]["verb"] == "minutes.show"
+    assert reply.card is not None and "Extra kvällsvandring fredag" in texts_in(reply.card)
+    assert "minutes.correct" not in json.dumps(reply.card)  # Rätta is for the keepers only
 
 
 async def test_the_chat_shortcut_reads_text_owner_and_date(world: World) -> None:
@@ -150,23 +155,27 @@ async def test_record_roles_are_checked_on_the_server(world: World) -> None:
     forum_id = await forum_with(world, "Polisen")
     await join(world, ERIK, "Polisen", "participant")
     with pytest.raises(NotChair):
-        await minutes_roles.open_record_roles(world.deps, await world.turn(*ERIK), {"forum_id": forum_id})
-    plain = (await minutes_roles.open_record_roles(world.deps, await world.turn(*ANNA), {"forum_id": forum_id})).card
+        await minutes_roles.open_record_roles(world.deps, await world.turn(*ERIK), MembersArgs(forum_id=forum_id))
+    by_forum = MembersArgs(forum_id=forum_id)
+    plain = (await minutes_roles.open_record_roles(world.deps, await world.turn(*ANNA), by_forum)).card
     assert plain is not None and "emails" not in inputs_of(plain)  # no mail set up: no e-mail recipients offered
     world.deps = replace(world.deps, mail_enabled=True)
-    card = (await minutes_roles.open_record_roles(world.deps, await world.turn(*ANNA), {"forum_id": forum_id})).card
+    card = (await minutes_roles.open_record_roles(world.deps, await world.turn(*ANNA), by_forum)).card
     assert card is not None and "emails" in inputs_of(card)
     _, data = press(card, "Spara")
     refused = await minutes_roles.save_record_roles(world.deps, await world.turn(*ANNA),
-                                                    {**data, "secretary": "29:stranger", "action_due_days": "0"})
+                                                    MembersArgs(data={**data, "secretary": "29:stranger",
+                                                                      "action_due_days": "0"}))
     shown = texts_in(refused.card or {})
     assert "Välj personer ur listan" in shown and "mellan 1 och 365" in shown
     assert world.db.forums[forum_id].domain().record == RecordRoles()
     saved = await minutes_roles.save_record_roles(world.deps, await world.turn(*ANNA),
-                                                  {**data, "secretary": ERIK[0], "emails": "a@norrby.se;b@norrby.se"})
+                                                  MembersArgs(data={**data, "secretary": ERIK[0],
+                                                                    "emails": "a@norrby.se;b@norrby.se"}))
     assert "Erik Johansson" in texts_in(saved.card or {})
     assert world.db.forums[forum_id].domain().record.recipient_emails == ("a@norrby.se", "b@norrby.se")
-    stale = await minutes_roles.save_record_roles(world.deps, await world.turn(*ANNA), {**data, "secretary": ""})
+    stale = await minutes_roles.save_record_roles(world.deps, await world.turn(*ANNA),
+                                                  MembersArgs(data={**data, "secretary": ""}))
     assert "Någon har ändrat rollerna" in texts_in(stale.card or {})
     assert world.db.forums[forum_id].domain().record.secretary_id == ERIK[0]
 
