@@ -133,16 +133,44 @@ class RateLimiter:
         if self._records % 500 == 0:
             self._prune(now)
 
-    def settle(self, key: str) -> None:
+    def record_global(self) -> None:
+        """One more request to Teams now that belongs to no conversation yet (creating a 1:1 chat before its
+        first message): it counts against the whole bot's windows, as Teams counts it against the app."""
+        if self._global is not None:
+            self._global.events.append(self._now())
+
+    def restart(self, key: str, *, requests: int = 1) -> None:
+        """The send recorded last for `key` goes out only now (it waited for a free place in flight): count it,
+        and its `requests` in the bot's global windows, from now, so sends held back together do not reach
+        Teams in a burst above the windows."""
+        self._move_last(key, requests)
+
+    def settle(self, key: str, requests: int = 1) -> None:
         """The send to `key` recorded last has been answered: count it from now instead of from its start.
 
-        Teams counts a request when it arrives, which is after we started it. Counting each conversation's sends
-        from their answers keeps arrivals spaced by the window even when one request travels slower than the
-        next (sends to one conversation go one at a time, so the last entry is that send).
+        Teams counts a request when it arrives, which is after we started it. Counting each send (per
+        conversation and in the bot's global windows) from its answer keeps arrivals spaced by the windows even
+        when one request travels slower than the next (sends to one conversation go one at a time, so the last
+        entry is that send).
         """
+        self._move_last(key, requests)
+
+    def _move_last(self, key: str, requests: int) -> None:
+        """Count the send recorded last for `key` (and its `requests` in the global windows) from now."""
         log = self._logs.get(key)
-        if log is not None and log.events:
-            log.events[-1] = max(log.events[-1], self._now())
+        now = self._now()
+        if log is None or not log.events or log.events[-1] >= now:
+            return
+        started = log.events[-1]
+        log.events[-1] = now
+        if self._global is None:
+            return
+        for _ in range(requests):
+            try:
+                self._global.events.remove(started)
+            except ValueError:
+                break
+            self._global.events.append(now)
 
     def _prune(self, now: float) -> None:
         idle = [k for k, log in self._logs.items() if not log.events or log.events[-1] <= now - log.horizon]

@@ -118,6 +118,8 @@ class Sender:
         if paused is not None:
             return Outcome("deferred", next_attempt_at=paused, attempted=False, hold_lane=True)
         waited = await self.limiter.acquire(route.rate_key, sleep=self._sleep, max_wait=self.max_inline_wait)
+        if waited is not None and route.kind == "create":
+            self.limiter.record_global()  # the chat is created first: two requests to Teams for this message
         if waited is None:
             until = self._clock.now() + timedelta(seconds=self.limiter.retry_in(route.rate_key))
             return Outcome("deferred", next_attempt_at=until, attempted=False, hold_lane=True)
@@ -134,8 +136,9 @@ class Sender:
         return None
 
     async def _send(self, message: ClaimedMessage, route: Route, activity: Any) -> Outcome:
+        requests = 2 if route.kind == "create" else 1  # a new 1:1 chat is created first
         call, failure = await self._attempt(message, route, activity)
-        self.limiter.settle(route.rate_key)
+        self.limiter.settle(route.rate_key, requests)
         lease_left = self._clock.now() + self.lease_margin < message.lease_until
         if failure is not None and failure.status == 401 and lease_left:
             # The token may have been revoked or rotated: drop it, fetch a new one and try once more.
@@ -143,7 +146,7 @@ class Sender:
             self._teams.refresh_credentials()
             self.limiter.record(route.rate_key)  # the second request counts against the limits too
             call, failure = await self._attempt(message, route, activity)
-            self.limiter.settle(route.rate_key)
+            self.limiter.settle(route.rate_key, requests)
             if failure is not None and failure.status == 401:
                 failure = replace(failure, code="unauthorized_after_refresh")
         if failure is not None:
@@ -166,7 +169,8 @@ class Sender:
         call = Call()
         timeout = self._settings.delivery_timeout_seconds
 
-        def request() -> Awaitable[None]:
+        def request() -> Awaitable[None]:  # called once a place in flight is free
+            self.limiter.restart(route.rate_key, requests=2 if route.kind == "create" else 1)
             return asyncio.wait_for(self._teams.send(route, activity, call, message.person_id), timeout)
 
         try:

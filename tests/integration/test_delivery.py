@@ -1032,3 +1032,28 @@ async def test_a_send_counts_from_its_answer_so_a_slow_request_cannot_bunch_arri
     assert await limiter.acquire("a", sleep=sleep, max_wait=10) == 0.0
     limiter.settle("a")
     assert limiter.delay("a") == pytest.approx(1.0)  # the third waits a full second from the first's answer
+
+
+async def test_creating_a_chat_counts_as_one_more_request_against_the_bots_global_rate(clock: FixedClock) -> None:
+    limiter = RateLimiter(per_conversation=[Window(7, 1.0)], global_windows=[Window(4, 1.0)], clock=clock,
+                          random=lambda: 0.0)
+    sleep = FakeSleep(clock)
+    for person in ("29:a", "29:b"):  # two new 1:1 chats: create + send each
+        assert await limiter.acquire(person, sleep=sleep, max_wait=10) == 0.0
+        limiter.record_global()
+    assert limiter.delay("29:c") == pytest.approx(1.0)  # four requests made: the fifth waits for the window
+
+
+async def test_a_send_that_waited_for_a_free_place_counts_from_when_it_goes_out(clock: FixedClock) -> None:
+    limiter = RateLimiter(per_conversation=[Window(7, 1.0)], global_windows=[Window(2, 1.0)], clock=clock,
+                          random=lambda: 0.0)
+    sleep = FakeSleep(clock)
+    start = clock.now()
+    assert await limiter.acquire("a", sleep=sleep, max_wait=10) == 0.0
+    assert await limiter.acquire("b", sleep=sleep, max_wait=10) == 0.0
+    clock.set(start + timedelta(seconds=0.8))  # b waited 0.8 s for a place in flight before going out
+    limiter.restart("b")
+    clock.set(start + timedelta(seconds=1.0))
+    assert limiter.delay("c") == pytest.approx(0.0)  # a has left the window
+    assert await limiter.acquire("c", sleep=sleep, max_wait=10) == 0.0
+    assert limiter.delay("d") == pytest.approx(0.8)  # b counts from 0.8 s, so the window frees at 1.8 s
