@@ -141,6 +141,9 @@ def test_bot_scopes_and_command_lists(unpacked: Path) -> None:
         "sammanställ",
         "testa utskick",
         "språk",
+        "minnesanteckningar",
+        "åtgärder",
+        "mina åtgärder",
     ]
     assert (
         per_scope["team"]
@@ -154,8 +157,8 @@ def test_bot_scopes_and_command_lists(unpacked: Path) -> None:
             "nästa möte",
             "sammanställ",
             "ställ in",
-            "flytta",
-            "testa utskick",
+            "minnesanteckningar",
+            "åtgärder",
         ]
     )
     assert manifest["permissions"] == ["identity", "messageTeamMembers"]
