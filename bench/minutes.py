@@ -38,6 +38,7 @@ from pathlib import Path
 from bot.adapter import ForumAdapter
 from bot.app import delivery_hooks
 from bot.delivery.worker import DeliveryWorker
+from bot.deps import build_deps
 from bot.services import minutes_publish
 from bot.services.turn import Origin, Turn
 from bot.settings import Settings
@@ -53,9 +54,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `devtools` and `tests` are not installed; run as a script
     sys.path.insert(0, str(ROOT))
 
+from bench.turns import postgres_database  # noqa: E402
 from devtools.fake_connector import FakeConnector, running_fake_connector  # noqa: E402
-from tests.conftest import _create_pg_database, _drop_pg_database  # noqa: E402
-from tests.deps import deps_of  # noqa: E402
 
 ITEMS, ACTIONS, ORGANISATIONS, RECIPIENTS = 40, 30, 20, 5
 RUNS = 3
@@ -130,7 +130,7 @@ def chair_turn(forum: object) -> Turn:
 
 
 async def publish(uow: UnitOfWorkFactory, forum_id: str, meeting_id: str) -> float:
-    deps = deps_of(uow)
+    deps = build_deps(Settings(_env_file=None, mode="local"), uow)  # type: ignore[call-arg,arg-type]
     async with uow() as u:
         forum = await u.forums.get(forum_id)
         minutes = await u.minutes.get(meeting_id)
@@ -188,12 +188,8 @@ async def database() -> AsyncIterator[str]:
             await upgrade_async(url)
             yield url
         return
-    url, name = await _create_pg_database(admin)
-    try:
-        await upgrade_async(url)
+    async with postgres_database(admin) as url:  # created, migrated, dropped afterwards
         yield url
-    finally:
-        await _drop_pg_database(admin, name)
 
 
 async def one_run() -> tuple[float, float, int, int, float]:

@@ -11,7 +11,8 @@ from bot.services.notify import Kind, texts_for, to_forum, to_person
 from bot.services.ports import UnitOfWork
 from dialogs.cards.elements import message
 from dialogs.cards.minutes_draft import minutes_button
-from dialogs.cards.summary import render_summary_markdown, summary_activities
+from dialogs.cards.summary import summary_activities
+from dialogs.cards.summary_text import render_summary_markdown
 from dialogs.texts import DEFAULT_LANGUAGE, Texts
 from domain.meetings import Meeting
 from domain.model import Forum

@@ -19,11 +19,9 @@ from dialogs.cards.escaping import (
     LINE_START_RISKS,
     escape_card_inline,
     escape_card_text,
-    escape_markdown_inline,
-    escape_markdown_text,
     literal_line_start,
 )
-from dialogs.cards.follow_up import frozen_lines, markdown_section, plain_section
+from dialogs.cards.follow_up import frozen_lines
 from dialogs.texts import Texts
 from dialogs.texts.formatting import format_date, format_datetime, format_time
 from domain.model import Organisation
@@ -335,72 +333,3 @@ def summary_activities(
 
 def _activity(line: str, content: Element) -> dict[str, Any]:
     return {"type": "message", "text": line, "summary": line, "attachments": [attachment(content)]}
-
-
-# -- plain text and Markdown ------------------------------------------------------------------------------
-
-
-def _names(t: Texts, organisations: Sequence[Organisation]) -> str:
-    return t("summary.list_separator").join(" ".join(o.name.split()) for o in organisations)
-
-
-def _plain_section(section: SummarySection, empty: str | None) -> list[str]:
-    title = " ".join(section.section.title.split())
-    lines = ["", title, "-" * len(title)]
-    if not section.entries and empty is not None:
-        lines.append(empty)
-    for entry in section.entries:
-        lines += ["", " ".join(entry.organisation.name.split())]
-        lines += [s for s in (line.strip() for line in entry.text.splitlines()) if s]
-    return lines
-
-
-def render_summary_text(t: Texts, summary: Summary) -> str:
-    """The whole summary as plain text without markup (send with textFormat "plain")."""
-    lines = [_title(t, summary, summary.forum_name)]
-    if not summary.final:
-        lines.append(_preview_notice(t, summary))
-    lines += [f"{label}: {value}" for label, value in _header_facts(t, summary)]
-    lines += [_reported(t, summary), *plain_section(t, summary.follow_up)]
-    lists = _lists(summary)
-    if lists:
-        lines.append("")
-    lines += [f"{t(key, count=len(orgs))}: {_names(t, orgs)}" for key, orgs in lists]
-    for section in summary.sections:
-        lines += _plain_section(section, t("summary.no_entries"))
-    if summary.late:
-        late = t("summary.late")
-        lines += ["", "", late, "=" * len(late)]
-        for section in summary.late:
-            lines += _plain_section(section, None)
-    return "\n".join(lines) + "\n"
-
-
-def _markdown_section(section: SummarySection, level: int, empty: str | None) -> list[str]:
-    lines = [f"{'#' * level} {escape_markdown_inline(section.section.title)}", ""]
-    if not section.entries and empty is not None:
-        lines += [f"_{empty}_", ""]
-    for entry in section.entries:
-        lines += [f"{'#' * (level + 1)} {escape_markdown_inline(entry.organisation.name)}", ""]
-        lines += [escape_markdown_text(entry.text), ""]
-    return lines
-
-
-def render_summary_markdown(t: Texts, summary: Summary) -> str:
-    """The summary as a Markdown document (the export); user text is escaped so it stays literal."""
-    lines = [f"# {escape_markdown_inline(_title(t, summary, summary.forum_name))}", ""]
-    if not summary.final:
-        lines += [f"**{_preview_notice(t, summary)}**", ""]
-    lines += [f"- **{label}:** {value}" for label, value in _header_facts(t, summary)]
-    lines += [f"- **{_reported(t, summary)}**", "", *markdown_section(t, summary.follow_up)]
-    for key, organisations in _lists(summary):
-        lines += [f"## {t(key, count=len(organisations))}", ""]
-        lines += [f"- {escape_markdown_inline(o.name)}" for o in organisations]
-        lines.append("")
-    for section in summary.sections:
-        lines += _markdown_section(section, 2, t("summary.no_entries"))
-    if summary.late:
-        lines += [f"## {t('summary.late')}", ""]
-        for section in summary.late:
-            lines += _markdown_section(section, 3, None)
-    return "\n".join(lines).rstrip("\n") + "\n"

@@ -9,12 +9,8 @@ from typing import Any
 
 import pytest
 
-from dialogs.cards.summary import (
-    render_summary_cards,
-    render_summary_markdown,
-    render_summary_text,
-    summary_activities,
-)
+from dialogs.cards.summary import render_summary_cards, summary_activities
+from dialogs.cards.summary_text import render_summary_markdown, render_summary_text
 from dialogs.texts import Texts, load_catalog, placeholders
 from domain.model import AgendaSection, Forum, Organisation, Schedule
 from domain.reporting import ContributionInput, Summary, compile_summary

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from dialogs.cards.summary import render_summary_cards, render_summary_markdown, render_summary_text
+from dialogs.cards.summary import render_summary_cards
+from dialogs.cards.summary_text import render_summary_markdown, render_summary_text
 from dialogs.texts import Texts
 from domain.actions import ActionItem, ActionStatus, follow_up
 from domain.model import Forum, Role, RoleKind
