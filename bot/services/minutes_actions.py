@@ -52,29 +52,35 @@ class Owner:
 
     role_id: str | None
     fill: tuple[OwnerChoice, str] | None = None  # (the role to fill, the person) when the role has no holder
+    needs_role: str | None = None  # a person without a role, whom only the chair may give one
 
     @property
     def known(self) -> bool:
         return self.role_id is not None or self.fill is not None
 
 
-def resolve_owner(forum: Forum, choice: str) -> Owner:
+def resolve_owner(forum: Forum, choice: str, actor_id: str) -> Owner:
     live = {o.id for o in forum.organisations}
     if choice.startswith(ROLE_CHOICE):
         role_id = choice.removeprefix(ROLE_CHOICE)
         ok = any(r.id == role_id and r.organisation_id in live for r in forum.roles)
         return Owner(role_id if ok else None)
     if choice.startswith(PERSON_CHOICE):
-        return person_owner(forum, choice.removeprefix(PERSON_CHOICE))
+        return person_owner(forum, choice.removeprefix(PERSON_CHOICE), actor_id)
     return Owner(None)
 
 
-def person_owner(forum: Forum, person_id: str) -> Owner:
+def person_owner(forum: Forum, person_id: str, actor_id: str) -> Owner:
+    """The role a chosen person owns actions through. Giving a person without a role their organisation's
+    vacant role changes who gets the lägesbild form, so only the chair (who names roles) may do it here; for
+    anyone else the person is refused with a message saying so."""
     found = owner_for(forum, person_id)
     if found is None:
         return Owner(None)
     if found.role_id is not None:
         return Owner(found.role_id)
+    if actor_id != forum.chair_id:
+        return Owner(None, needs_role=person_id)
     return Owner(None, (found, person_id))
 
 
@@ -96,13 +102,15 @@ async def fill_role(uow: UnitOfWork, turn: Turn, forum: Forum, owner: Owner) -> 
 
 
 def action_errors(t: Texts, forum: Forum, typed: ActionInput, owner: Owner, *, today: date,
-                  kept_due: date | None = None) -> list[str]:
+                  kept_due: date | None = None, names: Mapping[str, str] | None = None) -> list[str]:
     """A clear message per field; a due date kept unchanged from before is not checked against today."""
     problems = check_new(forum, title=typed.title, owner_role_id=None, due=typed.due, today=today)
     errors = []
     if ActionProblem.EMPTY_TITLE in problems:
         errors.append(t("draft.error.action_title"))
-    if not owner.known:
+    if owner.needs_role is not None:
+        errors.append(t("draft.error.owner_needs_role", name=(names or {}).get(owner.needs_role, owner.needs_role)))
+    elif not owner.known:
         errors.append(t("draft.error.action_owner"))
     if typed.due is None:
         errors.append(t("draft.error.action_due"))
@@ -135,7 +143,8 @@ async def save_action(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
             return refused
         typed = action_input(values, item.key)
         target = draft.content.item(typed.item_key) or item
-        forum, role_id = await fill_role(uow, turn, draft.forum, resolve_owner(draft.forum, typed.owner))
+        forum, role_id = await fill_role(uow, turn, draft.forum, resolve_owner(draft.forum, typed.owner,
+                                                                              turn.person.id))
         draft = Draft(forum, draft.meeting, draft.minutes, draft.names)
         number = located[1].number if located else None
         action = DraftAction(key or next_key(action_keys(draft.content), "a"), typed.title, role_id,
@@ -166,9 +175,9 @@ def _refuse_action(
             return Reply(card=action_view(t, draft, located[0], existing, typed=values,
                                           feedback=Feedback(note=stale_note(t, draft))), replace=True)
     typed = action_input(values, item.key)
-    owner = resolve_owner(draft.forum, typed.owner)
+    owner = resolve_owner(draft.forum, typed.owner, turn.person.id)
     errors = action_errors(t, draft.forum, typed, owner, today=local_today(draft.forum, turn.now),
-                           kept_due=existing.due if existing else None)
+                           kept_due=existing.due if existing else None, names=draft.names)
     if errors:
         return Reply(card=action_view(t, draft, item, existing, typed=values, feedback=Feedback(errors=errors)),
                      replace=True)

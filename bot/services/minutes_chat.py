@@ -91,11 +91,13 @@ async def _add(deps: Deps, uow: UnitOfWork, turn: Turn, draft: Draft, wanted: Ch
     t = turn.t
     named = _named(draft, wanted)
     title = f"{wanted.item_title}: {wanted.title}" if wanted.item_title and named is None else wanted.title
-    owner = person_owner(draft.forum, wanted.owner_id)
+    owner = person_owner(draft.forum, wanted.owner_id, turn.person.id)
     if not owner.known:
         person = await uow.people.get(wanted.owner_id)
         if person is None:
             return Reply(text=t("draft.chat_unknown_person"))
+        if owner.needs_role is not None:
+            return Reply(text=t("draft.error.owner_needs_role", name=person.display_name))
         return Reply(text=t("draft.chat_unknown_owner", name=person.display_name))
     due = wanted.due or default_due(draft)
     today = local_today(draft.forum, turn.now)

@@ -79,6 +79,31 @@ async def test_choosing_a_person_without_a_role_makes_them_the_holder_of_their_o
     assert "role.assigned" in [e["action"] for e in world.db.audit]
 
 
+async def test_the_secretary_cannot_give_a_person_a_role_by_making_them_an_owner(world: World) -> None:
+    """A role decides who gets the lägesbild form: only the chair names roles, so the secretary is told so."""
+    from tests.services.test_setup_use_case import ANNA as CHAIR
+
+    forum_id, meeting_id = await meeting_started(world)
+    secretary = ("29:sara", "Sara Sekreterare")
+    async with world.deps.uow() as uow:
+        await uow.people.upsert(secretary[0], display_name=secretary[1], aad_object_id=None, tenant_id="t",
+                                now=world.now)
+        await uow.forums.set_record_roles(forum_id, RecordRoles(secretary_id=secretary[0]), world.now)
+        await uow.commit()
+    assert CHAIR[0] != secretary[0]
+    item = await run(world, secretary, await opened(world, secretary), "Ändra", nth=0)
+    action = await run(world, secretary, item, "Ny åtgärd")
+    fatima = next(c["value"] for c in inputs_of(action)["action_owner"]["choices"] if "Fatima" in c["title"])
+    refused = await run(world, secretary, action, "Spara", action_title="Prata med skolan", action_owner=fatima)
+    assert "Fatima Hassan har ingen roll i forumet ännu" in texts_in(refused)
+    assert inputs_of(refused)["action_title"]["value"] == "Prata med skolan"  # nothing typed is lost
+    forum = world.db.forums[forum_id].domain()
+    assert all(r.holder_id != FATIMA[0] for r in forum.roles)
+    assert minutes_of(world, meeting_id).content.items[0].actions == ()
+    chat = await add_from_chat(world.deps, await world.turn(*secretary), ChatActionArgs("Ring skolan", (FATIMA[0],)))
+    assert "Fatima Hassan har ingen roll i forumet ännu" in (chat.text or "")
+
+
 async def test_attendance_starts_from_the_contributions_and_is_edited_with_guests(world: World) -> None:
     _forum_id, meeting_id = await meeting_started(world)
     overview = await opened(world)
