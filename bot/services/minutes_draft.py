@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from bot.services.guards import Need, chair_name, forum_for
-from bot.services.meetings import meeting_on
+from bot.services.meetings import local_today, meeting_on
 from bot.services.minutes_common import Draft, card_meeting, latest_started, open_draft
 from bot.services.minutes_publish import show_published
 from bot.services.minutes_views import action_view, attendance_view, frame_of, item_view, overview
@@ -62,6 +62,8 @@ async def open_minutes(deps: Deps, turn: Turn, args: MinutesArgs) -> Reply:
 async def _meeting(uow: UnitOfWork, deps: Deps, forum: Forum, turn: Turn, day: date | None) -> Meeting | None:
     if day is None:
         return await latest_started(uow, forum, turn.now)
+    if forum.created_at is not None and day < local_today(forum, forum.created_at):
+        return None  # the forum did not exist yet: no meeting of it to keep minutes of
     return await meeting_on(uow, forum, day, turn.now, deps.holidays)
 
 

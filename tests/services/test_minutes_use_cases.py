@@ -211,3 +211,10 @@ async def test_record_roles_are_checked_on_the_server(world: World) -> None:
                                              ("namn@-kommun.se", False)])
 def test_email_addresses_are_checked_strictly(address: str, ok: bool) -> None:
     assert valid_email(address) is ok  # the rule the record-roles card uses (domain/mail.py)
+
+
+async def test_no_draft_for_a_date_before_the_forum_existed(world: World) -> None:
+    await meeting_started(world)
+    reply = await minutes_draft.open_minutes(world.deps, await world.turn(*ANNA), MinutesArgs(date(2026, 11, 12)))
+    assert reply.card is None and "12 november 2026" in (reply.text or "")
+    assert world.db.records.minutes == {}  # nothing made up for a meeting that never was
