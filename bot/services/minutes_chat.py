@@ -131,7 +131,13 @@ async def _add(deps: Deps, uow: UnitOfWork, turn: Turn, draft: Draft, wanted: Ch
 def _named(draft: Draft, wanted: ChatAction) -> MinutesItem | None:
     if not wanted.item_title:
         return None
-    return next((i for i in draft.content.items if i.title.casefold() == wanted.item_title.casefold()), None)
+    wanted_title = " ".join(wanted.item_title.casefold().split())
+    titles = [(i, " ".join(i.title.casefold().split())) for i in draft.content.items]
+    exact = next((i for i, title in titles if title == wanted_title), None)
+    if exact is not None:
+        return exact
+    starting = [i for i, title in titles if title.startswith(wanted_title)]  # "Trender" for "Trender och mönster"
+    return starting[0] if len(starting) == 1 else None
 
 
 def _with_item(turn: Turn, draft: Draft, named: MinutesItem | None) -> tuple[MinutesContent, MinutesItem | None]:

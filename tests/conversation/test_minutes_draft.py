@@ -197,6 +197,9 @@ async def test_the_chat_shortcut_adds_an_action_for_the_mentioned_person(
     assert "torsdag 10 december 2026" in texts_in(card_of(default[-1]))  # 14 days after the meeting
     minutes = await stored_minutes(uow_factory)
     assert [a.title for a in minutes.content.items[4].actions] == ["Följ upp klotter"]
+    await channel.say(ANNA, "åtgärd trender: Kartlägg platserna <at>Erik Johansson</at>", mentions=(ERIK,))
+    minutes = await stored_minutes(uow_factory)  # the start of an item's title names it, in any case
+    assert [a.title for a in minutes.content.items[4].actions] == ["Följ upp klotter", "Kartlägg platserna"]
     refused = await channel.say(ERIK, "åtgärd Något <at>Erik Johansson</at>", mentions=(ERIK,))
     assert "Bara ordföranden" in (refused[-1].text or "")
 
