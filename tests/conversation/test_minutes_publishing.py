@@ -18,7 +18,8 @@ from domain.clock import FixedClock
 from storage.orm import OutboxRow
 from storage.unit_of_work import UnitOfWorkFactory
 from tests.cardcheck import validate_cards
-from tests.conversation.harness import CHANNEL, Chat, User, action_data, make_bot, texts_in
+from tests.conversation.harness import CHANNEL, Chat, User, action_data, inputs_of, make_bot, texts_in
+from tests.conversation.minutes_flows import click
 from tests.minutes_world import ANNA, ERIK, KARIN, PER, POLLY, REX, SARA, Ids, edit_notes, minutes_world, revision
 
 PEOPLE = (ANNA, SARA, ERIK, KARIN, POLLY, PER, REX)
@@ -161,6 +162,39 @@ async def test_two_approvers_one_comments_the_secretary_fixes_and_both_approve(
     assert [r.person_id for r in await outbox(uow_factory, "minutes_recipient")] == [REX[0]]
     assert {o.person_id for o in await outbox(uow_factory, "minutes_action")} == {ERIK[0], KARIN[0]}
     assert {n.person_id for n in await outbox(uow_factory, "minutes_approved_note")} == {SARA[0], ANNA[0]}
+
+
+EDITOR = {"sv": {"open": "Öppna utkastet", "edit": "Ändra", "new_action": "Ny åtgärd", "save": "Spara",
+                 "overview": "Översikt", "send": "Skicka för justering", "since": "Ändrat sedan du såg utkastet",
+                 "added": "\u00a7 1 Aktuellt: ny åtgärd: Ring fastighetsägaren"},
+          "en": {"open": "Open the draft", "edit": "Edit", "new_action": "New action", "save": "Save",
+                 "overview": "Overview", "send": "Send for approval", "since": "Changed since you saw the draft",
+                 "added": "\u00a7 1 Aktuellt: new action: Ring fastighetsägaren"}}
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+async def test_after_a_comment_an_action_added_in_the_editor_is_shown_to_the_approvers_as_a_change(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, language: str
+) -> None:
+    bot, _ = make_bot(uow_factory, clock)
+    ids = await forum(uow_factory, clock, language, approvers=(POLLY[0], PER[0]))
+    words = EDITOR[language]
+    await publish(bot, uow_factory, ids, language)
+    first = {q.person_id: q.card for q in await outbox(uow_factory, "minutes_approval")}
+    await personal(bot, POLLY).execute(user(POLLY, language), "minutes.comment",
+                                       {**action_data(first[POLLY[0]], "minutes.comment"), "comment": "Åtgärd saknas."})
+    (to_sara,) = [c for c in await outbox(uow_factory, "minutes_comment") if c.person_id == SARA[0]]
+    chat, sara = personal(bot, SARA), user(SARA, language)
+    overview = await click(chat, sara, to_sara.card, words["open"])
+    item = await click(chat, sara, overview, words["edit"])
+    new = await click(chat, sara, item, words["new_action"])
+    owner = str(inputs_of(new)["action_owner"]["choices"][0]["value"])
+    saved = await click(chat, sara, new, words["save"], action_title="Ring fastighetsägaren", action_owner=owner)
+    await click(chat, sara, await click(chat, sara, saved, words["overview"]), words["send"])
+    sent = await revision(uow_factory, ids)
+    second = {q.person_id: q for q in await outbox(uow_factory, "minutes_approval") if q.slot.startswith(f"r{sent}-")}
+    assert set(second) == {POLLY[0], PER[0]}
+    assert words["since"] in second[PER[0]].shown and words["added"] in second[PER[0]].shown
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])
