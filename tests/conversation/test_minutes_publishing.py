@@ -245,6 +245,30 @@ async def test_refusals_change_nothing(uow_factory: UnitOfWorkFactory, clock: Fi
     assert await outbox(uow_factory, "minutes_published") == []
 
 
+ALREADY = {"sv": ("redan publicerade", "har ändrats sedan du fick dem"),
+           "en": ("already published", "have changed since you got them")}
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+@pytest.mark.parametrize("verb", ["minutes.approve", "minutes.comment"])
+async def test_an_old_approval_card_after_publication_says_the_minutes_are_already_published(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, language: str, verb: str
+) -> None:
+    bot, _ = make_bot(uow_factory, clock)
+    ids = await forum(uow_factory, clock, language, approvers=(POLLY[0],))
+    await publish(bot, uow_factory, ids, language)
+    (card,) = [q.card for q in await outbox(uow_factory, "minutes_approval")]
+    chat, polly = personal(bot, POLLY), user(POLLY, language)
+    await chat.execute(polly, "minutes.approve", action_data(card, "minutes.approve"))
+    late = await chat.execute(polly, verb, {**action_data(card, verb), "comment": "Sent påpekande."})
+    already, changed = ALREADY[language]
+    assert already in said(late) and changed not in said(late)
+    assert action_data(late["value"], "minutes.show") == {"forum_id": ids.forum_id, "meeting_id": ids.meeting_id}
+    async with uow_factory() as u:
+        minutes = await u.minutes.get(ids.meeting_id)
+        assert minutes is not None and [a.decision.value for a in minutes.approvals] == ["approved"]
+
+
 @pytest.mark.node
 async def test_every_minutes_card_is_a_valid_adaptive_card(uow_factory: UnitOfWorkFactory, clock: FixedClock) -> None:
     bot, _ = make_bot(uow_factory, clock)

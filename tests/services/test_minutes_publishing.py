@@ -321,7 +321,8 @@ async def test_a_correction_goes_through_approval_again_with_its_note_and_what_c
     assert corrected.approvals[0].revision > first.approvals[0].revision
     late = await minutes_approval.approve(world.deps, polly, action_data(second.payload["attachments"][0]["content"],
                                                                           "minutes.approve"))
-    assert late.card is not None and "Rättad" in texts_in(late.card)
+    assert late.card is not None and "redan publicerade" in texts_in(late.card)
+    assert action_data(late.card, "minutes.show") == {"forum_id": ids.forum_id, "meeting_id": ids.meeting_id}
     assert len(world.db.records.versions[ids.meeting_id]) == 2
 
 
