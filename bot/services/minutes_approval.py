@@ -124,13 +124,24 @@ async def approve(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
         if not approved_by_all(forum, minutes):
             await uow.commit()
             return Reply(text=t("published.approved_waiting"), replace=True)
-        publication = await publish_and_send(uow, deps, forum, meeting, minutes, actor_id=turn.person.id,
-                                             actor_name=turn.person.display_name, now=turn.now)
+        sender_id, sender_name = await _sender(uow, turn, minutes)
+        publication = await publish_and_send(uow, deps, forum, meeting, minutes, actor_id=sender_id,
+                                             actor_name=sender_name, now=turn.now)
         if publication is None:
             return Reply(text=t("published.busy"))
         await _tell_keepers(uow, deps, forum, publication, turn.now)
         await uow.commit()
     return Reply(text=t("published.approved_published"), replace=True)
+
+
+async def _sender(uow: UnitOfWork, turn: Turn, minutes: Minutes) -> tuple[str, str]:
+    """Who publishes on the last approval: the keeper who sent the revision (`send_for_approval` saved it as
+    them, and nothing but a save changes `updated_by`), not the approver who pressed *Justera*."""
+    sender_id = minutes.updated_by or turn.person.id
+    if sender_id == turn.person.id:
+        return sender_id, turn.person.display_name
+    person = await uow.people.get(sender_id)
+    return sender_id, person.display_name if person is not None else sender_id
 
 
 def keepers_of(forum: Forum) -> list[str]:
