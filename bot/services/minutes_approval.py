@@ -15,14 +15,14 @@ from datetime import datetime
 from typing import Any
 
 from bot.services.guards import require_approver
-from bot.services.minutes_distribution import publish_and_send, reader_cards
+from bot.services.minutes_distribution import publish_and_send
 from bot.services.minutes_record import Publication, draft_view, forum_and_meeting, revision_of
 from bot.services.notify import Kind, texts_for, to_person
 from bot.services.ports import Deps, UnitOfWork
 from bot.services.screening import masked_values, screen_fields
 from bot.services.turn import Reply, Turn
 from dialogs.cards.elements import Element, message, notice
-from dialogs.cards.minutes_approval import MAX_COMMENT_CHARS, approval_cards, comment_card
+from dialogs.cards.minutes_approval import MAX_COMMENT_CHARS, approval_cards, comment_card, show_action, with_button
 from dialogs.cards.minutes_published import activities, change_lines, paragraphs_words
 from dialogs.texts import Texts
 from dialogs.texts.formatting import format_date
@@ -90,9 +90,8 @@ async def _out_for_approval(
     if minutes.status is MinutesStatus.IN_APPROVAL and revision == minutes.sent_revision == minutes.revision:
         return minutes
     if minutes.status is MinutesStatus.PUBLISHED:
-        versions = await uow.minutes.versions(meeting.id)
-        latest = Publication(versions[-1], versions[-2] if len(versions) > 1 else None, ())
-        return Reply(card=_noted(reader_cards(t, latest)[0], t("published.stale_approval")), replace=True)
+        return Reply(card=with_button(t("published.approval_already_published"), show_action(t, forum.id, meeting.id)),
+                     replace=True)
     if minutes.status is MinutesStatus.IN_APPROVAL:
         cards = await approver_cards(uow, t, forum, meeting, minutes, seen=None)
         return Reply(card=_noted(cards[-1], t("published.stale_approval")), replace=True)
@@ -125,13 +124,24 @@ async def approve(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
         if not approved_by_all(forum, minutes):
             await uow.commit()
             return Reply(text=t("published.approved_waiting"), replace=True)
-        publication = await publish_and_send(uow, deps, forum, meeting, minutes, actor_id=turn.person.id,
-                                             actor_name=turn.person.display_name, now=turn.now)
+        sender_id, sender_name = await _sender(uow, turn, minutes)
+        publication = await publish_and_send(uow, deps, forum, meeting, minutes, actor_id=sender_id,
+                                             actor_name=sender_name, now=turn.now)
         if publication is None:
             return Reply(text=t("published.busy"))
         await _tell_keepers(uow, deps, forum, publication, turn.now)
         await uow.commit()
     return Reply(text=t("published.approved_published"), replace=True)
+
+
+async def _sender(uow: UnitOfWork, turn: Turn, minutes: Minutes) -> tuple[str, str]:
+    """Who publishes on the last approval: the keeper who sent the revision (`send_for_approval` saved it as
+    them, and nothing but a save changes `updated_by`), not the approver who pressed *Justera*."""
+    sender_id = minutes.updated_by or turn.person.id
+    if sender_id == turn.person.id:
+        return sender_id, turn.person.display_name
+    person = await uow.people.get(sender_id)
+    return sender_id, person.display_name if person is not None else sender_id
 
 
 def keepers_of(forum: Forum) -> list[str]:

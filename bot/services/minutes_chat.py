@@ -9,7 +9,7 @@ title; otherwise it goes in the last item. The answer is a short card with the a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from bot.services.guards import bound_forum, require_record_keeper
@@ -116,8 +116,8 @@ async def _add(deps: Deps, uow: UnitOfWork, turn: Turn, draft: Draft, wanted: Ch
     forum, role_id = await fill_role(uow, turn, draft.forum, owner)
     draft = Draft(forum, draft.meeting, draft.minutes, draft.names)
     action = DraftAction(next_key(action_keys(content), "a"), title, role_id, due)
-    content = MinutesContent(tuple(MinutesItem(i.key, i.title, i.notes, i.decisions, (*i.actions, action))
-                                   if i.key == item.key else i for i in content.items), content.attendance)
+    content = replace(content, items=tuple(replace(i, actions=(*i.actions, action)) if i.key == item.key else i
+                                           for i in content.items))
     try:
         draft = await store(uow, turn, draft, content, draft.minutes.revision)
     except StaleDraft:
@@ -149,7 +149,7 @@ def _with_item(turn: Turn, draft: Draft, named: MinutesItem | None) -> tuple[Min
     if draft.minutes.published_versions > 0:
         return content, None
     item = MinutesItem(next_key([], "extra-"), turn.t("draft.chat_item"))
-    return MinutesContent((item,), content.attendance), item
+    return replace(content, items=(item,)), item
 
 
 async def _holder(uow: UnitOfWork, forum: Forum, role_id: str) -> dict[str, str]:

@@ -11,6 +11,7 @@ minutes were first published: a correction keeps the items and so their § numbe
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from bot.services.minutes_common import (
@@ -46,7 +47,7 @@ from dialogs.cards.minutes_form import (
     too_long,
 )
 from dialogs.texts import Texts
-from domain.minutes import MinutesContent, MinutesItem, StaleDraft
+from domain.minutes import MinutesItem, StaleDraft
 
 
 def _labels(t: Texts) -> dict[str, str]:
@@ -154,7 +155,7 @@ async def save_attendance(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Re
             if refused is not None:
                 await uow.commit()
                 return Reply(card=refused, replace=True)
-            content = MinutesContent(draft.content.items, attendance)
+            content = replace(draft.content, attendance=attendance)
             try:
                 draft = await store(uow, turn, draft, content, draft.minutes.revision)
             except StaleDraft:
@@ -201,7 +202,7 @@ async def add_item(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
             value = screened.masked.get(ITEM_TITLE, title)
             return Reply(card=new_item_card(t, frame, value=value, feedback=screened.feedback), replace=True)
         item = MinutesItem(next_key([i.key for i in draft.content.items], "extra-"), title)
-        content = MinutesContent((*draft.content.items, item), draft.content.attendance)
+        content = replace(draft.content, items=(*draft.content.items, item))
         draft = await store(uow, turn, draft, content, draft.minutes.revision)
         await uow.commit()
         return Reply(card=item_view(t, draft, item, feedback=Feedback(note=t("draft.item_added"))), replace=True)
@@ -225,7 +226,7 @@ async def remove_item(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
             # Someone wrote in it since the question was asked: ask again with what it holds now.
             return Reply(card=await view(uow, turn, draft, {"view": "item", "item": item.key},
                                          Feedback(note=stale_note(t, draft))), replace=True)
-        content = MinutesContent(tuple(i for i in draft.content.items if i.key != item.key), draft.content.attendance)
+        content = replace(draft.content, items=tuple(i for i in draft.content.items if i.key != item.key))
         draft = await store(uow, turn, draft, content, draft.minutes.revision)
         await uow.commit()
         return Reply(card=await overview(uow, turn, draft, Feedback(note=t("draft.item_removed",

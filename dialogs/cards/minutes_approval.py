@@ -108,6 +108,5 @@ def action_card(
         body.append(text(escape_card_text(description)))
     body += [facts([(t("published.action_owner_label"), escape_card_inline(owner)),
                     (t("published.action_due_label"), format_date(t, due)),
-                    (t("published.action_meeting_label"), format_date(t, meeting_date))]),
-             text(t("published.action_followup_later"), subtle=True)]
+                    (t("published.action_meeting_label"), format_date(t, meeting_date))])]
     return card(body)

@@ -9,7 +9,7 @@ draft; a changed part is a conflict, and the card comes back with what the perso
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -132,7 +132,7 @@ def locate_action(content: MinutesContent, key: str) -> tuple[MinutesItem, Draft
 def without_action(content: MinutesContent, key: str) -> MinutesContent:
     items = tuple(MinutesItem(i.key, i.title, i.notes, i.decisions, tuple(a for a in i.actions if a.key != key))
                   for i in content.items)
-    return MinutesContent(items, content.attendance)
+    return replace(content, items=items)
 
 
 def with_action(content: MinutesContent, item_key: str, action: DraftAction) -> MinutesContent:
@@ -142,8 +142,8 @@ def with_action(content: MinutesContent, item_key: str, action: DraftAction) -> 
         items = tuple(MinutesItem(i.key, i.title, i.notes, i.decisions,
                                   tuple(action if a.key == action.key else a for a in i.actions))
                       for i in content.items)
-        return MinutesContent(items, content.attendance)
+        return replace(content, items=items)
     rest = without_action(content, action.key)
     items = tuple(MinutesItem(i.key, i.title, i.notes, i.decisions, (*i.actions, action)) if i.key == item_key
                   else i for i in rest.items)
-    return MinutesContent(items, content.attendance)
+    return replace(content, items=items)

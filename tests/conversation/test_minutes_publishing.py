@@ -18,7 +18,8 @@ from domain.clock import FixedClock
 from storage.orm import OutboxRow
 from storage.unit_of_work import UnitOfWorkFactory
 from tests.cardcheck import validate_cards
-from tests.conversation.harness import CHANNEL, Chat, User, action_data, make_bot, texts_in
+from tests.conversation.harness import CHANNEL, Chat, User, action_data, inputs_of, make_bot, texts_in
+from tests.conversation.minutes_flows import click
 from tests.minutes_world import ANNA, ERIK, KARIN, PER, POLLY, REX, SARA, Ids, edit_notes, minutes_world, revision
 
 PEOPLE = (ANNA, SARA, ERIK, KARIN, POLLY, PER, REX)
@@ -31,7 +32,8 @@ WORDS = {
            "not_keeper": "Bara ordföranden (Anna Lindqvist) eller forumets sekreterare",
            "not_approver": "Bara forumets justerare kan justera", "stale": "har ändrats sedan du fick dem",
            "note_label": "Vad rättas och varför?", "corrected": "Rättad", "version2": "version 2",
-           "started": "Rättelsen är påbörjad", "action": "Du har fått en åtgärd"},
+           "started": "Rättelsen är påbörjad", "action": "Du har fått en åtgärd",
+           "roadmap": "senare version av Forumbot"},
     "en": {"published": "are published as \u00a7 1–2", "sent": "sent for approval to Polly Persson, Per Holm",
            "commented": "your comment has been sent", "waiting": "when the other approvers have approved",
            "done": "All approvers have now approved", "changed": "\u00a7 1 Aktuellt: the notes have changed",
@@ -39,7 +41,8 @@ WORDS = {
            "not_keeper": "Only the chair (Anna Lindqvist) or the forum's secretary",
            "not_approver": "Only the forum's approvers can approve", "stale": "have changed since you got them",
            "note_label": "What is corrected and why?", "corrected": "Corrected", "version2": "version 2",
-           "started": "The correction has started", "action": "You have been given an action"},
+           "started": "The correction has started", "action": "You have been given an action",
+           "roadmap": "later version of Forumbot"},
 }
 
 
@@ -121,7 +124,7 @@ async def test_publishing_without_approvers_posts_to_the_forum_recipients_and_ow
     assert [r.person_id for r in await outbox(uow_factory, "minutes_recipient")] == [REX[0]]
     owners = await outbox(uow_factory, "minutes_action")
     assert sorted(o.person_id or "" for o in owners) == sorted([ERIK[0], KARIN[0]])
-    assert all(words["action"] in o.shown for o in owners)
+    assert all(words["action"] in o.shown and words["roadmap"] not in o.shown for o in owners)
     assert [v.person_id for v in await outbox(uow_factory, "minutes_owner_vacant")] == [ANNA[0]]
     assert wake.wakes >= 1
 
@@ -161,6 +164,39 @@ async def test_two_approvers_one_comments_the_secretary_fixes_and_both_approve(
     assert [r.person_id for r in await outbox(uow_factory, "minutes_recipient")] == [REX[0]]
     assert {o.person_id for o in await outbox(uow_factory, "minutes_action")} == {ERIK[0], KARIN[0]}
     assert {n.person_id for n in await outbox(uow_factory, "minutes_approved_note")} == {SARA[0], ANNA[0]}
+
+
+EDITOR = {"sv": {"open": "Öppna utkastet", "edit": "Ändra", "new_action": "Ny åtgärd", "save": "Spara",
+                 "overview": "Översikt", "send": "Skicka för justering", "since": "Ändrat sedan du såg utkastet",
+                 "added": "\u00a7 1 Aktuellt: ny åtgärd: Ring fastighetsägaren"},
+          "en": {"open": "Open the draft", "edit": "Edit", "new_action": "New action", "save": "Save",
+                 "overview": "Overview", "send": "Send for approval", "since": "Changed since you saw the draft",
+                 "added": "\u00a7 1 Aktuellt: new action: Ring fastighetsägaren"}}
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+async def test_after_a_comment_an_action_added_in_the_editor_is_shown_to_the_approvers_as_a_change(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, language: str
+) -> None:
+    bot, _ = make_bot(uow_factory, clock)
+    ids = await forum(uow_factory, clock, language, approvers=(POLLY[0], PER[0]))
+    words = EDITOR[language]
+    await publish(bot, uow_factory, ids, language)
+    first = {q.person_id: q.card for q in await outbox(uow_factory, "minutes_approval")}
+    await personal(bot, POLLY).execute(user(POLLY, language), "minutes.comment",
+                                       {**action_data(first[POLLY[0]], "minutes.comment"), "comment": "Åtgärd saknas."})
+    (to_sara,) = [c for c in await outbox(uow_factory, "minutes_comment") if c.person_id == SARA[0]]
+    chat, sara = personal(bot, SARA), user(SARA, language)
+    overview = await click(chat, sara, to_sara.card, words["open"])
+    item = await click(chat, sara, overview, words["edit"])
+    new = await click(chat, sara, item, words["new_action"])
+    owner = str(inputs_of(new)["action_owner"]["choices"][0]["value"])
+    saved = await click(chat, sara, new, words["save"], action_title="Ring fastighetsägaren", action_owner=owner)
+    await click(chat, sara, await click(chat, sara, saved, words["overview"]), words["send"])
+    sent = await revision(uow_factory, ids)
+    second = {q.person_id: q for q in await outbox(uow_factory, "minutes_approval") if q.slot.startswith(f"r{sent}-")}
+    assert set(second) == {POLLY[0], PER[0]}
+    assert words["since"] in second[PER[0]].shown and words["added"] in second[PER[0]].shown
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])
@@ -209,6 +245,30 @@ async def test_refusals_change_nothing(uow_factory: UnitOfWorkFactory, clock: Fi
                                                action_data(old.card, "minutes.approve"))
     assert words["stale"] in said(stale) and "Ändrat efter utskick." in said(stale)
     assert await outbox(uow_factory, "minutes_published") == []
+
+
+ALREADY = {"sv": ("redan publicerade", "har ändrats sedan du fick dem"),
+           "en": ("already published", "have changed since you got them")}
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+@pytest.mark.parametrize("verb", ["minutes.approve", "minutes.comment"])
+async def test_an_old_approval_card_after_publication_says_the_minutes_are_already_published(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, language: str, verb: str
+) -> None:
+    bot, _ = make_bot(uow_factory, clock)
+    ids = await forum(uow_factory, clock, language, approvers=(POLLY[0],))
+    await publish(bot, uow_factory, ids, language)
+    (card,) = [q.card for q in await outbox(uow_factory, "minutes_approval")]
+    chat, polly = personal(bot, POLLY), user(POLLY, language)
+    await chat.execute(polly, "minutes.approve", action_data(card, "minutes.approve"))
+    late = await chat.execute(polly, verb, {**action_data(card, verb), "comment": "Sent påpekande."})
+    already, changed = ALREADY[language]
+    assert already in said(late) and changed not in said(late)
+    assert action_data(late["value"], "minutes.show") == {"forum_id": ids.forum_id, "meeting_id": ids.meeting_id}
+    async with uow_factory() as u:
+        minutes = await u.minutes.get(ids.meeting_id)
+        assert minutes is not None and [a.decision.value for a in minutes.approvals] == ["approved"]
 
 
 @pytest.mark.node

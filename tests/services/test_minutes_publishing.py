@@ -157,6 +157,17 @@ async def test_two_approvers_one_comments_the_secretary_fixes_both_approve(world
     assert "Justerad av" in shown(rows(world, "minutes_published")[0])
 
 
+async def test_on_the_last_approval_the_keeper_who_sent_it_is_the_publisher_not_the_approver(world: World) -> None:
+    ids = await world_with(world, approvers=(POLLY[0],))
+    await press_publish(world, ids)  # the secretary sends it
+    polly = await world.turn(*POLLY, where=f"a:{POLLY[0]}")
+    card = rows(world, "minutes_approval")[0].payload["attachments"][0]["content"]
+    await minutes_approval.approve(world.deps, polly, action_data(card, "minutes.approve"))
+    (version,) = world.db.records.versions[ids.meeting_id]
+    assert (version.published_by, version.published_by_name) == SARA
+    assert [(a.approver_id, a.approver_name) for a in version.approvals] == [POLLY]
+
+
 def version_revision(messages: list[Any]) -> int:
     return int(messages[0].slot.split("-")[0][1:])
 
@@ -321,7 +332,8 @@ async def test_a_correction_goes_through_approval_again_with_its_note_and_what_c
     assert corrected.approvals[0].revision > first.approvals[0].revision
     late = await minutes_approval.approve(world.deps, polly, action_data(second.payload["attachments"][0]["content"],
                                                                           "minutes.approve"))
-    assert late.card is not None and "Rättad" in texts_in(late.card)
+    assert late.card is not None and "redan publicerade" in texts_in(late.card)
+    assert action_data(late.card, "minutes.show") == {"forum_id": ids.forum_id, "meeting_id": ids.meeting_id}
     assert len(world.db.records.versions[ids.meeting_id]) == 2
 
 
