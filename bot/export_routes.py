@@ -2,7 +2,8 @@
 
 The token names the meeting and the person; the file name says what: `lagesbild-<date>.md|docx` (the
 compiled lägesbild, the chair only) or `protokoll-<date>-v<n>.md|docx` (published minutes, those who may read
-them, `domain.minutes.may_read`). Who may have it is checked again at download time.
+them, `domain.minutes.may_read`). Who may have it is checked again at download time. The document is the
+forum's (minutes are its official record): it is in the forum's language, whoever downloads it.
 """
 
 from __future__ import annotations
@@ -57,8 +58,7 @@ async def download(request: web.Request) -> web.Response:
         allowed = may_read(forum, grant.person_id) if minutes else forum.chair_id == grant.person_id
         if not allowed:
             return web.json_response(_GONE, status=404)
-        person = await uow.people.get(grant.person_id)
-        t = texts_for(person, forum, runtime.deps.default_language)
+        t = texts_for(None, forum, runtime.deps.default_language)
         if minutes:
             version = await published_version(uow, meeting.id, int(wanted["version"] or 0) or None)
             if version is None:

@@ -113,8 +113,7 @@ def _item(t: Texts, version: PublishedVersion, number: int, item: MinutesItem) -
 def _approval(t: Texts, version: PublishedVersion) -> list[Block]:
     tz = version.frame.timezone
     approved = [a for a in version.approvals if a.decision is ApprovalDecision.APPROVED]
-    lines = [t("word.approved_by", name=a.approver_name, at=format_datetime(t, a.at, tz), revision=a.revision)
-             for a in approved]
+    lines = [t("word.approved_by", name=a.approver_name, at=format_datetime(t, a.at, tz)) for a in approved]
     blocks: list[Block] = [Heading(t("word.approval"))]
     blocks.append(Bullets(tuple(lines)) if lines else Paragraph(t("word.no_approvers")))
     blocks.append(Paragraph(t("word.published_by", name=version.published_by_name,

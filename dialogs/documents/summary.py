@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dialogs.cards.follow_up import frozen_lines
 from dialogs.documents.blocks import Block, Bullets, Facts, Heading, Paragraph, Title
 from dialogs.texts import Texts
 from dialogs.texts.formatting import format_datetime
-from domain.reporting import Summary, SummarySection
+from domain.reporting import Summary, SummaryFollowUp, SummarySection
 
 
 def summary_outline(t: Texts, summary: Summary) -> list[Block]:
@@ -22,6 +23,7 @@ def summary_outline(t: Texts, summary: Summary) -> list[Block]:
     )))
     blocks.append(Paragraph(t.plural("summary.reported", summary.organisation_count,
                                      reported=summary.reported_count, total=summary.organisation_count)))
+    blocks += _follow_up(t, summary.follow_up)
     for key, organisations in (("summary.nothing_new", summary.nothing_new), ("summary.missing", summary.missing),
                                ("summary.not_attending", summary.not_attending)):
         if organisations:
@@ -33,6 +35,24 @@ def summary_outline(t: Texts, summary: Summary) -> list[Block]:
         for section in summary.late:
             blocks += _section(section, 2, None)
     return blocks
+
+
+def _follow_up(t: Texts, record: SummaryFollowUp | None) -> list[Block]:
+    """The follow-up of earlier actions where the summary card has it: a heading, the lines as bullets (the
+    card's "closed since" line and "none" line as paragraphs); nothing for a summary without one."""
+    if record is None:
+        return []
+    blocks: list[Block] = [Heading(t("followup.heading"))]
+    bullets: list[str] = []
+    for line in frozen_lines(t, record, escape=lambda value: " ".join(value.split()), plain=True):
+        if line.startswith("- "):
+            bullets.append(line[2:])
+            continue
+        if bullets:
+            blocks.append(Bullets(tuple(bullets)))
+            bullets = []
+        blocks.append(Paragraph(line))
+    return [*blocks, Bullets(tuple(bullets))] if bullets else blocks
 
 
 def _section(section: SummarySection, level: int, empty: str | None) -> list[Block]:

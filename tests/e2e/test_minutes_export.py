@@ -140,3 +140,49 @@ async def test_in_the_channel_the_links_go_to_the_person_privately(
                    if r.conversation_id and not r.conversation_id.startswith(CHANNEL)]
         assert set(_links(str((private[-1].json or {}).get("text")))) == {"protokoll-2026-11-26-v1.docx",
                                                                           "protokoll-2026-11-26-v1.md"}
+
+
+async def _forum_speaks(bot: Forumbot, language: str) -> None:
+    async with bot.runtime.uow() as uow:
+        forum = await uow.forums.by_conversation(CHANNEL)
+        assert forum is not None
+        await uow.forums.update_settings(forum.id, name=forum.name, schedule=forum.schedule, now=SUNDAY,
+                                         language=language)
+        await uow.commit()
+
+
+async def test_the_documents_are_in_the_forums_language_whoever_downloads_them(
+    database_url: str, fake_connector: FakeConnector, clock: FixedClock
+) -> None:
+    """Minutes are the forum's record: an English-speaking member of a Swedish forum gets the links in English
+    and the documents in Swedish; in an English forum a Swedish-speaking chair gets English documents."""
+    clock.set(SUNDAY)
+    async with running_forumbot(database_url, fake_connector, clock) as bot:
+        await set_up(bot)
+        await _publish(bot, versions=1)
+        await bot.say_in_private(ERIK_EN, "export minutes 2026-11-26")
+        reply = _last_text(fake_connector, ERIK_EN)
+        assert reply.startswith("The minutes of Thursday 26 November 2026, version 1")
+        links = _links(reply)
+        word = _paragraphs(await (await bot.client.get(links["protokoll-2026-11-26-v1.docx"])).read())
+        assert "Minnesanteckningar – Trygghetsforum Norrby" in word and "Justering" in word
+        assert "Mötesdatum: torsdag 26 november 2026" in word and "Approval" not in word
+        markdown = await (await bot.client.get(links["protokoll-2026-11-26-v1.md"])).text()
+        assert markdown.startswith("# Minnesanteckningar – Trygghetsforum Norrby\n") and "## Justering" in markdown
+
+        anna_en = Person(ANNA.id, ANNA.name, locale="en-US")
+        await bot.say_in_private(anna_en, "export report 2026-11-26")
+        links = _links(_last_text(fake_connector, anna_en))
+        assert _last_text(fake_connector, anna_en).startswith("Here is the situation report for Thursday")
+        word = _paragraphs(await (await bot.client.get(links["lagesbild-2026-11-26.docx"])).read())
+        assert word[0] == "Förhandsvisning av lägesbild – Trygghetsforum Norrby"
+        assert "Möte: torsdag 26 november 2026 kl. 09:00" in word
+        markdown = await (await bot.client.get(links["lagesbild-2026-11-26.md"])).text()
+        assert markdown.startswith("# Förhandsvisning av lägesbild – Trygghetsforum Norrby\n")
+
+        await _forum_speaks(bot, "en")
+        await bot.say_in_private(ERIK, "exportera protokoll 2026-11-26")
+        reply = _last_text(fake_connector, ERIK)
+        assert reply.startswith("Minnesanteckningarna från torsdag 26 november 2026")
+        word = _paragraphs(await (await bot.client.get(_links(reply)["protokoll-2026-11-26-v1.docx"])).read())
+        assert "Minutes – Trygghetsforum Norrby" in word and "Approval" in word and "Justering" not in word

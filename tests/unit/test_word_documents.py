@@ -61,7 +61,7 @@ def test_the_word_file_has_the_whole_record_of_the_meeting() -> None:
     assert ["Å-4", "Planera kvällsvandring\nMed fältassistenterna", "Polisen, deltagare (Polly Polis)",
             "fredag 4 december 2026"] in rows
     assert ["Å-6", "Boka lokal", "Skolan, deltagare (vakant)", "onsdag 2 december 2026"] in rows
-    assert "Justerad av Pia Justerare fredag 27 november 2026 kl. 09:00 (revision 3)" in bullets
+    assert "Justerad av Pia Justerare fredag 27 november 2026 kl. 09:00" in bullets
     assert "Publicerad av Anna Ordförande fredag 27 november 2026 kl. 10:30." in text
     assert "Rättelse" not in text and "rättad" not in text
     assert document.tables[0].style is not None and document.tables[0].style.name == "Table Grid"
@@ -92,7 +92,7 @@ def test_a_correction_shows_its_version_date_and_note() -> None:
     assert "Rättelse" in _styled(document, "Heading 2")
     assert "Ett beslut saknades under Aktuellt läge." in text
     assert "Skolan bjuds in nästa gång" in _styled(document, "List Bullet")
-    assert "Justerad av Olle Justerare fredag 27 november 2026 kl. 10:00 (revision 5)" in text
+    assert "Justerad av Olle Justerare fredag 27 november 2026 kl. 10:00" in text
 
 
 def test_the_word_file_in_english() -> None:
@@ -103,7 +103,7 @@ def test_the_word_file_in_english() -> None:
     assert "\u00a7 7 Aktuellt läge" in _styled(document, "Heading 1")
     assert ["Å-5", "Bjuda in skolan", "Socialtjänsten, deputy (Sara Social)", "Thursday 10 December 2026"] in (
         _rows(document))
-    assert "Approved by Pia Justerare Friday 27 November 2026 at 09:00 (revision 5)" in text
+    assert "Approved by Pia Justerare Friday 27 November 2026 at 09:00" in text
 
 
 def test_markdown_has_the_same_record_and_keeps_user_text_literal() -> None:
@@ -184,3 +184,18 @@ def test_control_characters_in_user_text_do_not_break_the_word_file() -> None:
     content = MinutesContent((item, *version.content.items[1:]), version.content.attendance)
     document = _open(MinutesDocuments(replace(version, content=content), for_language("sv")).docx())
     assert "Rad ett med vertikal tab" in _text(document)
+
+
+@pytest.mark.parametrize(("language", "pia", "olle"), [
+    ("sv", "Justerad av Pia Justerare fredag 27 november 2026 kl. 09:00",
+     "Justerad av Olle Justerare fredag 27 november 2026 kl. 10:00"),
+    ("en", "Approved by Pia Justerare Friday 27 November 2026 at 09:00",
+     "Approved by Olle Justerare Friday 27 November 2026 at 10:00"),
+])
+def test_approvals_say_who_and_when_in_the_forums_time_zone_never_a_draft_revision(
+        language: str, pia: str, olle: str) -> None:
+    documents = MinutesDocuments(published(2), for_language(language))
+    bullets = _styled(_open(documents.docx()), "List Bullet")
+    for body in ("\n".join(bullets), documents.markdown(), documents.text()):
+        assert pia in body and olle in body
+        assert "revision" not in body.lower()
