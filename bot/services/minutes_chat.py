@@ -61,6 +61,8 @@ def read_chat_action(args: ChatActionArgs) -> ChatAction:
     title = rest.strip() if item_title else words
     if not title or not args.mentions or len(title) > MAX_TITLE:
         raise Usage("draft.chat_usage")
+    if len(set(args.mentions)) > 1:  # one owner per action: never pick one of several silently
+        raise Usage("draft.chat_one_owner")
     return ChatAction(title, args.mentions[0], due, item_title)
 
 

@@ -165,6 +165,9 @@ async def test_the_chat_shortcut_reads_text_owner_and_date(world: World) -> None
     for text, mentions in (("Kolla belysningen", ()), ("2026-12-03", ("29:erik",)), ("X 2026-13-45", ("29:erik",))):
         with pytest.raises(Usage):
             read_chat_action(ChatActionArgs(text, mentions))
+    with pytest.raises(Usage) as two:  # two people named: which one owns it is not guessed
+        read_chat_action(ChatActionArgs("Kolla belysningen", ("29:erik", "29:fatima")))
+    assert two.value.key == "draft.chat_one_owner"
     forum_id, meeting_id = await meeting_started(world)
     with pytest.raises(NotRecordKeeper):
         await add_from_chat(world.deps, await world.turn(*ERIK), ChatActionArgs("Något", ("29:erik",)))
