@@ -20,7 +20,18 @@ from bot.services.minutes_views import action_view, default_due, frame_of, owner
 from bot.services.ports import Deps, UnitOfWork
 from bot.services.turn import Reply, Turn
 from dialogs.cards.minutes_action import action_added_card
-from dialogs.cards.minutes_form import ACTION_DUE, ACTION_ITEM, ACTION_TITLE, MAX_TITLE, action_keys, next_key
+from dialogs.cards.minutes_draft import Feedback
+from dialogs.cards.minutes_form import (
+    ACTION_DUE,
+    ACTION_ITEM,
+    ACTION_OWNER,
+    ACTION_TITLE,
+    MAX_TITLE,
+    PERSON_CHOICE,
+    ROLE_CHOICE,
+    action_keys,
+    next_key,
+)
 from dialogs.texts.formatting import format_date
 from domain.errors import Usage
 from domain.minutes import DraftAction, MinutesContent, MinutesItem, StaleDraft
@@ -103,11 +114,15 @@ async def _add(deps: Deps, uow: UnitOfWork, turn: Turn, draft: Draft, wanted: Ch
         return Reply(text=t("draft.chat_unknown_owner", name=person.display_name))
     due = wanted.due or default_due(draft)
     today = local_today(draft.forum, turn.now)
-    if due < today:
-        return Reply(text=t("draft.error.action_past_due", date=format_date(t, due), today=format_date(t, today)))
     content, item = _with_item(turn, draft, named)
     if item is None:
         return Reply(text=t("draft.chat_no_items"))
+    if due < today:  # the action card, filled in as typed, to pick another date
+        error = t("draft.error.action_past_due", date=format_date(t, due), today=format_date(t, today))
+        chosen = ROLE_CHOICE + owner.role_id if owner.role_id else PERSON_CHOICE + wanted.owner_id
+        typed = {ACTION_TITLE: title, ACTION_OWNER: chosen, ACTION_DUE: due.isoformat(), ACTION_ITEM: item.key}
+        return Reply(card=action_view(t, draft, draft.content.item(item.key) or item, None, typed=typed,
+                                      feedback=Feedback(errors=[error])))
     labels = {ACTION_TITLE: t("draft.action_title_label")}
     screened = screen_draft(deps, uow, turn, draft, {ACTION_TITLE: title}, labels, {})
     if screened is not None:  # the card lets the keeper rewrite it or confirm it

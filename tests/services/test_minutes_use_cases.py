@@ -221,3 +221,17 @@ async def test_no_draft_for_a_date_before_the_forum_existed(world: World) -> Non
     reply = await minutes_draft.open_minutes(world.deps, await world.turn(*ANNA), MinutesArgs(date(2026, 11, 12)))
     assert reply.card is None and "12 november 2026" in (reply.text or "")
     assert world.db.records.minutes == {}  # nothing made up for a meeting that never was
+
+
+async def test_a_past_date_in_the_chat_shortcut_gives_the_action_card_as_typed_to_pick_another(world: World) -> None:
+    await meeting_started(world)
+    await opened(world)
+    reply = await add_from_chat(world.deps, await world.turn(*ANNA),
+                                ChatActionArgs("Ring fastighetsägaren 2026-11-01", (ERIK[0],)))
+    assert reply.card is not None, reply.text
+    inputs = inputs_of(reply.card)
+    assert inputs["action_title"]["value"] == "Ring fastighetsägaren"  # nothing typed is lost
+    assert inputs["action_due"]["value"] == "2026-11-01" and "Polisen" in str(inputs["action_owner"])
+    assert "1 november 2026" in texts_in(reply.card)  # says which date is in the past
+    saved = await run(world, ANNA, reply.card, "Spara", action_due="2026-12-10")
+    assert "Ring fastighetsägaren" in texts_in(saved)
