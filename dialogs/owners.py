@@ -38,5 +38,12 @@ def snapshot_label(t: Texts, owner: OwnerSnapshot | None) -> str:
              holder=owner.holder_name)
 
 
+def role_name(t: Texts, owner: OwnerSnapshot | None) -> str:
+    """The role alone, without who holds it: "Polisen, deltagare"."""
+    if owner is None:
+        return t("record.owner_gone")
+    return f"{owner.organisation_name}, {_kind(t, owner.kind)}"
+
+
 def action_number(t: Texts, number: int | None) -> str:
     return t("record.action_number", number=number) if number is not None else ""

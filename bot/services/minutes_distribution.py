@@ -19,7 +19,7 @@ from bot.services.ports import Deps, UnitOfWork
 from dialogs.cards.elements import Element, message
 from dialogs.cards.minutes_approval import action_card
 from dialogs.cards.minutes_published import activities, change_lines, published_cards, published_view
-from dialogs.owners import action_number, snapshot_label
+from dialogs.owners import action_number, role_name, snapshot_label
 from dialogs.texts import Texts
 from dialogs.texts.formatting import format_date
 from domain.errors import ConflictingWrite
@@ -94,7 +94,7 @@ async def _tell_owner(
         chair = await uow.people.get(forum.chair_id)
         t = texts_for(chair, forum, deps.default_language)
         note = t("published.action_vacant", number=action_number(t, action.number), title=action.title,
-                 forum=frame.forum_name, date=format_date(t, frame.meeting_date), owner=snapshot_label(t, owner))
+                 forum=frame.forum_name, date=format_date(t, frame.meeting_date), owner=role_name(t, owner))
         return await to_person(uow, Kind.MINUTES_OWNER_VACANT, forum.chair_id, about=version.meeting_id, via=forum,
                                slot=slot, payload=message(note), now=now)
     t = texts_for(await uow.people.get(holder), forum, deps.default_language)

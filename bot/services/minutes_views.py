@@ -61,9 +61,10 @@ def _status(t: Texts, draft: Draft) -> str:
 
 
 def publish_label(t: Texts, draft: Draft) -> str:
-    if draft.minutes.published_versions > 0:
-        return t("draft.publish_correction")
-    return t("draft.send_for_approval" if draft.forum.record.approver_ids else "draft.publish")
+    approvers = bool(draft.forum.record.approver_ids)
+    if draft.minutes.published_versions > 0:  # a correction is approved again when the forum has approvers
+        return t("draft.send_correction_for_approval" if approvers else "draft.publish_correction")
+    return t("draft.send_for_approval" if approvers else "draft.publish")
 
 
 def _attendance_line(t: Texts, draft: Draft) -> str:

@@ -129,6 +129,10 @@ async def test_items_are_added_and_removed_before_publishing_but_not_in_a_correc
     world.db.records.minutes[meeting_id] = replace(minutes_of(world, meeting_id), published_versions=1)
     correction = await opened(world)
     assert "Lägg till punkt" not in texts_in(correction) and "Publicera rättelsen" in texts_in(correction)
+    async with world.deps.uow() as uow:  # with an approver the correction is approved again: the button says so
+        await uow.forums.set_record_roles(_forum_id, RecordRoles(approver_ids=(ERIK[0],)), world.now)
+        await uow.commit()
+    assert "Skicka rättelsen för justering" in texts_in(await opened(world))
     item = await run(world, ANNA, correction, "Ändra", nth=0)
     assert "Ta bort punkten" not in texts_in(item)
     saved = await run(world, ANNA, item, "Spara", notes="Rättat: mötet hölls i stadshuset.")
