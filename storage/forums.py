@@ -75,9 +75,23 @@ class ForumRepository:
             select(MembershipRow.forum_id).where(MembershipRow.person_id == person_id)
         )
         chaired = await self._session.scalars(select(ForumRow.id).where(ForumRow.chair_id == person_id))
-        forum_ids = sorted(set(ids) | set(chaired))
+        forum_ids = sorted(set(ids) | set(chaired) | await self._keeps_record_of(person_id))
         forums = [await self.get(fid) for fid in forum_ids]
         return [f for f in forums if f is not None]
+
+    async def _keeps_record_of(self, person_id: str) -> set[str]:
+        """Forums where the person is secretary, approver or recipient of the minutes without being a member.
+
+        The record roles are a small JSON value per forum, read here rather than queried inside the JSON so the
+        same code runs on SQLite and PostgreSQL (a municipality has tens of forums, not thousands)."""
+        rows = await self._session.execute(select(ForumRow.id, ForumRow.record_roles)
+                                           .where(ForumRow.record_roles.is_not(None)))
+        found = set()
+        for forum_id, stored in rows.all():
+            record = record_roles_from_json(stored)
+            if person_id in (record.secretary_id, *record.approver_ids, *record.recipient_ids):
+                found.add(forum_id)
+        return found
 
     async def first_for_person(self, person_id: str) -> Forum | None:
         """One forum the person chairs or belongs to (the oldest), for a 1:1 chat that names none."""

@@ -143,8 +143,11 @@ class FakeForums:
         return next((f.domain() for f in self._db.forums.values() if f.conversation_id == conversation_id), None)
 
     async def for_person(self, person_id: str) -> list[Forum]:
+        def keeps_record(f: ForumRecord) -> bool:
+            return person_id in (f.record.secretary_id, *f.record.approver_ids, *f.record.recipient_ids)
+
         return [f.domain() for f in sorted(self._db.forums.values(), key=lambda f: f.id)
-                if person_id in f.memberships or f.chair_id == person_id]
+                if person_id in f.memberships or f.chair_id == person_id or keeps_record(f)]
 
     async def first_for_person(self, person_id: str) -> Forum | None:
         mine = [f for f in self._db.forums.values() if person_id in f.memberships or f.chair_id == person_id]

@@ -148,6 +148,10 @@ async def test_action_numbers_are_unique_per_forum_and_record_roles_survive(uow_
     assert forum is not None and forum.record.approver_ids == ("29:j1", "29:j2")
     assert forum.record.recipient_emails == ("ledning@example.se",) and forum.record.action_due_days == 10
     assert mine == [done] and by_number == done
+    async with uow_factory() as uow:  # approvers and recipients find the forum without being members
+        assert [f.id for f in await uow.forums.for_person("29:j2")] == [forum_id]
+        assert [f.id for f in await uow.forums.for_person("29:r")] == [forum_id]
+        assert await uow.forums.for_person("29:nobody") == []
 
 
 async def test_two_meetings_cannot_take_the_same_paragraph_numbers(uow_factory: UnitOfWorkFactory) -> None:

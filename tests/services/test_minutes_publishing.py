@@ -386,3 +386,16 @@ async def test_publishing_queues_the_mail_to_e_mail_recipients_and_says_so_or_th
         assert [(m.address, m.version) for m in db.mail] == (
             [("ledning@norrby.se", 1), ("kansli@norrby.se", 1)] if enabled else [])
         assert said in (reply.text or ""), reply.text
+
+
+async def test_a_recipient_who_never_joined_reads_the_published_minutes_from_a_private_chat(world: World) -> None:
+    """Kommunledningen is no member of the forum: its 1:1 chat still finds the forum through the record roles."""
+    from bot.services import minutes_draft
+    from bot.services.minutes_draft import MinutesArgs
+
+    ids = await world_with(world, recipients=(REX[0],))
+    await press_publish(world, ids)
+    reply = await minutes_draft.open_minutes(world.deps, await world.turn(*REX, where=f"a:{REX[0]}"), MinutesArgs())
+    assert reply.card is not None, reply.text
+    assert "Minnesanteckningar – Trygghetsforum Norrby" in texts_in(reply.card)
+    assert "minutes.correct" not in json.dumps(reply.card)  # a reader, not a keeper
