@@ -32,6 +32,7 @@ import time
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -68,7 +69,7 @@ NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)  # the meeting (09:00 Stockholm)
 PER_CONVERSATION = 7
 RATE_TARGET = 0.90
 TEAMS_APP_LIMIT = 50  # Teams' requests per second per app and tenant (the bot paces itself to 30)
-BUSIEST: list[int] = []  # per run: the most requests that arrived within one second
+GLOBAL_RATE: float = Settings.model_fields["rate_global_per_second"].default  # the bot's own pace, 30/s
 NOTES = ("Läget har varit lugnt i centrum men oroligt vid Torget på kvällarna. Fältassistenterna har varit på "
          "plats tre kvällar och fritidsgården har haft extra öppet.\nPolisen rapporterar två insatser.")
 
@@ -151,7 +152,30 @@ def permitted_seconds(per_conversation: Counter[str], requests: int, global_rate
     return float(max(busiest, math.ceil(requests / global_rate) - 1))
 
 
-async def deliver(uow: UnitOfWorkFactory, connector: FakeConnector) -> tuple[float, int, int, Counter[str]]:
+@dataclass(frozen=True)
+class Run:
+    enqueue_seconds: float
+    delivery_seconds: float  # first request's arrival to the last one's
+    messages: int
+    over_rate: int  # posts the connector refused for the per-conversation rate
+    permitted_seconds: float
+    busiest_second: int  # the most requests that arrived within one second
+
+
+def busiest_second(arrivals: list[datetime]) -> int:
+    """The most arrivals within any one second (a sliding window over the sorted times)."""
+    arrivals = sorted(arrivals)
+    most, first = 0, 0
+    for last, at in enumerate(arrivals):
+        while (at - arrivals[first]).total_seconds() >= 1.0:
+            first += 1
+        most = max(most, last - first + 1)
+    return most
+
+
+async def deliver(uow: UnitOfWorkFactory, connector: FakeConnector) -> tuple[float, int, int, Counter[str], int]:
+    """Everything queued, sent by the real worker: (seconds, messages, requests, posts per conversation, busiest
+    second)."""
     settings = Settings(_env_file=None, mode="local")  # type: ignore[call-arg,arg-type]
     clock = SystemClock()
     async with uow() as u:
@@ -169,13 +193,9 @@ async def deliver(uow: UnitOfWorkFactory, connector: FakeConnector) -> tuple[flo
         await worker.stop()
     posts = connector.activity_posts(ok_only=True)
     assert len(posts) == queued, (len(posts), queued)
-    requests = [r for r in connector.requests if r.method == "POST"]  # creations of 1:1 chats and posts
-    elapsed = (max(r.at for r in requests) - min(r.at for r in requests)).total_seconds()  # first to last
-    arrivals = sorted(r.at for r in requests)
-    busiest_second = max(sum(1 for t in arrivals[i:] if (t - start).total_seconds() < 1.0)
-                         for i, start in enumerate(arrivals))
-    BUSIEST.append(busiest_second)
-    return elapsed, queued, len(requests), Counter(p.conversation_id or "" for p in posts)
+    arrivals = [r.at for r in connector.requests if r.method == "POST"]  # creations of 1:1 chats and posts
+    elapsed = (max(arrivals) - min(arrivals)).total_seconds()
+    return elapsed, queued, len(arrivals), Counter(p.conversation_id or "" for p in posts), busiest_second(arrivals)
 
 
 @asynccontextmanager
@@ -192,7 +212,7 @@ async def database() -> AsyncIterator[str]:
         yield url
 
 
-async def one_run() -> tuple[float, float, int, int, float]:
+async def one_run() -> Run:
     async with database() as url:
         engine = make_engine(url)
         uow = UnitOfWorkFactory(make_session_factory(engine))
@@ -201,10 +221,9 @@ async def one_run() -> tuple[float, float, int, int, float]:
                 connector.rate_limit_per_second = PER_CONVERSATION
                 forum_id, meeting_id = await world(uow, connector.url)
                 enqueue = await publish(uow, forum_id, meeting_id)
-                seconds, messages, requests, per_conversation = await deliver(uow, connector)
-                rate = Settings.model_fields["rate_global_per_second"].default
-                permitted = permitted_seconds(per_conversation, requests, rate)
-                return enqueue, seconds, messages, len(connector.over_rate), permitted
+                seconds, messages, requests, per_conversation, busiest = await deliver(uow, connector)
+                permitted = permitted_seconds(per_conversation, requests, GLOBAL_RATE)
+                return Run(enqueue, seconds, messages, len(connector.over_rate), permitted, busiest)
         finally:
             await engine.dispose()
 
@@ -212,21 +231,21 @@ async def one_run() -> tuple[float, float, int, int, float]:
 async def main() -> int:
     logging.basicConfig(level=logging.ERROR)
     runs = [await one_run() for _ in range(RUNS)]
-    enqueue_ms = statistics.median(r[0] for r in runs) * 1000
-    seconds = statistics.median(r[1] for r in runs)
-    messages, over_rate = runs[0][2], max(r[3] for r in runs)
-    permitted = statistics.median(r[4] for r in runs)
+    enqueue_ms = statistics.median(r.enqueue_seconds for r in runs) * 1000
+    seconds = statistics.median(r.delivery_seconds for r in runs)
+    messages, over_rate = runs[0].messages, max(r.over_rate for r in runs)
+    permitted = statistics.median(r.permitted_seconds for r in runs)
+    busiest = max(r.busiest_second for r in runs)
     share = permitted / seconds if seconds else 1.0
-    global_rate = Settings.model_fields["rate_global_per_second"].default
-    ok = over_rate == 0 and share >= RATE_TARGET and max(BUSIEST) <= TEAMS_APP_LIMIT
+    ok = over_rate == 0 and share >= RATE_TARGET and busiest <= TEAMS_APP_LIMIT
     backend = "PostgreSQL" if os.environ.get(POSTGRES_ENV) else "SQLite"
     print(f"publishing minutes: {ITEMS} items, {ACTIONS} actions, {ORGANISATIONS} organisations, {RECIPIENTS} "
           f"recipients, on {backend} ({RUNS} runs, medians)")
     print(f"  render and enqueue: {enqueue_ms:.0f} ms for {messages} messages")
     print(f"  delivery: {seconds:.2f} s (the limits permit {permitted:.2f} s at best): {share:.0%} of the permitted "
           f"rate (target >= {RATE_TARGET:.0%}); 429 for the per-conversation rate: {over_rate}; most requests in "
-          f"one second: {max(BUSIEST)} (Teams allows {TEAMS_APP_LIMIT}; the bot paces itself to {global_rate:g} by "
-          f"when it starts each request)  {'PASS' if ok else 'FAIL'}")
+          f"one second: {busiest} (Teams allows {TEAMS_APP_LIMIT}; the bot paces itself to {GLOBAL_RATE:g} as it "
+          f"sends and is answered, not as Teams receives)  {'PASS' if ok else 'FAIL'}")
     return 0 if ok else 1
 
 

@@ -123,21 +123,17 @@ class RateLimiter:
             wait = max(wait, self._global.delay(now))
         return wait
 
-    def record(self, key: str) -> None:
-        """A send to `key` is being made now (failed requests count too: Teams counts them)."""
+    def record(self, key: str, requests: int = 1) -> None:
+        """A send to `key` is being made now (failed requests count too: Teams counts them). It is `requests`
+        calls to Teams for the bot's global windows: creating a 1:1 chat before its first message is one more,
+        counted against the whole app as Teams counts it."""
         now = self._now()
         self._log(key).events.append(now)
         if self._global is not None:
-            self._global.events.append(now)
+            self._global.events.extend([now] * requests)
         self._records += 1
         if self._records % 500 == 0:
             self._prune(now)
-
-    def record_global(self) -> None:
-        """One more request to Teams now that belongs to no conversation yet (creating a 1:1 chat before its
-        first message): it counts against the whole bot's windows, as Teams counts it against the app."""
-        if self._global is not None:
-            self._global.events.append(self._now())
 
     def restart(self, key: str, *, requests: int = 1) -> None:
         """The send recorded last for `key` goes out only now (it waited for a free place in flight): count it,
@@ -177,8 +173,8 @@ class RateLimiter:
         for key in idle:
             del self._logs[key]
 
-    async def acquire(self, key: str, *, sleep: Sleep, max_wait: float) -> float | None:
-        """Wait (with a little jitter) until a send to `key` fits, then record it.
+    async def acquire(self, key: str, *, sleep: Sleep, max_wait: float, requests: int = 1) -> float | None:
+        """Wait (with a little jitter) until a send to `key` fits, then record it (as `requests` calls).
 
         Returns the seconds waited, or None without waiting or recording when the wait would exceed `max_wait`
         (the caller then puts the message back for later instead of holding its lease).
@@ -187,7 +183,7 @@ class RateLimiter:
         for _ in range(MAX_WAIT_ROUNDS):
             wait = self.delay(key)
             if wait <= 0.0:
-                self.record(key)
+                self.record(key, requests)
                 return waited
             if waited + wait > max_wait:
                 return None

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import String, cast, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.model import (
@@ -82,10 +82,10 @@ class ForumRepository:
     async def _keeps_record_of(self, person_id: str) -> set[str]:
         """Forums where the person is secretary, approver or recipient of the minutes without being a member.
 
-        The record roles are a small JSON value per forum, read here rather than queried inside the JSON so the
-        same code runs on SQLite and PostgreSQL (a municipality has tens of forums, not thousands)."""
-        rows = await self._session.execute(select(ForumRow.id, ForumRow.record_roles)
-                                           .where(ForumRow.record_roles.is_not(None)))
+        The database keeps only forums whose record roles mention the id as text (the same on SQLite and
+        PostgreSQL); the JSON then says in which role, so an id that is merely a prefix of another never counts."""
+        mentioned = cast(ForumRow.record_roles, String).contains(person_id, autoescape=True)
+        rows = await self._session.execute(select(ForumRow.id, ForumRow.record_roles).where(mentioned))
         found = set()
         for forum_id, stored in rows.all():
             record = record_roles_from_json(stored)

@@ -33,6 +33,14 @@ from storage.records_codec import (
 )
 
 
+async def _flush(session: AsyncSession) -> None:
+    """Write what is pending now; a unique key another writer took first is the domain's `ConflictingWrite`."""
+    try:
+        await session.flush()
+    except IntegrityError as error:
+        raise ConflictingWrite from error
+
+
 def _lockable(session: AsyncSession) -> bool:
     return bool(session.bind and session.bind.dialect.name == "postgresql")
 
@@ -90,14 +98,8 @@ class MinutesRepository:
             row.content = content_to_json(content)
             row.updated_by = actor_id
             row.updated_at = now
-        await self._flush()
+        await _flush(self._session)
         return await self._domain(row)
-
-    async def _flush(self) -> None:
-        try:
-            await self._session.flush()
-        except IntegrityError as error:
-            raise ConflictingWrite from error
 
     async def set_status(
         self, meeting_id: str, status: MinutesStatus, *, sent_revision: int | None, now: datetime
@@ -113,7 +115,7 @@ class MinutesRepository:
             meeting_id=meeting_id, approver_id=approval.approver_id, approver_name=approval.approver_name,
             revision=approval.revision, decision=approval.decision.value, comment=approval.comment, at=approval.at,
         ))
-        await self._flush()
+        await _flush(self._session)
 
     async def publish(self, version: PublishedVersion) -> None:
         self._session.add(MinutesVersionRow(
@@ -125,7 +127,7 @@ class MinutesRepository:
             published_by=version.published_by, published_by_name=version.published_by_name,
             correction_note=version.correction_note,
         ))
-        await self._flush()
+        await _flush(self._session)
         row = await self._row(version.meeting_id, lock=True)
         assert row is not None
         row.status = MinutesStatus.PUBLISHED.value
@@ -197,10 +199,7 @@ class ActionRepository:
             created_at=action.created_at, created_by=action.created_by, closed_at=action.closed_at,
             outcome=action.outcome, updated_at=now,
         ))
-        try:
-            await self._session.flush()
-        except IntegrityError as error:
-            raise ConflictingWrite from error
+        await _flush(self._session)
 
     async def update(self, action: ActionItem, now: datetime) -> None:
         row = await self._session.get(ActionRow, action.id)

@@ -40,6 +40,11 @@ ComposeReport = Callable[
 ]
 
 
+def requests_of(route: Route) -> int:
+    """Calls to Teams for one message: a first message to a person creates the 1:1 chat before posting."""
+    return 2 if route.kind == "create" else 1
+
+
 @dataclass(frozen=True)
 class DeliveryHooks:
     """Use cases the worker calls without knowing them (wired in bot.app.create_app)."""
@@ -117,9 +122,8 @@ class Sender:
         paused = self._throttles.conversation_pause(route.rate_key)
         if paused is not None:
             return Outcome("deferred", next_attempt_at=paused, attempted=False, hold_lane=True)
-        waited = await self.limiter.acquire(route.rate_key, sleep=self._sleep, max_wait=self.max_inline_wait)
-        if waited is not None and route.kind == "create":
-            self.limiter.record_global()  # the chat is created first: two requests to Teams for this message
+        waited = await self.limiter.acquire(route.rate_key, sleep=self._sleep, max_wait=self.max_inline_wait,
+                                            requests=requests_of(route))
         if waited is None:
             until = self._clock.now() + timedelta(seconds=self.limiter.retry_in(route.rate_key))
             return Outcome("deferred", next_attempt_at=until, attempted=False, hold_lane=True)
@@ -136,7 +140,7 @@ class Sender:
         return None
 
     async def _send(self, message: ClaimedMessage, route: Route, activity: Any) -> Outcome:
-        requests = 2 if route.kind == "create" else 1  # a new 1:1 chat is created first
+        requests = requests_of(route)
         call, failure = await self._attempt(message, route, activity)
         self.limiter.settle(route.rate_key, requests)
         lease_left = self._clock.now() + self.lease_margin < message.lease_until
@@ -170,7 +174,7 @@ class Sender:
         timeout = self._settings.delivery_timeout_seconds
 
         def request() -> Awaitable[None]:  # called once a place in flight is free
-            self.limiter.restart(route.rate_key, requests=2 if route.kind == "create" else 1)
+            self.limiter.restart(route.rate_key, requests=requests_of(route))
             return asyncio.wait_for(self._teams.send(route, activity, call, message.person_id), timeout)
 
         try:
