@@ -118,12 +118,12 @@ class MailWorker:
 
     async def _loop(self) -> None:
         while True:
+            self._wake.clear()  # before the round: a wake while it runs is kept, so that mail goes at once
             try:
                 while await self.run_once() >= self.policy.batch:
                     pass  # a full batch: more may be due
             except Exception:  # the next round tries again; one bad round must not stop the loop
                 log.exception("mail round failed")
-            self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self.policy.poll_seconds)
 

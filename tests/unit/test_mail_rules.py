@@ -46,3 +46,39 @@ def test_5xx_replies_are_permanent_4xx_and_no_reply_are_not() -> None:
 def test_retries_wait_longer_each_time_up_to_the_cap() -> None:
     waits = [backoff_seconds(n, base=60, maximum=3600) for n in range(1, 6)]
     assert waits == [60, 240, 960, 3600, 3600]
+
+
+async def test_mail_queued_while_a_round_runs_goes_out_at_once_not_at_the_next_poll() -> None:
+    """A wake that arrives during a round is kept: the next round starts at once, not after poll_seconds."""
+    import asyncio
+    from datetime import UTC, datetime
+
+    from bot.mail.worker import MailPolicy, MailWorker
+    from domain.clock import FixedClock
+
+    rounds: list[float] = []
+    in_first_round = asyncio.Event()
+    release_first = asyncio.Event()
+
+    class Worker(MailWorker):
+        async def run_once(self) -> int:
+            rounds.append(asyncio.get_running_loop().time())
+            if len(rounds) == 1:
+                in_first_round.set()
+                await release_first.wait()
+            return 0
+
+    worker = Worker(uow=None, transport=None, clock=FixedClock(datetime(2026, 12, 2, tzinfo=UTC)),  # type: ignore[arg-type]
+                    sender="forumbot@norrby.se", policy=MailPolicy(poll_seconds=30.0))
+    await worker.start()
+    try:
+        await asyncio.wait_for(in_first_round.wait(), 2)
+        worker.wake()  # a commit queued mail while the first round was still running
+        release_first.set()
+        for _ in range(40):
+            if len(rounds) >= 2:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await worker.stop()
+    assert len(rounds) >= 2 and rounds[1] - rounds[0] < 2.0
