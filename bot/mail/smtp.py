@@ -49,6 +49,10 @@ class SmtpTransport:
         self._config = config
         self._tls = tls_context  # None: the system's trust store, host name checked
 
+    @property
+    def timeout(self) -> float:
+        return self._config.timeout
+
     async def send(self, message: EmailMessage) -> Outcome:
         config = self._config
         try:

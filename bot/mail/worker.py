@@ -30,6 +30,9 @@ log = logging.getLogger(__name__)
 
 
 class Transport(Protocol):
+    @property
+    def timeout(self) -> float: ...
+
     async def send(self, message: EmailMessage) -> Outcome: ...
 
 
@@ -58,6 +61,7 @@ class MailWorker:
         self.policy = policy or MailPolicy()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
 
     async def run_once(self) -> int:
         """Send what is due now; returns how many rows were handled."""
@@ -66,6 +70,8 @@ class MailWorker:
             claimed = await uow.mail.claim_due(now, self.policy.batch, self.policy.lease_seconds)
             await uow.commit()
         for mail in claimed:
+            if self._stopping:  # the rest keep their lease and are sent after it expires (by any process)
+                break
             await self._record(mail, await self._attempt(mail))
         return len(claimed)
 
@@ -117,23 +123,35 @@ class MailWorker:
         self._wake.set()
 
     async def _loop(self) -> None:
-        while True:
+        while not self._stopping:
             self._wake.clear()  # before the round: a wake while it runs is kept, so that mail goes at once
             try:
-                while await self.run_once() >= self.policy.batch:
+                while await self.run_once() >= self.policy.batch and not self._stopping:
                     pass  # a full batch: more may be due
             except Exception:  # the next round tries again; one bad round must not stop the loop
                 log.exception("mail round failed")
+            if self._stopping:
+                break
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self.policy.poll_seconds)
 
     async def start(self) -> None:
         if self._task is None:
+            self._stopping = False
             self._task = asyncio.create_task(self._loop(), name="forumbot-mail")
 
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+    async def stop(self, grace_seconds: float | None = None) -> None:
+        """Let the round in progress finish (a mail being sent gets its outcome recorded, so it is not sent
+        again when its lease expires); cancel it only if it takes longer than the SMTP timeout allows."""
+        task, self._task = self._task, None
+        if task is None:
+            return
+        self._stopping = True
+        self._wake.set()
+        grace = grace_seconds if grace_seconds is not None else self._transport.timeout * 2 + 5.0
+        done, _ = await asyncio.wait({task}, timeout=grace)
+        if not done:
+            log.warning("mail round did not finish within %ss of stop; cancelling it", int(grace))
+            task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

@@ -219,7 +219,7 @@ async def test_the_background_sender_sends_when_woken(uow_factory: UnitOfWorkFac
     try:
         await _queue(uow_factory, forum, version)
         worker.wake()  # create_app wakes it after a commit that queued (the delivery worker's hook)
-        for _ in range(100):
+        for _ in range(200):
             if server.handler.received:
                 break
             await asyncio.sleep(0.05)

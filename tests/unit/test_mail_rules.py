@@ -80,5 +80,40 @@ async def test_mail_queued_while_a_round_runs_goes_out_at_once_not_at_the_next_p
                 break
             await asyncio.sleep(0.05)
     finally:
-        await worker.stop()
+        await worker.stop(grace_seconds=2)
     assert len(rounds) >= 2 and rounds[1] - rounds[0] < 2.0
+
+
+class _SlowTransport:
+    timeout = 0.5
+
+
+@pytest.mark.parametrize("round_seconds, finished", [(0.2, True), (30.0, False)])
+async def test_stopping_lets_the_round_in_progress_finish_but_not_forever(round_seconds: float,
+                                                                          finished: bool) -> None:
+    """A mail being sent gets its outcome recorded before the worker stops (else its lease expires and it is
+    mailed twice); a round stuck past the SMTP timeout is cancelled, so shutting down never hangs."""
+    import asyncio
+    from datetime import UTC, datetime
+
+    from bot.mail.worker import MailWorker
+    from domain.clock import FixedClock
+
+    started, completed = asyncio.Event(), asyncio.Event()
+
+    class Worker(MailWorker):
+        async def run_once(self) -> int:
+            started.set()
+            await asyncio.sleep(round_seconds)
+            completed.set()
+            return 0
+
+    worker = Worker(uow=None, transport=_SlowTransport(), clock=FixedClock(datetime(2026, 12, 2, tzinfo=UTC)),  # type: ignore[arg-type]
+                    sender="forumbot@norrby.se")
+    await worker.start()
+    await asyncio.wait_for(started.wait(), 2)
+    loop = asyncio.get_running_loop()
+    began = loop.time()
+    await asyncio.wait_for(worker.stop(), 10)  # grace: twice the SMTP timeout + 5 s
+    assert completed.is_set() is finished
+    assert loop.time() - began < 7
