@@ -7,13 +7,23 @@ Adding a command: its words (`commands.<name>`) and help line in both catalogs, 
 
 from __future__ import annotations
 
-import enum
-import re
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Generic, TypeVar
+from typing import Any
 
+from bot import routes_actions, routes_delivery, routes_nudges, routes_turnover
+from bot.route_kinds import (
+    _DATE,
+    _TIME,
+    Request,
+    Route,
+    Where,
+    Who,
+    _dates,
+    _without_args,
+    card_data,
+    no_args,
+    one_date,
+)
 from bot.services import (
     action_lists,
     away,
@@ -33,7 +43,7 @@ from bot.services.contributions import ReportArgs
 from bot.services.guards import in_channel
 from bot.services.help import HelpLines, help_reply
 from bot.services.meeting_commands import ExportArgs, MoveArgs
-from bot.services.membership import MembersArgs, Roster, TestMessageArgs, no_roster
+from bot.services.membership import MembersArgs, TestMessageArgs
 from bot.services.minutes_chat import ChatActionArgs, add_from_chat
 from bot.services.minutes_draft import MinutesArgs
 from bot.services.minutes_publish import ShowArgs
@@ -43,86 +53,7 @@ from dialogs.cards.help import HelpGroup
 from dialogs.texts import LANGUAGES, load_catalog
 from domain.errors import Usage
 
-
-class Where(enum.Enum):
-    ANYWHERE = "anywhere"
-    CHANNEL = "channel"  # the forum's channel or group chat, never a 1:1 chat (`error.channel_only`)
-
-
-class Who(enum.Enum):
-    """Who may use a route. The use case's guard (bot/services/guards.py) refuses everyone else."""
-
-    ANYONE = "anyone"
-    ROLE_HOLDER = "role_holder"  # a participant or deputy of an organisation
-    CHAIR = "chair"
-    RECORD_KEEPER = "record_keeper"  # the chair or the forum's secretary (minutes)
-    APPROVER = "approver"  # a named approver of the minutes (justerare)
-
-
-@dataclass(frozen=True)
-class Request:
-    """What the edge hands a route: the command's words or the card's data, and what only botbuilder knows."""
-
-    text: str = ""  # a command's arguments, as typed
-    data: Mapping[str, Any] = field(default_factory=dict)  # a card action's data
-    request_id: str = ""  # the activity id: one request's outbox rows share it
-    masked: bool = False  # the channel message had an identity number, now masked
-    roster: Roster = no_roster  # the people of this conversation, paged by the edge when asked
-    mentions: tuple[str, ...] = ()  # user ids @mentioned in the message, the bot's own mention left out
-
-
-A = TypeVar("A")
-
-
-@dataclass(frozen=True)
-class Route(Generic[A]):
-    """One command or verb. `A` is the use case's argument type, so mypy checks the parser against it."""
-
-    name: str  # a text command's catalog key `commands.<name>`, or a card's verb
-    run: Callable[[Deps, Turn, A], Awaitable[Reply]]
-    args: Callable[[Request], A]  # parsed once, before the use case runs; a `Usage` error says how
-    where: Where = Where.ANYWHERE
-    who: Who = Who.ANYONE
-    help: tuple[tuple[HelpGroup, str], ...] = ()  # text commands: (group, catalog key of the help line)
-    replaces: bool = False  # a refusal replaces the pressed card (a 1:1 contribution card) instead of answering
-
-
 # --- argument parsers -------------------------------------------------------------------------------
-
-_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
-_TIME = re.compile(r"\b(\d{1,2})[:.](\d{2})\b")
-
-
-def _dates(text: str) -> list[date]:
-    """The valid ISO dates in the text, in order (an impossible one such as 2026-02-30 is skipped)."""
-    found = []
-    for raw in _DATE.findall(text):
-        try:
-            found.append(date.fromisoformat(raw))
-        except ValueError:
-            continue
-    return found
-
-
-def no_args(request: Request) -> None:
-    return None
-
-
-def card_data(request: Request) -> Mapping[str, Any]:
-    return request.data
-
-
-def one_date(usage: str) -> Callable[[Request], date]:
-    """The first date in the command; none raises `Usage(usage)`."""
-
-    def parse(request: Request) -> date:
-        dates = _dates(request.text)
-        if not dates:
-            raise Usage(usage)
-        return dates[0]
-
-    return parse
-
 
 def move_text(request: Request) -> MoveArgs:
     """`<datum> till <datum> [<tid>]`: exactly two dates; a time after the second one."""
@@ -226,13 +157,6 @@ def help_lines(request: Request) -> HelpLines:
     return lines
 
 
-def _without_args(use_case: Callable[[Deps, Turn], Awaitable[Reply]]) -> Callable[[Deps, Turn, None], Awaitable[Reply]]:
-    async def run(deps: Deps, turn: Turn, _: None) -> Reply:
-        return await use_case(deps, turn)
-
-    return run
-
-
 # --- the table --------------------------------------------------------------------------------------
 
 C, M, ALWAYS = HelpGroup.CHAIR, HelpGroup.MEMBER, HelpGroup.ALWAYS
@@ -240,7 +164,7 @@ CHANNEL, CHAIR, ROLE_HOLDER, KEEPER = Where.CHANNEL, Who.CHAIR, Who.ROLE_HOLDER,
 
 # Not annotated as tuple[Route[Any], ...]: each Route is inferred on its own, so mypy checks that the parser
 # gives what the use case takes.
-TEXT = (  # in the order of the help card
+_TEXT = (  # in the order of the help card
     Route("setup", _without_args(forums.open_setup), no_args, CHANNEL,
           help=((C, "help.line_setup"), (HelpGroup.NEW_FORUM, "help.line_setup_new"))),
     Route("members", membership.open_members, members_args, CHANNEL, CHAIR, help=((C, "help.line_members"),)),
@@ -261,12 +185,14 @@ TEXT = (  # in the order of the help card
     Route("actions", _without_args(action_lists.list_actions), no_args, help=((M, "help.line_actions"),)),
     Route("my_actions", _without_args(action_lists.my_actions), no_args, help=((M, "help.line_my_actions"),)),
     Route("search", action_lists.search, query_text, help=((M, "help.line_search"),)),
+)
+_LAST_TEXT = (
     Route("join", _without_args(membership.open_join), no_args, CHANNEL, help=((HelpGroup.JOIN, "help.line_join"),)),
     Route("language", language.set_language, language_choice, help=((ALWAYS, "help.line_language"),)),
     Route("help", help_reply, help_lines, help=((ALWAYS, "help.line_help"),)),
 )
 
-VERBS = (
+_VERBS = (
     Route("help.open", help_reply, help_lines),
     Route("setup.open", _without_args(forums.open_setup), no_args, CHANNEL),
     Route("setup.save", forums.save_setup, card_data, who=CHAIR),
@@ -298,6 +224,14 @@ VERBS = (
     Route("minutes.save_action", minutes_actions.save_action, card_data, who=KEEPER),
     Route("minutes.remove_action", minutes_actions.remove_action, card_data, who=KEEPER),
 )
+
+# The literals above stay unannotated so mypy checks each Route's parser against its use case; joined here.
+TEXT: tuple[Route[Any], ...] = (*_TEXT, *routes_nudges.TEXT, *routes_actions.TEXT, *routes_turnover.TEXT,
+                                *routes_delivery.TEXT, *_LAST_TEXT)
+VERBS: tuple[Route[Any], ...] = (*_VERBS, *routes_nudges.VERBS, *routes_actions.VERBS, *routes_turnover.VERBS,
+                                 *routes_delivery.VERBS)
+
+__all__ = ["TEXT", "VERBS", "Request", "Route", "Where", "Who", "dispatch", "help_lines"]
 
 
 async def dispatch(route: Route[Any], deps: Deps, turn: Turn, request: Request) -> Reply:

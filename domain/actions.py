@@ -16,7 +16,7 @@ Rules:
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -129,3 +129,19 @@ def owner_for(forum: Forum, person_id: str) -> OwnerChoice | None:
 def roles_of(forum: Forum, person_id: str) -> set[str]:
     """The ids of the roles a person holds in the forum (their actions)."""
     return {r.id for r in forum.roles if r.holder_id == person_id}
+
+
+def holder_for_day(forum: Forum, role_id: str, away_on: Callable[[str], bool]) -> str | None:
+    """Who is asked about the actions of a role today: its holder; while the holder is away (`frånvarande
+    till`) or the role is vacant, the holder of the organisation's other role (the deputy) when they are here;
+    an away holder without a deputy present is still asked (nothing is dropped); None when nobody holds either."""
+    role = forum.role_by_id(role_id)
+    if role is None:
+        return None
+    other = forum.other_role(role)
+    stand_in = other.holder_id if other is not None else None
+    if role.holder_id is not None and not away_on(role.holder_id):
+        return role.holder_id
+    if stand_in is not None and not away_on(stand_in):
+        return stand_in
+    return role.holder_id

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
+
+from domain.nudges import NudgePolicy
 
 
 class Frequency(enum.StrEnum):
@@ -97,6 +99,7 @@ class Person:
     language: str | None = None
     away_until: date | None = None
     client_language: str | None = None  # what their Teams client last said (en-US -> en), when it is one we have
+    nudges_paused_until: date | None = None  # `pausa påminnelser till <datum>`: no reminders to them until then
 
     def speaks(self, default: str) -> str:
         """The language for messages to this person: their own choice, else their Teams client's, else `default`."""
@@ -104,6 +107,9 @@ class Person:
 
     def is_away_on(self, day: date) -> bool:
         return self.away_until is not None and day <= self.away_until
+
+    def nudges_paused_on(self, day: date) -> bool:
+        return self.nudges_paused_until is not None and day <= self.nudges_paused_until
 
 
 @dataclass(frozen=True)
@@ -152,6 +158,7 @@ class Forum:
     created_at: datetime | None = None
     language: str | None = None  # the forum's language setting (sv/en); unset: the configured default
     record: RecordRoles = RecordRoles()  # secretary, approvers, recipients (minutes)
+    follow_up: NudgePolicy = field(default_factory=NudgePolicy)  # reminders of open actions and the weekly overview
 
     def role(self, organisation_id: str, kind: RoleKind) -> Role | None:
         for role in self.roles:
@@ -169,3 +176,11 @@ class Forum:
 
     def membership(self, person_id: str) -> Membership | None:
         return next((m for m in self.memberships if m.person_id == person_id), None)
+
+    def role_by_id(self, role_id: str) -> Role | None:
+        return next((r for r in self.roles if r.id == role_id), None)
+
+    def other_role(self, role: Role) -> Role | None:
+        """The deputy of a participant role, or the participant of a deputy role (same organisation)."""
+        other = RoleKind.DEPUTY if role.kind is RoleKind.PARTICIPANT else RoleKind.PARTICIPANT
+        return self.role(role.organisation_id, other)

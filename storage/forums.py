@@ -19,8 +19,10 @@ from domain.model import (
     RoleKind,
     Schedule,
 )
+from domain.nudges import NudgePolicy
 from storage.cache import ReadCache
 from storage.cache_sync import note_change
+from storage.follow_up_codec import policy_from_json, policy_to_json
 from storage.orm import AgendaSectionRow, ForumRow, MembershipRow, OrganisationRow, RoleRow
 from storage.records_codec import record_roles_from_json, record_roles_to_json
 from storage.schedule_codec import schedule_from_json, schedule_to_json
@@ -156,6 +158,7 @@ class ForumRepository:
             created_at=row.created_at,
             language=row.language,
             record=record_roles_from_json(row.record_roles),
+            follow_up=policy_from_json(row.follow_up_policy),
         )
 
     async def create(
@@ -321,6 +324,13 @@ class ForumRepository:
         assert row is not None
         await self._touch(forum_id)
         row.record_roles = record_roles_to_json(record)
+        row.updated_at = now
+
+    async def set_follow_up_policy(self, forum_id: str, policy: NudgePolicy, now: datetime) -> None:
+        row = await self._session.get(ForumRow, forum_id)
+        assert row is not None
+        await self._touch(forum_id)
+        row.follow_up_policy = policy_to_json(policy)
         row.updated_at = now
 
     async def vacate_roles_of(self, forum_id: str, person_id: str, now: datetime) -> None:

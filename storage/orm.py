@@ -46,6 +46,7 @@ class ForumRow(Base):
     revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # bumped by every change
     language: Mapped[str | None] = mapped_column(String(8), nullable=True)  # the forum's language setting
     record_roles: Mapped[dict[str, object] | None] = mapped_column(JSON, nullable=True)  # secretary, approvers …
+    follow_up_policy: Mapped[dict[str, object] | None] = mapped_column(JSON, nullable=True)  # nudges, overview
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -93,6 +94,7 @@ class PersonRow(Base):
     language: Mapped[str | None] = mapped_column(String(8), nullable=True)
     client_language: Mapped[str | None] = mapped_column(String(8), nullable=True)  # from the Teams locale
     away_until: Mapped[date | None] = mapped_column(Date(), nullable=True)
+    nudges_paused_until: Mapped[date | None] = mapped_column(Date(), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -388,3 +390,7 @@ __all__ = [
     "SummaryRevisionRow",
     "SummaryRow",
 ]
+
+
+# The follow-up rows live in their own module; importing it here puts them on `Base.metadata` for Alembic.
+import storage.orm_follow_up  # noqa: E402,F401

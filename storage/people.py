@@ -21,6 +21,7 @@ def _to_person(row: PersonRow) -> Person:
         language=row.language,
         away_until=row.away_until,
         client_language=row.client_language,
+        nudges_paused_until=row.nudges_paused_until,
     )
 
 
@@ -85,6 +86,12 @@ class PersonRepository:
     async def set_language(self, person_id: str, language: str | None, now: datetime) -> None:
         row = await self._session.get_one(PersonRow, person_id)
         row.language = language
+        row.updated_at = now
+        self._forget(person_id)
+
+    async def set_nudges_paused_until(self, person_id: str, until: date | None, now: datetime) -> None:
+        row = await self._session.get_one(PersonRow, person_id)
+        row.nudges_paused_until = until
         row.updated_at = now
         self._forget(person_id)
 

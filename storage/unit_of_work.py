@@ -14,6 +14,7 @@ from storage.audit import AuditRepository
 from storage.cache import ReadCache
 from storage.contributions import ContributionRepository
 from storage.conversations import ConversationRepository
+from storage.follow_up import ActionLogRepository, NudgePlanRepository
 from storage.forums import ForumRepository
 from storage.mail import MailRepository
 from storage.meetings import MeetingRepository, SummaryRepository
@@ -52,6 +53,8 @@ class SqlAlchemyUnitOfWork:
         self.minutes = MinutesRepository(self.session)
         self.actions = ActionRepository(self.session)
         self.mail = MailRepository(self.session)
+        self.action_log = ActionLogRepository(self.session)
+        self.nudge_plans = NudgePlanRepository(self.session)
         return self
 
     async def __aexit__(

@@ -59,6 +59,15 @@ class Kind(StrEnum):
     MINUTES_ACTION = "minutes_action"  # a new action to the holder of its owning role
     MINUTES_OWNER_VACANT = "minutes_owner_vacant"  # the chair: a new action's owning role is vacant
     MINUTES_COPY = "minutes_copy"  # long minutes someone asked to see, sent 1:1 in parts
+    # Follow-up of actions (issue 9). `about` in brackets.
+    ACTION_NUDGE = "action_nudge"  # the day's reminder digest to an owner [forum], day = local day
+    ACTION_ESCALATED = "action_escalated"  # the chair: overdue and unanswered after K reminders [action]
+    ACTION_CHAIR_NOTE = "action_chair_note"  # the chair: re-dated / help asked / declined [action], slot = request
+    ACTION_HANDOVER = "action_handover"  # the new owner, with Ta emot / Avböj [action], slot = request
+    ACTION_RECEIPT = "action_receipt"  # the previous owner's receipt of a hand-over [action], slot = request
+    ROLE_HANDOVER = "role_handover"  # a role's new holder: its open actions, once per change [role], slot = at
+    ROLE_VACANT = "role_vacant"  # the chair: a role lost its holder, its actions need an owner [role], slot = at
+    WEEKLY_OVERVIEW = "weekly_overview"  # the forum conversation, once per week [forum], day = local day
 
 
 def report_of(kind: str) -> Kind:

@@ -13,10 +13,12 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self
 
+from domain.action_log import ActionEvent
 from domain.actions import ActionItem
 from domain.meetings import ContributionVersion, Meeting, MeetingStatus
 from domain.minutes import Approval, Minutes, MinutesContent, MinutesStatus, PublishedVersion
 from domain.model import Forum, Person, RecordRoles, RoleKind, Schedule
+from domain.nudges import NudgePlan, NudgePolicy
 from domain.outbox import NewMessage
 from domain.reporting import Summary, SummaryFrame
 from domain.schedule import HolidayCalendar
@@ -51,6 +53,7 @@ class ForumStore(Protocol):
     ) -> None: ...
     async def vacate_roles_of(self, forum_id: str, person_id: str, now: datetime) -> None: ...
     async def set_record_roles(self, forum_id: str, record: RecordRoles, now: datetime) -> None: ...
+    async def set_follow_up_policy(self, forum_id: str, policy: NudgePolicy, now: datetime) -> None: ...
 
 
 class PersonStore(Protocol):
@@ -67,6 +70,7 @@ class PersonStore(Protocol):
         client_language: str | None = None,
     ) -> Person: ...
     async def set_away_until(self, person_id: str, until: date | None, now: datetime) -> None: ...
+    async def set_nudges_paused_until(self, person_id: str, until: date | None, now: datetime) -> None: ...
     async def set_language(self, person_id: str, language: str | None, now: datetime) -> None: ...
 
 
@@ -183,6 +187,25 @@ class ActionStore(Protocol):
     async def for_meeting(self, meeting_id: str) -> list[ActionItem]: ...
 
 
+class ActionLog(Protocol):
+    """The follow-up log: append only (no update, no delete, here or in the database)."""
+
+    def append(self, event: ActionEvent) -> None: ...
+    async def for_action(self, action_id: str) -> list[ActionEvent]: ...  # in the order appended
+    async def for_forum(
+        self, forum_id: str, start: datetime | None = None, end: datetime | None = None
+    ) -> list[ActionEvent]: ...  # start <= at < end, in the order appended
+
+
+class NudgePlanStore(Protocol):
+    async def get(self, action_id: str) -> NudgePlan | None: ...
+    async def save(self, plan: NudgePlan, now: datetime) -> None: ...  # create or replace
+    async def due(self, now: datetime, limit: int) -> list[NudgePlan]: ...  # next_at <= now, earliest first
+    async def for_forum(self, forum_id: str) -> list[NudgePlan]: ...
+    async def for_actions(self, action_ids: Sequence[str]) -> dict[str, NudgePlan]: ...
+    async def remove(self, action_id: str) -> None: ...
+
+
 class MailQueue(Protocol):
     """E-mails of published minutes, one per version and address (queuing the same twice is a no-op)."""
 
@@ -260,6 +283,10 @@ class UnitOfWork(Protocol):
     def actions(self) -> ActionStore: ...
     @property
     def mail(self) -> MailQueue: ...
+    @property
+    def action_log(self) -> ActionLog: ...
+    @property
+    def nudge_plans(self) -> NudgePlanStore: ...
     @property
     def audit(self) -> AuditLog: ...
 

@@ -29,8 +29,10 @@ from domain.model import (
     RoleKind,
     Schedule,
 )
+from domain.nudges import NudgePolicy
 from domain.outbox import NewMessage
 from domain.reporting import Summary, SummaryFrame
+from tests.fakes.follow_up import FakeActionLog, FakeNudgePlans, FollowUpTables
 from tests.fakes.mail import FakeMail, FakeMailQueue
 from tests.fakes.records import FakeActions, FakeMinutes, RecordTables
 
@@ -66,6 +68,7 @@ class ForumRecord:
     memberships: dict[str, str | None] = field(default_factory=dict)  # person -> organisation, in join order
     language: str | None = None
     record: RecordRoles = field(default_factory=RecordRoles)
+    follow_up: NudgePolicy = field(default_factory=NudgePolicy)
 
     def domain(self) -> Forum:
         live_orgs = [o for o in self.organisations if not o.removed]
@@ -77,7 +80,7 @@ class ForumRecord:
             organisations=tuple(Organisation(o.id, o.label, o.position) for o in live_orgs),
             roles=tuple(r for (org, _), r in self.roles.items() if org in live_ids),
             memberships=tuple(Membership(p, o) for p, o in self.memberships.items()),
-            created_at=self.created_at, language=self.language, record=self.record,
+            created_at=self.created_at, language=self.language, record=self.record, follow_up=self.follow_up,
         )
 
 
@@ -123,6 +126,7 @@ class FakeDatabase:
     records: RecordTables = field(default_factory=RecordTables)
     commits: int = 0
     mail: list[FakeMail] = field(default_factory=list)
+    follow_up: FollowUpTables = field(default_factory=FollowUpTables)
 
 
 class FakeForums:
@@ -209,6 +213,9 @@ class FakeForums:
     async def set_record_roles(self, forum_id: str, record: RecordRoles, now: datetime) -> None:
         self._record(forum_id).record = record
 
+    async def set_follow_up_policy(self, forum_id: str, policy: NudgePolicy, now: datetime) -> None:
+        self._record(forum_id).follow_up = policy
+
     async def vacate_roles_of(self, forum_id: str, person_id: str, now: datetime) -> None:
         record = self._record(forum_id)
         for key, role in list(record.roles.items()):
@@ -269,6 +276,9 @@ class FakePeople:
 
     async def set_away_until(self, person_id: str, until: date | None, now: datetime) -> None:
         self._db.people[person_id] = replace(self._db.people[person_id], away_until=until)
+
+    async def set_nudges_paused_until(self, person_id: str, until: date | None, now: datetime) -> None:
+        self._db.people[person_id] = replace(self._db.people[person_id], nudges_paused_until=until)
 
     async def set_language(self, person_id: str, language: str | None, now: datetime) -> None:
         self._db.people[person_id] = replace(self._db.people[person_id], language=language)
@@ -525,6 +535,8 @@ class FakeUnitOfWork:
         self.minutes = FakeMinutes(self._work.records)
         self.actions = FakeActions(self._work.records)
         self.mail = FakeMailQueue(self._work.mail)
+        self.action_log = FakeActionLog(self._work.follow_up)
+        self.nudge_plans = FakeNudgePlans(self._work.follow_up)
         self.committed = False
         return self
 

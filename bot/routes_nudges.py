@@ -1,0 +1,13 @@
+"""The route table's part for reminders of open actions: the nudge policy card, pausing reminders, the weekly overview.
+
+Joined into `TEXT` and `VERBS` in bot/routing.py (text commands keep their order on the help card).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.route_kinds import Route
+
+TEXT: tuple[Route[Any], ...] = ()
+VERBS: tuple[Route[Any], ...] = ()
