@@ -1,4 +1,4 @@
-"""The nudge policy of a forum and the plan of one action's reminders (data; the rules live beside them).
+"""The nudge policy of a forum and the plan of one action's reminders (data; the rules: domain/nudge_rules.py).
 
 Defaults (the chair may change them in setup): a reminder `days_before` the due date (2), one on the due date,
 then every `overdue_every` days while overdue (3); after `escalate_after` overdue reminders (2) the chair is told.
@@ -54,3 +54,4 @@ class NudgePlan:
     overdue_sent: int = 0  # overdue reminders sent since the due date (escalation counts these)
     escalated: bool = False
     last_local_day: str = ""  # ISO date of the last reminder queued for this action (one per local day)
+
