@@ -13,9 +13,11 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.services.mail import queue_minutes_mail
+from bot.services.meetings import local_today
 from bot.services.minutes_record import Publication, publish_version
 from bot.services.notify import Kind, texts_for, to_forum, to_person
 from bot.services.ports import Deps, UnitOfWork
+from dialogs.cards.action_card import ActionView, action_panel
 from dialogs.cards.elements import Element, message
 from dialogs.cards.minutes_approval import action_card
 from dialogs.cards.minutes_published import activities, change_lines, published_cards, published_view
@@ -98,9 +100,13 @@ async def _tell_owner(
         return await to_person(uow, Kind.MINUTES_OWNER_VACANT, forum.chair_id, about=version.meeting_id, via=forum,
                                slot=slot, payload=message(note), now=now)
     t = texts_for(await uow.people.get(holder), forum, deps.default_language)
+    stored = await uow.actions.by_number(forum.id, action.number) if action.number is not None else None
+    panel = action_panel(t, ActionView(stored, forum.id, snapshot_label(t, owner),
+                                       local_today(forum, now))) if stored is not None else []
     content = action_card(t, forum_name=frame.forum_name, meeting_date=frame.meeting_date,
                           number=action_number(t, action.number), title=action.title,
-                          owner=snapshot_label(t, owner), due=action.due, description=action.description)
+                          owner=snapshot_label(t, owner), due=action.due, description=action.description,
+                          panel=panel)
     line = f"{action_number(t, action.number)} {action.title}"
     return await to_person(uow, Kind.MINUTES_ACTION, holder, about=version.meeting_id, via=forum, slot=slot,
                            payload=message(line, content), now=now)

@@ -98,12 +98,18 @@ def show_action(t: Texts, forum_id: str, meeting_id: str) -> Element:
 
 def action_card(
     t: Texts, *, forum_name: str, meeting_date: date, number: str, title: str, owner: str, due: date,
-    description: str,
+    description: str, panel: Sequence[Element] = (),
 ) -> Element:
-    """To the current holder of the owning role: the new action. (Follow-up buttons come with issue 9.)"""
+    """To the current holder of the owning role: the new action; with `panel` (dialogs/cards/action_card.py)
+    its number, owner, due date and the buttons to act on it come from there."""
     body = [text(t("published.action_assigned", forum=escape_card_inline(forum_name),
-                   date=format_date(t, meeting_date)), weight="Bolder"),
-            heading(f"{number} {escape_card_inline(title)}", size="Medium")]
+                   date=format_date(t, meeting_date)), weight="Bolder")]
+    if panel:
+        if description.strip():
+            body.append(text(escape_card_text(description)))
+        body += [*panel, facts([(t("published.action_meeting_label"), format_date(t, meeting_date))])]
+        return card(body)
+    body.append(heading(f"{number} {escape_card_inline(title)}", size="Medium"))
     if description.strip():
         body.append(text(escape_card_text(description)))
     body += [facts([(t("published.action_owner_label"), escape_card_inline(owner)),
