@@ -46,7 +46,7 @@ def chat_args(kind: Act) -> Callable[[Request], ActArgs]:
     return parse
 
 
-_TEXT_INPUT = {Act.DONE: "outcome", Act.REDATE: "reason", Act.HELP: "text", Act.COMMENT: "text"}
+_TEXT_INPUT = {Act.DONE: "outcome", Act.REDATE: "reason", Act.HELP: "help", Act.COMMENT: "comment"}
 
 
 def card_args(kind: Act) -> Callable[[Request], ActArgs]:

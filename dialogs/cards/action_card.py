@@ -47,7 +47,7 @@ def state_token(action: ActionItem) -> str:
 
 
 def input_id(name: str, action_id: str) -> str:
-    """The id of one of a panel's inputs ("outcome", "due", "reason", "text"), unique per action."""
+    """The id of one of a panel's inputs ("outcome", "due", "reason", "help", "comment"), unique per action."""
     return f"{name}_{action_id}"
 
 
@@ -90,8 +90,8 @@ def _buttons(t: Texts, view: ActionView) -> Element:
     return action_set([
         _text_form(t, view, VERB_DONE, "done", "outcome"),
         _redate_form(t, view),
-        _text_form(t, view, VERB_HELP, "help", "text"),
-        _text_form(t, view, VERB_COMMENT, "comment", "text"),
+        _text_form(t, view, VERB_HELP, "help", "help"),
+        _text_form(t, view, VERB_COMMENT, "comment", "comment"),
         execute(t("act.button_handover"), VERB_HANDOVER_OPEN, _data(view, VERB_HANDOVER_OPEN), validate=False),
     ])
 
