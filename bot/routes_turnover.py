@@ -12,13 +12,13 @@ from typing import Any
 
 from bot.route_kinds import Request, Route, Who, card_data
 from bot.services import handover, handover_answer, turnover_commands
-from bot.services.handover_answer import HandOverArgs, read_hand_over
+from bot.services.handover_answer import HandOverArgs
 from bot.services.turnover_commands import NewHolderArgs
 from dialogs.cards.help import HelpGroup
 
 
 def hand_over_args(request: Request) -> HandOverArgs:
-    return read_hand_over(request.text, request.mentions, request.request_id)
+    return HandOverArgs(request.text, request.mentions, request.request_id)
 
 
 def new_holder_args(request: Request) -> NewHolderArgs:

@@ -37,7 +37,6 @@ from dialogs.texts import Texts
 from dialogs.texts.formatting import format_date
 from domain.action_log import ActionEvent, EventKind
 from domain.actions import ActionItem
-from domain.errors import StaleCard
 from domain.model import Forum, RoleKind
 
 
@@ -73,11 +72,12 @@ def action_line(t: Texts, action: ActionItem) -> ActionLine:
     return ActionLine(t("record.action_number", number=action.number), action.title, format_date(t, action.due))
 
 
-async def load(uow: UnitOfWork, data: Mapping[str, Any]) -> tuple[Forum, ActionItem]:
+async def load(uow: UnitOfWork, data: Mapping[str, Any]) -> tuple[Forum, ActionItem] | None:
+    """The forum and action a card names; None when either is gone (the card is answered as outdated)."""
     forum = await uow.forums.get(str(data.get("forum_id", "")))
     action = await uow.actions.get(str(data.get("action_id", "")))
     if forum is None or action is None or action.forum_id != forum.id:
-        raise StaleCard()
+        return None
     return forum, action
 
 
@@ -129,7 +129,10 @@ async def open_handover(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Repl
     """Lämna över on a reminder card: the form, posted as a new card (the reminder itself stays as it is)."""
     t = turn.t
     async with deps.uow() as uow:
-        forum, action = await load(uow, data)
+        loaded = await load(uow, data)
+        if loaded is None:
+            return Reply(text=t("error.stale_card"))
+        forum, action = loaded
         if not may_act(forum, action, turn.person.id):
             return await refusal(uow, t, forum, action)
         if not action.open or str(data.get("state", "")) != state_token(action):
@@ -142,7 +145,10 @@ async def hand_over(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
     t = turn.t
     note = " ".join(str(data.get(NOTE) or "").split())[:MAX_NOTE]
     async with deps.uow() as uow:
-        forum, action = await load(uow, data)
+        loaded = await load(uow, data)
+        if loaded is None:
+            return Reply(text=t("error.stale_card"))
+        forum, action = loaded
         if not may_act(forum, action, turn.person.id):
             return await refusal(uow, t, forum, action)
         if not action.open or str(data.get("state", "")) != state_token(action):

@@ -27,7 +27,6 @@ from dialogs.cards.elements import message
 from dialogs.cards.handover import MAX_NOTE, PERSON_PREFIX, REASON
 from domain.action_log import ActionEvent, EventKind
 from domain.actions import ActionItem
-from domain.errors import Usage
 from domain.model import Forum
 
 _ANSWERS = (EventKind.HANDOVER_ACCEPTED, EventKind.HANDOVER_DECLINED)
@@ -48,7 +47,10 @@ async def _answered(uow: UnitOfWork, action: ActionItem) -> bool:
 async def _checked(uow: UnitOfWork, turn: Turn, data: Mapping[str, Any]) -> tuple[Forum, ActionItem] | Reply:
     """The hand-over the card is about, if it still stands and this person answers for the new role."""
     t = turn.t
-    forum, action = await load(uow, data)
+    loaded = await load(uow, data)
+    if loaded is None:
+        return Reply(text=t("error.stale_card"), replace=True)
+    forum, action = loaded
     if not action.open or action.owner_role_id != str(data.get("owner_role_id", "")):
         return await current_state(uow, t, forum, action, replace=True)
     if not holds_role(forum, action.owner_role_id, turn.person.id):
@@ -127,33 +129,38 @@ async def _tell(uow: UnitOfWork, turn: Turn, forum: Forum, action: ActionItem, p
 
 @dataclass(frozen=True)
 class HandOverArgs:
-    """`lämna över Å-12 @person`: the number as typed (Å-12, å-12, A-12 or 12) and the one person mentioned."""
+    """`lämna över Å-12 @person`: the words after the command and the people mentioned (read by the use case)."""
 
-    number: int
-    person_id: str
+    text: str
+    mentions: tuple[str, ...] = ()
     request_id: str = ""
 
 
-def read_hand_over(text: str, mentions: tuple[str, ...], request_id: str) -> HandOverArgs:
-    found = _NUMBER.match(text)
-    if found is None or len(set(mentions)) != 1:
-        raise Usage("handover.chat_usage")
-    return HandOverArgs(int(found.group(1)), mentions[0], request_id)
+def read_hand_over(args: HandOverArgs) -> tuple[int, str] | None:
+    """The action's number (Å-12, å-12, A-12 or 12) and the one person mentioned; None when not so written."""
+    found = _NUMBER.match(args.text)
+    if found is None or len(set(args.mentions)) != 1:
+        return None
+    return int(found.group(1)), args.mentions[0]
 
 
 async def hand_over_chat(deps: Deps, turn: Turn, args: HandOverArgs) -> Reply:
     t = turn.t
+    wanted = read_hand_over(args)
+    if wanted is None:
+        return Reply(text=t("handover.chat_usage"))
+    number_typed, person_id = wanted
     async with deps.uow() as uow:
         forum = await forum_for(uow, turn, Need.MEMBER)
-        action = await uow.actions.by_number(forum.id, args.number)
-        number = t("record.action_number", number=args.number)
+        action = await uow.actions.by_number(forum.id, number_typed)
+        number = t("record.action_number", number=number_typed)
         if action is None:
             return Reply(text=t("handover.unknown_action", number=number, forum=forum.name))
         if not may_act(forum, action, turn.person.id):
             return await refusal(uow, t, forum, action)
         if not action.open:
             return Reply(text=t("handover.closed", number=number, status=t(f"handover.status_{action.status.value}")))
-        target = await resolve_target(uow, turn, forum, action, PERSON_PREFIX + args.person_id)
+        target = await resolve_target(uow, turn, forum, action, PERSON_PREFIX + person_id)
         if isinstance(target, str):
             return Reply(text=target)
         forum, role_id = target

@@ -30,11 +30,14 @@ log = logging.getLogger(__name__)
 CANCEL_REASON = "the role has another holder"
 
 
+def kind_word(t: Texts, kind: RoleKind) -> str:
+    return t("record.kind_deputy") if kind is RoleKind.DEPUTY else t("record.kind_participant")
+
+
 def role_title(t: Texts, forum: Forum, role: Role) -> str:
     """"Polisen, deltagare": the role without who holds it."""
     organisation = forum.organisation(role.organisation_id)
-    kind = t("record.kind_deputy") if role.kind is RoleKind.DEPUTY else t("record.kind_participant")
-    return f"{organisation.name if organisation else '?'}, {kind}"
+    return f"{organisation.name if organisation else '?'}, {kind_word(t, role.kind)}"
 
 
 async def follow_roles(uow: UnitOfWork, before: Forum, after: Forum, *, actor_id: str | None, now: datetime,

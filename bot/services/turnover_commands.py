@@ -12,8 +12,7 @@ from bot.services.guards import Need, forum_for, require_chair
 from bot.services.ports import Deps
 from bot.services.presence import base_conversation_id
 from bot.services.turn import Reply, Turn
-from bot.services.turnover import follow_roles, role_title
-from domain.errors import Usage
+from bot.services.turnover import follow_roles, kind_word, role_title
 from domain.model import Forum, Organisation, RoleKind
 
 log = logging.getLogger(__name__)
@@ -37,17 +36,15 @@ def _organisation(forum: Forum, name: str) -> Organisation | None:
 async def new_holder(deps: Deps, turn: Turn, args: NewHolderArgs) -> Reply:
     """The chair gives an organisation's participant (or, with the deputy word, deputy) role to a person."""
     t = turn.t
-    if len(set(args.mentions)) != 1:
-        raise Usage("handover.new_holder_usage")
     deputy_words = {w.casefold() for w in t.words("handover.deputy_words")}
     words = args.text.split()
     kind = RoleKind.DEPUTY if any(w.casefold() in deputy_words for w in words) else RoleKind.PARTICIPANT
     name = " ".join(w for w in words if w.casefold() not in deputy_words)
-    if not name:
-        raise Usage("handover.new_holder_usage")
-    person_id = args.mentions[0]
     async with deps.uow() as uow:
         forum = await require_chair(uow, turn, await forum_for(uow, turn, Need.CHAIR))
+        if not name or len(set(args.mentions)) != 1:
+            return Reply(text=t("handover.new_holder_usage"))
+        person_id = args.mentions[0]
         organisation = _organisation(forum, name)
         if organisation is None:
             return Reply(text=t("handover.new_holder_unknown_org", name=name, forum=forum.name,
@@ -61,7 +58,7 @@ async def new_holder(deps: Deps, turn: Turn, args: NewHolderArgs) -> Reply:
             return Reply(text=t("handover.new_holder_other_org", name=person.display_name,
                                 organisation=other.name if other else "?"))
         role = forum.role(organisation.id, kind)
-        label = role_title(t, forum, role) if role else f"{organisation.name}, {t('record.kind_' + kind.value)}"
+        label = role_title(t, forum, role) if role else f"{organisation.name}, {kind_word(t, kind)}"
         if role is not None and role.holder_id == person_id:
             return Reply(text=t("handover.new_holder_same", name=person.display_name, role=label))
         if membership is None or membership.organisation_id is None:
