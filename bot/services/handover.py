@@ -59,6 +59,13 @@ def may_act(forum: Forum, action: ActionItem, person_id: str) -> bool:
     return person_id in {role.holder_id, other.holder_id if other is not None else None}
 
 
+def _outdated(forum: Forum, action: ActionItem, data: Mapping[str, Any], person_id: str) -> bool:
+    """The card no longer matches the action (closed, re-dated, handed over). Told to the forum's people with
+    the current state; someone outside the forum is refused without learning it."""
+    member = person_id == forum.chair_id or forum.membership(person_id) is not None
+    return member and (not action.open or str(data.get("state", "")) != state_token(action))
+
+
 def holds_role(forum: Forum, role_id: str, person_id: str) -> bool:
     """The holder of the role or of the organisation's other role (who answers for a handed-over action)."""
     role = forum.role_by_id(role_id)
@@ -133,10 +140,10 @@ async def open_handover(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Repl
         if loaded is None:
             return Reply(text=t("error.stale_card"))
         forum, action = loaded
+        if _outdated(forum, action, data, turn.person.id):
+            return await current_state(uow, t, forum, action, replace=False)
         if not may_act(forum, action, turn.person.id):
             return await refusal(uow, t, forum, action)
-        if not action.open or str(data.get("state", "")) != state_token(action):
-            return await current_state(uow, t, forum, action, replace=False)
         return await form(uow, t, forum, action)
 
 
@@ -149,10 +156,10 @@ async def hand_over(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
         if loaded is None:
             return Reply(text=t("error.stale_card"))
         forum, action = loaded
+        if _outdated(forum, action, data, turn.person.id):
+            return await current_state(uow, t, forum, action, replace=True)
         if not may_act(forum, action, turn.person.id):
             return await refusal(uow, t, forum, action)
-        if not action.open or str(data.get("state", "")) != state_token(action):
-            return await current_state(uow, t, forum, action, replace=True)
         if screen_fields(deps.screener, {NOTE: note}):
             return await form(uow, t, forum, action, errors=[t("handover.personal_data")], replace_card=True)
         target = await resolve_target(uow, turn, forum, action, str(data.get(TO) or ""))

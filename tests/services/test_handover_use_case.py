@@ -104,7 +104,7 @@ async def test_a_stranger_an_outdated_card_and_a_person_without_a_role_are_refus
 
 
 async def test_hand_over_in_chat(world: World) -> None:
-    ids, (first, _) = await _setup(world)
+    await _setup(world)
     erik = await world.turn(*ERIK)
     usage = await handover_answer.hand_over_chat(world.deps, erik, HandOverArgs("Å-1"))
     assert "lämna över Å-12 @person" in (usage.text or "")
