@@ -14,7 +14,7 @@ from bot.deps import build_deps
 from bot.exports import ExportSigner
 from bot.references import origin_of, reference_to_json, tenant_of
 from bot.routing import TEXT, VERBS, Request, Route, dispatch
-from bot.services import install
+from bot.services import install, turnover_commands
 from bot.services.membership import RosterMember
 from bot.services.notify import language_for
 from bot.services.ports import Deps
@@ -220,6 +220,11 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
             await self._installed(turn_context)
         elif any(m.id == bot_id for m in activity.members_removed or []):
             await install.removed(self.deps, origin_of(activity), self.clock.now())
+        elif activity.members_removed:
+            # People who left the forum's team or chat: their roles fall vacant, the open actions follow them.
+            await turnover_commands.members_left(self.deps, activity.conversation.id,
+                                                 [m.id for m in activity.members_removed if m.id],
+                                                 self.clock.now(), self.settings.default_language)
 
     async def _installed(self, tc: TurnContext) -> None:
         activity = tc.activity

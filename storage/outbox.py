@@ -328,3 +328,15 @@ class OutboxRepository(OutboxQueries):
             .execution_options(synchronize_session=False)
         )
         return _rowcount(result)
+
+    async def cancel_queued(self, kind: str, subject_id: str, person_id: str, reason: str, now: datetime) -> int:
+        """Queued rows (pending/retry) of one kind and subject to one person's 1:1 chat → 'cancelled' (a role's
+        reminder digest to its previous holder). Rows a worker holds ('sending') are left to it. Returns the count."""
+        result = await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.status.in_(QUEUED), OutboxRow.kind == kind, OutboxRow.subject_id == subject_id,
+                   OutboxRow.person_id == person_id)
+            .values(status=CANCELLED, lease_until=None, last_error=short_error(reason), updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return _rowcount(result)

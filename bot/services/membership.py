@@ -11,6 +11,7 @@ from bot.services.guards import Need, bound_forum, chair_name, chaired_forum, fo
 from bot.services.notify import Kind, texts_for, to_person
 from bot.services.ports import Deps, UnitOfWork
 from bot.services.turn import Reply, Turn
+from bot.services.turnover import follow_roles
 from dialogs.cards.elements import message
 from dialogs.cards.membership import VACANT, join_card, members_card, pick_forum_card
 from domain.errors import ChannelOnly, ManyForums, StaleCard
@@ -72,6 +73,7 @@ async def join(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
             card = join_card(t, forum=forum, current_organisation=None, errors=[t("membership.organisation_required")],
                              revision=revision)
             return Reply(card=card, replace=True)
+        before = forum
         previous = forum.membership(turn.person.id)
         if previous is not None and previous.organisation_id not in (None, organisation.id):
             # A person represents one organisation: roles held for the previous one become vacant.
@@ -100,6 +102,9 @@ async def join(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
         uow.audit.record(at=turn.now, action="membership.joined", subject_type="person",
                          subject_id=turn.person.id, actor_id=turn.person.id, forum_id=forum.id,
                          detail={"organisation": organisation.id})
+        joined = await uow.forums.get(forum.id)
+        if joined is not None:  # a role left for another organisation, or a vacant role taken: its actions follow
+            await follow_roles(uow, before, joined, actor_id=turn.person.id, now=turn.now, language=t.language)
         await uow.commit()
     return Reply(text="\n\n".join(lines), replace=True)
 
@@ -218,6 +223,8 @@ async def save_members(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply
         await _apply(uow, turn, forum, plan)
         saved = await uow.forums.get(forum.id)
         assert saved is not None
+        # The open actions of every role that changed hands follow the role (bot/services/turnover.py).
+        await follow_roles(uow, forum, saved, actor_id=turn.person.id, now=turn.now, language=t.language)
         lines = [t("membership.saved")]
         if plan.removed:
             lines.append(t.plural("membership.removed", len(plan.removed)))

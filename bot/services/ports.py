@@ -244,6 +244,7 @@ class OutboxStore(Protocol):
     async def cancel_for_conversation(
         self, conversation_id: str, reason: str, now: datetime, *, person_id: str | None = None
     ) -> int: ...
+    async def cancel_queued(self, kind: str, subject_id: str, person_id: str, reason: str, now: datetime) -> int: ...
 
 
 class AuditLog(Protocol):

@@ -442,6 +442,9 @@ class FakeSummaries:
         self._db.summaries[meeting_id]["kept"].append((revision, frame, summary))
 
 
+QUEUED_STATES = ("pending", "retry")
+
+
 class FakeOutbox:
     def __init__(self, db: FakeDatabase) -> None:
         self._db = db
@@ -484,6 +487,15 @@ class FakeOutbox:
             goes_there = r.message.conversation_id == conversation_id or (
                 person_id is not None and r.message.person_id == person_id)
             if goes_there and r.status in ("pending", "retry"):
+                r.status, r.last_error = "cancelled", reason
+                cancelled += 1
+        return cancelled
+
+    async def cancel_queued(self, kind: str, subject_id: str, person_id: str, reason: str, now: datetime) -> int:
+        cancelled = 0
+        for r in self._db.outbox:
+            m = r.message
+            if (m.kind, m.subject_id, m.person_id) == (kind, subject_id, person_id) and r.status in QUEUED_STATES:
                 r.status, r.last_error = "cancelled", reason
                 cancelled += 1
         return cancelled
