@@ -28,7 +28,7 @@ from dialogs.owners import action_number, owner_label
 from dialogs.texts import Texts
 from dialogs.texts.formatting import format_date
 from domain.action_log import ActionEvent, EventKind
-from domain.actions import ActionItem, ActionStatus
+from domain.actions import ActionItem, ActionStatus, may_act
 from domain.model import Forum
 
 log = logging.getLogger(__name__)
@@ -73,15 +73,6 @@ async def view_of(uow: UnitOfWork, t: Texts, forum: Forum, action: ActionItem, t
                       buttons=buttons)
 
 
-def may_act(forum: Forum, action: ActionItem, person_id: str) -> bool:
-    """The owning role's holder, the holder of the organisation's other role, or the chair."""
-    if forum.chair_id == person_id:
-        return True
-    role = forum.role_by_id(action.owner_role_id)
-    if role is None:
-        return False
-    other = forum.other_role(role)
-    return person_id in {role.holder_id, other.holder_id if other is not None else None}
 
 
 async def _forum(uow: UnitOfWork, turn: Turn, args: ActArgs) -> Forum | None:

@@ -9,7 +9,6 @@ choosing an owner in the minutes). Every step is appended to the follow-up log.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -20,6 +19,7 @@ from bot.services.notify import Kind, texts_for, to_person
 from bot.services.ports import Deps, UnitOfWork
 from bot.services.screening import screen_fields
 from bot.services.turn import Reply, Turn
+from dialogs.cards.action_card import state_token
 from dialogs.cards.elements import message
 from dialogs.cards.escaping import escape_card_inline
 from dialogs.cards.handover import (
@@ -36,27 +36,8 @@ from dialogs.owners import owner_label
 from dialogs.texts import Texts
 from dialogs.texts.formatting import format_date
 from domain.action_log import ActionEvent, EventKind
-from domain.actions import ActionItem
+from domain.actions import ActionItem, may_act
 from domain.model import Forum, RoleKind
-
-
-def state_token(action: ActionItem) -> str:
-    """The same token as part B's dialogs/cards/action_card.state_token (status, due date and owner), so the
-    reminder card's Lämna över is recognised as outdated here too."""
-    # LEAD: use dialogs.cards.action_card.state_token once B's branch is merged (same formula).
-    raw = f"{action.id}|{action.status.value}|{action.due.isoformat()}|{action.owner_role_id}"
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
-
-
-def may_act(forum: Forum, action: ActionItem, person_id: str) -> bool:
-    """The chair, the holder of the owning role, or the holder of that organisation's other role."""
-    if person_id == forum.chair_id:
-        return True
-    role = forum.role_by_id(action.owner_role_id)
-    if role is None:
-        return False
-    other = forum.other_role(role)
-    return person_id in {role.holder_id, other.holder_id if other is not None else None}
 
 
 def _outdated(forum: Forum, action: ActionItem, data: Mapping[str, Any], person_id: str) -> bool:

@@ -13,7 +13,6 @@ from bot.services.handover import (
     current_state,
     holds_role,
     load,
-    may_act,
     owner_text,
     refusal,
     resolve_target,
@@ -26,7 +25,7 @@ from bot.services.turn import Reply, Turn
 from dialogs.cards.elements import message
 from dialogs.cards.handover import MAX_NOTE, PERSON_PREFIX, REASON
 from domain.action_log import ActionEvent, EventKind
-from domain.actions import ActionItem
+from domain.actions import ActionItem, may_act
 from domain.model import Forum
 
 _ANSWERS = (EventKind.HANDOVER_ACCEPTED, EventKind.HANDOVER_DECLINED)

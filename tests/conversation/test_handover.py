@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.services.handover import state_token
+from dialogs.cards.action_card import state_token
 from domain.clock import FixedClock
 from storage.unit_of_work import UnitOfWorkFactory
 from tests.cardcheck import validate_cards

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.services import handover, handover_answer, membership, turnover_commands
-from bot.services.handover import state_token
 from bot.services.handover_answer import HandOverArgs
 from bot.services.turnover_commands import NewHolderArgs
+from dialogs.cards.action_card import state_token
 from domain.action_log import EventKind
 from domain.outbox import NewMessage
 from tests.handover_world import NOW, handover_world
