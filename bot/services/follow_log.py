@@ -94,6 +94,7 @@ async def history(deps: Deps, turn: Turn, args: HistoryArgs) -> Reply:
             log.info("history refused: person not in the forum")
             return Reply(text=t("followlog.not_member"))
         reply = await _history_reply(uow, t, forum, action, args.page)
+        reply.replace = bool(args.action_id)  # the "next events" button turns the card to the next page
     log.info("history shown: action=%s page=%s", action.id, args.page)
     return reply
 
