@@ -17,7 +17,7 @@ from aiohttp import web
 
 from bot.exports import ExportSigner
 from bot.runtime import RUNTIME
-from bot.services.follow_log import LOG_SUBJECT, forum_log_lines, log_csv_file, log_docx_file
+from bot.services.follow_log import LOG_SUBJECT, forum_log_lines, log_csv_file, log_docx_file, meeting_log_lines
 from bot.services.minutes_export import MinutesDocuments, published_version
 from bot.services.notify import texts_for
 from bot.services.summaries import export_markdown, recorded_summary
@@ -68,7 +68,8 @@ async def download(request: web.Request) -> web.Response:
             version = await published_version(uow, meeting.id, int(wanted["version"] or 0) or None)
             if version is None:
                 return web.json_response(_GONE, status=404)
-            documents = MinutesDocuments(version, t, template)
+            lines = tuple(await meeting_log_lines(uow, t, forum, meeting.id)) if ext == "docx" else ()
+            documents = MinutesDocuments(version, t, template, lines)
             action, detail = "minutes.exported", {"format": ext, "version": version.version}
         else:
             summary = await recorded_summary(uow, forum, meeting, now)

@@ -17,7 +17,7 @@ from domain.actions import ActionItem
 from domain.clock import FixedClock
 from storage.unit_of_work import UnitOfWorkFactory
 from tests.cardcheck import validate_cards
-from tests.conversation.harness import CHANNEL, Chat, User, action_data, card_of, inputs_of, make_bot, texts_in
+from tests.conversation.harness import CHANNEL, Chat, action_data, card_of, inputs_of, make_bot, texts_in
 from tests.conversation.test_minutes_publishing import forum, outbox, posted, publish, user
 from tests.minutes_world import ANNA, ERIK, KARIN, OLLE, Ids
 
@@ -41,7 +41,8 @@ WORDS = {
 }
 
 
-async def published_actions(bot: Any, uow: UnitOfWorkFactory, clock: FixedClock, language: str) -> tuple[Ids, list[ActionItem]]:
+async def published_actions(bot: Any, uow: UnitOfWorkFactory, clock: FixedClock,
+                            language: str) -> tuple[Ids, list[ActionItem]]:
     ids = await forum(uow, clock, language)
     await publish(bot, uow, ids, language)
     async with uow() as u:
@@ -162,7 +163,7 @@ async def test_the_weekly_overview_goes_to_the_forum_once_on_its_day(
     uow_factory: UnitOfWorkFactory, clock: FixedClock, language: str
 ) -> None:
     bot, _ = make_bot(uow_factory, clock)
-    ids, actions = await published_actions(bot, uow_factory, clock, language)
+    _, actions = await published_actions(bot, uow_factory, clock, language)
     async with uow_factory() as u:
         await u.people.set_nudges_paused_until(KARIN[0], date(2026, 12, 20), clock.now())
         await u.commit()
@@ -178,3 +179,32 @@ async def test_the_weekly_overview_goes_to_the_forum_once_on_its_day(
     assert words["overdue_line"] in post.shown and words["vacant"] in post.shown and words["paused"] in post.shown
     validate_cards([post.card])
     assert len(actions) == 3
+
+
+async def test_the_minutes_word_export_ends_with_the_log_of_the_meetings_actions(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    import io
+
+    import docx
+
+    from bot.services.follow_log import meeting_log_lines
+    from bot.services.minutes_export import MinutesDocuments, published_version
+    from dialogs.texts import for_language
+
+    bot, _ = make_bot(uow_factory, clock)
+    ids, actions = await published_actions(bot, uow_factory, clock, "sv")
+    await append(uow_factory, [ActionEvent(actions[1].id, ids.forum_id, clock.now(), EventKind.HELP_REQUESTED,
+                                           KARIN[0], detail={"text": "Behöver siffror från polisen"})])
+    t = for_language("sv")
+    async with uow_factory() as u:
+        found = await u.forums.get(ids.forum_id)
+        assert found is not None
+        version = await published_version(u, ids.meeting_id)
+        assert version is not None
+        lines = tuple(await meeting_log_lines(u, t, found, ids.meeting_id))
+    document = docx.Document(io.BytesIO(MinutesDocuments(version, t, "", lines).docx()))
+    assert "Uppföljningslogg för mötets åtgärder" in [p.text for p in document.paragraphs]
+    rows = [[c.text for c in r.cells] for r in document.tables[-1].rows]
+    assert rows[-1][1:5] == ["Å-2", "Samla in siffror", "Behöver hjälp", "Karin Ek"]
+    assert rows[-1][5] == "Behöver siffror från polisen"
