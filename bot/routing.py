@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot import routes_actions, routes_delivery, routes_nudges, routes_turnover
+from bot import routes_actions, routes_delivery, routes_log, routes_nudges, routes_turnover
 from bot.route_kinds import (
     _DATE,
     _TIME,
@@ -227,9 +227,9 @@ _VERBS = (
 
 # The literals above stay unannotated so mypy checks each Route's parser against its use case; joined here.
 TEXT: tuple[Route[Any], ...] = (*_TEXT, *routes_nudges.TEXT, *routes_actions.TEXT, *routes_turnover.TEXT,
-                                *routes_delivery.TEXT, *_LAST_TEXT)
+                                *routes_delivery.TEXT, *routes_log.TEXT, *_LAST_TEXT)
 VERBS: tuple[Route[Any], ...] = (*_VERBS, *routes_nudges.VERBS, *routes_actions.VERBS, *routes_turnover.VERBS,
-                                 *routes_delivery.VERBS)
+                                 *routes_delivery.VERBS, *routes_log.VERBS)
 
 __all__ = ["TEXT", "VERBS", "Request", "Route", "Where", "Who", "dispatch", "help_lines"]
 

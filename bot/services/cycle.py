@@ -18,6 +18,7 @@ from bot.services.meetings import meetings_near
 from bot.services.notify import Kind, texts_for, to_person
 from bot.services.ports import Deps, UnitOfWork
 from bot.services.summaries import post_summary
+from bot.services.weekly_overview import overview_due_now
 from dialogs.cards.contribution import build_form, request_payload
 from domain.collection import Recipient, card_recipients, due_work, reminder_recipients
 from domain.meetings import Meeting
@@ -93,7 +94,7 @@ async def summary_due(
     return queued
 
 
-PRODUCERS: tuple[Producer, ...] = (collection_due, summary_due)
+PRODUCERS: tuple[Producer, ...] = (collection_due, summary_due, overview_due_now)
 
 
 async def _queue_card(

@@ -11,6 +11,8 @@ from bot.services.notify import Kind, to_person
 from bot.services.ports import Deps, UnitOfWork
 from bot.services.turn import Reply, Turn
 from dialogs.cards.elements import message
+from dialogs.documents.blocks import Heading
+from dialogs.documents.follow_log import LogLine, log_section
 from dialogs.documents.minutes import minutes_file_name, minutes_outline, minutes_title
 from dialogs.documents.text import render_markdown, render_plain
 from dialogs.documents.word import render_docx
@@ -60,9 +62,13 @@ class MinutesDocuments:
     version: PublishedVersion
     t: Texts
     template: str = ""
+    log: tuple[LogLine, ...] = ()  # the follow-up log of the meeting's actions, a last section of the Word file
 
     def docx(self) -> bytes:
-        return render_docx(minutes_outline(self.t, self.version), template=self.template or None,
+        outline = minutes_outline(self.t, self.version)
+        if self.log:
+            outline += [Heading(self.t("followlog.minutes_section")), *log_section(self.t, self.log)]
+        return render_docx(outline, template=self.template or None,
                            title=minutes_title(self.t, self.version), language=self.t.language)
 
     def markdown(self) -> str:

@@ -94,3 +94,29 @@ async def test_the_tick_queues_cards_reminders_and_the_summary_under_the_keys_it
         *[("summary_chair", meeting.id, ANNA[0], "2026-11-26", slot) for slot in parts],
     ])
     assert parts == [f"part-{n}" for n in range(1, len(parts) + 1)]
+
+
+async def test_the_weekly_overview_is_keyed_by_forum_and_local_day(world: World) -> None:
+    from dataclasses import replace
+
+    from bot.services.weekly_overview import overview_due_now
+    from domain.actions import ActionItem, ActionStatus
+
+    forum_id = await forum_with(world, "Polisen")
+    forum = world.db.forums[forum_id].domain()
+    monday_morning = datetime(2026, 11, 23, 7, 30, tzinfo=UTC)  # 08:30 in Stockholm
+    async with world.deps.uow() as uow:
+        assert await overview_due_now(world.deps, uow, forum, [], monday_morning) == 0  # no action yet: none
+        await uow.actions.add(ActionItem(id="a1", forum_id=forum_id, number=1, title="Ring", owner_role_id="r1",
+                                         due=date(2026, 11, 20), meeting_id="m1", item_key="s1",
+                                         status=ActionStatus.OPEN, created_at=world.now, created_by="29:anna"),
+                              world.now)
+        assert await overview_due_now(world.deps, uow, forum, [], monday_morning) == 1
+        assert await overview_due_now(world.deps, uow, forum, [], monday_morning.replace(hour=9)) == 0  # once
+        off = replace(forum, follow_up=replace(forum.follow_up, weekly_overview=False))
+        assert await overview_due_now(world.deps, uow, off, [], datetime(2026, 11, 30, 7, 30, tzinfo=UTC)) == 0
+        tuesday = replace(forum, follow_up=replace(forum.follow_up, overview_weekday=1))
+        assert await overview_due_now(world.deps, uow, tuesday, [], datetime(2026, 11, 30, 7, 30, tzinfo=UTC)) == 0
+        await uow.commit()
+    assert [r.key for r in world.db.outbox if r.key[0] == "weekly_overview"] == [
+        ("weekly_overview", forum_id, forum.conversation_id, "2026-11-23", "1")]
