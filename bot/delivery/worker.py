@@ -177,6 +177,11 @@ class DeliveryWorker:
         return min(poll, max(0.05, (next_due - now).total_seconds()))
 
     @property
+    def processed(self) -> int:
+        """Rows this worker has given an outcome since it was made."""
+        return self._processed
+
+    @property
     def budget(self) -> Budget:
         """The rate budget sends take from: shared through the database on PostgreSQL, in memory on SQLite."""
         return self._sender.budget
