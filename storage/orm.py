@@ -394,5 +394,5 @@ __all__ = [
 
 
 # The follow-up rows live in their own module; importing it here puts them on `Base.metadata` for Alembic.
+import storage.orm_delivery  # noqa: E402
 import storage.orm_follow_up  # noqa: E402,F401
-import storage.orm_delivery  # noqa: E402,F401

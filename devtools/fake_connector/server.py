@@ -42,7 +42,7 @@ class FakeConnector:
     early_requests: list[RecordedRequest] = field(default_factory=list)  # sent before Retry-After had passed
     rate_limit_per_second: float | None = None  # Teams' per-conversation limit (7): more in any second gets 429
     over_rate: list[RecordedRequest] = field(default_factory=list)  # requests answered 429 for the rate limit
-    app_rate_limit_per_second: float | None = None  # the per-app limit: more posts in any second, all conversations, get 429
+    app_rate_limit_per_second: float | None = None  # per app: more posts in any second get 429
 
     def __post_init__(self) -> None:
         self._throttles: dict[str, Throttle] = {}

@@ -19,8 +19,8 @@ from domain.clock import FixedClock, SystemClock
 from storage.db import make_engine, make_session_factory
 from storage.send_budget import Limit, SendBudget, Taken, Wait
 from storage.unit_of_work import UnitOfWorkFactory
-from tests.integration.test_delivery import enqueue, row, store_conversation
 from tests.fakes.connector import FakeConnector, running_fake_connector
+from tests.integration.test_delivery import enqueue, row, store_conversation
 
 pytestmark = pytest.mark.integration
 
