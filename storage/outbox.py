@@ -63,6 +63,7 @@ def _claimed(row: OutboxRow) -> ClaimedMessage:
         created_at=row.created_at,
         last_status_code=row.last_status_code,
         last_error=row.last_error,
+        meta=dict(row.meta or {}),
     )
 
 

@@ -102,7 +102,7 @@ async def test_the_chair_sees_the_dead_letters_and_retries_one(
 
 
 async def test_in_the_chairs_private_chat_and_refused_for_others(uow_factory: UnitOfWorkFactory) -> None:
-    forum, nudge, other = await _world(uow_factory)
+    forum, _, other = await _world(uow_factory)
     deps = deps_of(uow_factory)
     reply = await dispatch(_route("delivery_problems"), deps, _turn(forum, ANNA, personal=True), Request())
     assert "Polly Polis" in texts_in(reply.card or {})

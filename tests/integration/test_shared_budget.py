@@ -138,7 +138,7 @@ async def _two_workers_deliver(
         await worker.start()
     try:
         async with asyncio.timeout(30):
-            while len(connector.activity_posts(ok_only=True)) < len(ids):
+            while len(connector.activity_posts(ok_only=True)) < len(ids):  # noqa: ASYNC110 (polls another process's work)
                 await asyncio.sleep(0.1)
     finally:
         for worker in workers:
