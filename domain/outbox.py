@@ -67,6 +67,7 @@ class ClaimedMessage:
     created_at: datetime
     last_status_code: int | None
     last_error: str | None
+    meta: dict[str, Any] = field(default_factory=dict)  # NewMessage.extra as queued (ids only, never text)
 
 
 @dataclass(frozen=True)

@@ -233,6 +233,7 @@ class OutboxRow(Base):
     operation: Mapped[str] = mapped_column(String(10), default="send")  # send | update
     update_of_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     payload: Mapped[dict[str, object]] = mapped_column(JSON)
+    meta: Mapped[dict[str, object] | None] = mapped_column(JSON, nullable=True)  # NewMessage.extra (ids, no text)
     status: Mapped[str] = mapped_column(String(12), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -393,4 +394,5 @@ __all__ = [
 
 
 # The follow-up rows live in their own module; importing it here puts them on `Base.metadata` for Alembic.
+import storage.orm_delivery  # noqa: E402
 import storage.orm_follow_up  # noqa: E402,F401

@@ -63,6 +63,7 @@ def _claimed(row: OutboxRow) -> ClaimedMessage:
         created_at=row.created_at,
         last_status_code=row.last_status_code,
         last_error=row.last_error,
+        meta=dict(row.meta or {}),
     )
 
 
@@ -99,6 +100,7 @@ class OutboxRepository(OutboxQueries):
             "operation": message.operation,
             "update_of_id": message.update_of_id,
             "payload": message.payload,
+            "meta": dict(message.extra) or None,
             "status": "pending",
             "attempts": 0,
             "next_attempt_at": now,
@@ -340,3 +342,20 @@ class OutboxRepository(OutboxQueries):
             .execution_options(synchronize_session=False)
         )
         return _rowcount(result)
+    async def retry_dead(self, row_id: int, now: datetime) -> bool:
+        """A dead letter back to 'pending', due now, with a fresh set of attempts (a chair asked). Only a row
+        that is still dead: False when it is not (already retried, or never dead)."""
+        changed = await self._set(
+            row_id,
+            [OutboxRow.status == DEAD],
+            status=PENDING,
+            attempts=0,
+            lease_until=None,
+            next_attempt_at=now,
+            last_error=None,
+            last_status_code=None,
+            updated_at=now,
+        )
+        if changed:
+            self._inserted += 1  # wakes the worker at commit, like a new row
+        return changed

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.outbox import CANCELLED, DEAD, NO_DATE, QUEUED, SENDING, UpdateTarget
@@ -132,3 +132,24 @@ class OutboxQueries:
             select(OutboxRow.status, func.count()).group_by(OutboxRow.status)
         )
         return {str(status): int(n) for status, n in result.all()}
+
+    async def dead_for_forum(
+        self, forum_id: str, conversation_id: str, *, limit: int = 20
+    ) -> list[OutboxRow]:
+        """The forum's dead letters, newest first: posts to its conversation, 1:1 messages made through it, and
+        rows about the forum itself."""
+        rows = await self._session.scalars(
+            select(OutboxRow)
+            .where(
+                OutboxRow.status == DEAD,
+                or_(
+                    OutboxRow.conversation_id == conversation_id,
+                    OutboxRow.via_conversation_id == conversation_id,
+                    OutboxRow.subject_id == forum_id,
+                ),
+            )
+            .order_by(OutboxRow.updated_at.desc(), OutboxRow.id.desc())
+            .limit(limit)
+            .execution_options(populate_existing=True)
+        )
+        return list(rows)

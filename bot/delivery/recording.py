@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from bot.delivery.policy import NewPersonal, Outcome
+from domain.action_log import ActionEvent, EventKind
 from domain.model import ConversationType
 from domain.outbox import ClaimedMessage
 from storage.outbox import OutboxRepository
@@ -31,6 +32,7 @@ async def record(
     if outcome.new_personal is not None:
         await _store_personal(uow, outcome.new_personal, now)
     await _mark(uow.outbox, message.id, outcome, now)
+    _log_nudge_result(uow, message, outcome, now)
     if outcome.gone_conversation_id is not None:
         await uow.conversations.mark_inactive(outcome.gone_conversation_id, outcome.error, now)
         cancelled = await uow.outbox.cancel_for_conversation(
@@ -46,6 +48,28 @@ async def record(
         )
     if on_undeliverable is not None and outcome.kind in ("dead", "cancelled"):
         await on_undeliverable(uow, message, outcome.status_code, outcome.error, now)
+
+
+NUDGE_KIND = "action_nudge"  # bot.services.notify.Kind.ACTION_NUDGE (services are not imported here)
+
+
+def _log_nudge_result(uow: SqlAlchemyUnitOfWork, message: ClaimedMessage, outcome: Outcome, now: datetime) -> None:
+    """A reminder digest reached its end: NUDGE_DELIVERED or NUDGE_FAILED for each action it was about, in the
+    follow-up log (meta["action_ids"], set by the nudge producer). Retries and deferrals are not an end."""
+    if message.kind != NUDGE_KIND or outcome.kind not in ("sent", "dead", "cancelled"):
+        return
+    action_ids = message.meta.get("action_ids")
+    if not isinstance(action_ids, list):
+        return
+    forum_id = str(message.meta.get("forum_id") or message.subject_id)
+    detail: dict[str, object]
+    if outcome.kind == "sent":
+        kind, detail = EventKind.NUDGE_DELIVERED, {"outbox": message.id, "status": outcome.status_code}
+    else:
+        kind, detail = EventKind.NUDGE_FAILED, {"outbox": message.id, "reason": outcome.error or outcome.kind}
+    for action_id in action_ids:
+        uow.action_log.append(ActionEvent(action_id=str(action_id), forum_id=forum_id, at=now, kind=kind,
+                                          detail=dict(detail)))
 
 
 async def _store_personal(uow: SqlAlchemyUnitOfWork, created: NewPersonal, now: datetime) -> None:

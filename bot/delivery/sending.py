@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bot.delivery import teams
+from bot.delivery.budget import Budget, LocalBudget, Ticket
 from bot.delivery.policy import Failure, FailureKind, Limits, Outcome, Target, failure_kind, outcome_of
 from bot.delivery.recording import Undeliverable
 from bot.delivery.routing import Stop, route_of
@@ -84,6 +85,7 @@ class Sender:
         self._sleep = sleep
         self._random = random
         self.limiter = limiter
+        self.budget: Budget = LocalBudget(limiter)  # the worker puts the shared one in on PostgreSQL
         self._throttles = throttles
         self._compose = compose_report
         self._other_lanes = other_lanes  # the running lanes that are not reports
@@ -113,21 +115,23 @@ class Sender:
         except Exception:
             return Outcome("dead", "bad_payload", attempted=False)
         held = await self._held_back(message, route)
-        if held is not None:
+        if isinstance(held, Outcome):
             return held
-        return await self._send(message, route, activity)
+        return await self._send(message, route, activity, held)
 
-    async def _held_back(self, message: ClaimedMessage, route: Route) -> Outcome | None:
-        """An outcome without a call when the conversation, the limits or the allow-list say not now (or never)."""
+    async def _held_back(self, message: ClaimedMessage, route: Route) -> Outcome | Ticket:
+        """An outcome without a call when the conversation, the limits or the allow-list say not now (or never);
+        else the place taken in the rate budget."""
         paused = self._throttles.conversation_pause(route.rate_key)
         if paused is not None:
             return Outcome("deferred", next_attempt_at=paused, attempted=False, hold_lane=True)
-        waited = await self.limiter.acquire(route.rate_key, sleep=self._sleep, max_wait=self.max_inline_wait,
-                                            requests=requests_of(route))
-        if waited is None:
-            until = self._clock.now() + timedelta(seconds=self.limiter.retry_in(route.rate_key))
+        ticket = await self.budget.acquire(route.rate_key, sleep=self._sleep, max_wait=self.max_inline_wait,
+                                           requests=requests_of(route))
+        if ticket is None:
+            until = self._clock.now() + timedelta(seconds=await self.budget.retry_in(route.rate_key))
             return Outcome("deferred", next_attempt_at=until, attempted=False, hold_lane=True)
         if self._throttles.paused(self._clock.now()):
+            await self.budget.settle(ticket)  # no call: its place counts only for the windows' length
             return Outcome(
                 "deferred", next_attempt_at=self._throttles.paused_until, attempted=False, hold_lane=True
             )
@@ -136,21 +140,25 @@ class Sender:
             route.conversation is not None and not self._settings.service_url_sendable(route.conversation.service_url)
         ):
             log.error("delivery alert: service_url_not_allowed row=%s host=%s", message.id, _host(route.service_url))
+            await self.budget.settle(ticket)
             return Outcome("dead", "service_url_not_allowed", attempted=False)
-        return None
+        return ticket
 
-    async def _send(self, message: ClaimedMessage, route: Route, activity: Any) -> Outcome:
-        requests = requests_of(route)
-        call, failure = await self._attempt(message, route, activity)
-        self.limiter.settle(route.rate_key, requests)
+    async def _send(self, message: ClaimedMessage, route: Route, activity: Any, ticket: Ticket) -> Outcome:
+        try:
+            call, failure = await self._attempt(message, route, activity, ticket)
+        finally:
+            await self.budget.settle(ticket)
         lease_left = self._clock.now() + self.lease_margin < message.lease_until
         if failure is not None and failure.status == 401 and lease_left:
             # The token may have been revoked or rotated: drop it, fetch a new one and try once more.
             log.warning("delivery got 401: row=%s; dropping the cached token and retrying once", message.id)
             self._teams.refresh_credentials()
-            self.limiter.record(route.rate_key)  # the second request counts against the limits too
-            call, failure = await self._attempt(message, route, activity)
-            self.limiter.settle(route.rate_key, requests)
+            second = await self.budget.record(route.rate_key)  # the second request counts against the limits too
+            try:
+                call, failure = await self._attempt(message, route, activity, second)
+            finally:
+                await self.budget.settle(second)
             if failure is not None and failure.status == 401:
                 failure = replace(failure, code="unauthorized_after_refresh")
         if failure is not None:
@@ -168,14 +176,16 @@ class Sender:
             outcome = replace(outcome, new_personal=teams.new_personal(route, call, message.person_id))
         return outcome
 
-    async def _attempt(self, message: ClaimedMessage, route: Route, activity: Any) -> tuple[Call, Failure | None]:
+    async def _attempt(
+        self, message: ClaimedMessage, route: Route, activity: Any, ticket: Ticket
+    ) -> tuple[Call, Failure | None]:
         """One call to Teams, bounded by the timeout, holding one of the concurrency places while it is quick."""
         call = Call()
         timeout = self._settings.delivery_timeout_seconds
 
-        def request() -> Awaitable[None]:  # called once a place in flight is free
-            self.limiter.restart(route.rate_key, requests=requests_of(route))
-            return asyncio.wait_for(self._teams.send(route, activity, call, message.person_id), timeout)
+        async def request() -> None:  # called once a place in flight is free
+            await self.budget.restart(ticket)
+            await asyncio.wait_for(self._teams.send(route, activity, call, message.person_id), timeout)
 
         try:
             await self._in_slot(request)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.delivery import teams
+from bot.delivery.budget import Budget, budget_for
 from bot.delivery.policy import Outcome
 from bot.delivery.recording import record
 from bot.delivery.sending import DeliveryHooks, Sender
@@ -91,6 +92,8 @@ class DeliveryWorker:
         self._max_lanes = max(settings.delivery_batch, 4 * settings.delivery_concurrency)
         self._max_held = 4 * self._max_lanes  # rows, a safety bound
         self._processed = 0
+        self._random = random
+        self._budget_chosen = False
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -173,6 +176,21 @@ class DeliveryWorker:
             next_due = paused_until
         return min(poll, max(0.05, (next_due - now).total_seconds()))
 
+    @property
+    def processed(self) -> int:
+        """Rows this worker has given an outcome since it was made."""
+        return self._processed
+
+    @property
+    def budget(self) -> Budget:
+        """The rate budget sends take from: shared through the database on PostgreSQL, in memory on SQLite."""
+        return self._sender.budget
+
+    async def _choose_budget(self) -> None:
+        if not self._budget_chosen:
+            self._sender.budget = await budget_for(self._settings, self._uow, self._clock, self.limiter, self._random)
+            self._budget_chosen = True
+
     # ------------------------------------------------------------------ rounds
 
     async def drain(self, max_rounds: int = 50) -> None:
@@ -204,6 +222,7 @@ class DeliveryWorker:
         """Requeue expired leases, claim as many due rows as there is room for, and hand them to their lanes."""
         async with self._lock:
             teams.ensure_io_threads(self._settings)
+            await self._choose_budget()
             now = self._clock.now()
             room = self._room()
             async with self._uow() as uow:

@@ -42,6 +42,7 @@ class FakeConnector:
     early_requests: list[RecordedRequest] = field(default_factory=list)  # sent before Retry-After had passed
     rate_limit_per_second: float | None = None  # Teams' per-conversation limit (7): more in any second gets 429
     over_rate: list[RecordedRequest] = field(default_factory=list)  # requests answered 429 for the rate limit
+    app_rate_limit_per_second: float | None = None  # per app: more posts in any second get 429
 
     def __post_init__(self) -> None:
         self._throttles: dict[str, Throttle] = {}
@@ -53,6 +54,7 @@ class FakeConnector:
         self._port = 0
         self.hanging = 0
         self._recent: dict[str, list[datetime]] = {}  # per conversation: accepted activity posts in the last second
+        self._recent_app: list[datetime] = []  # accepted activity posts to any conversation in the last second
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -255,13 +257,21 @@ class FakeConnector:
 
     def _over_rate(self, conversation_id: str | None, now: datetime) -> bool:
         """Whether this activity post is one more than `rate_limit_per_second` within the last second."""
+        if self.app_rate_limit_per_second is not None and conversation_id is not None:
+            self._recent_app = [t for t in self._recent_app if (now - t).total_seconds() < 1.0]
+            if len(self._recent_app) >= self.app_rate_limit_per_second:
+                return True
         if self.rate_limit_per_second is None or conversation_id is None:
+            if self.app_rate_limit_per_second is not None and conversation_id is not None:
+                self._recent_app.append(now)
             return False
         recent = [t for t in self._recent.get(conversation_id, []) if (now - t).total_seconds() < 1.0]
         if len(recent) >= self.rate_limit_per_second:
             self._recent[conversation_id] = recent
             return True
         self._recent[conversation_id] = [*recent, now]
+        if self.app_rate_limit_per_second is not None:
+            self._recent_app.append(now)
         return False
 
     def _throttled(self, conversation_id: str | None, now: datetime) -> tuple[bool, str] | None:

@@ -92,10 +92,31 @@ class OutboxRecord:
     status: str = "pending"
     last_status_code: int | None = None
     last_error: str | None = None
+    changed_at: datetime | None = None
+
+    @property
+    def updated_at(self) -> datetime:
+        return self.changed_at or self.next_attempt_at
 
     @property
     def person_id(self) -> str | None:
         return self.message.person_id
+
+    @property
+    def kind(self) -> str:
+        return self.message.kind
+
+    @property
+    def subject_id(self) -> str:
+        return self.message.subject_id
+
+    @property
+    def conversation_id(self) -> str | None:
+        return self.message.conversation_id
+
+    @property
+    def via_conversation_id(self) -> str | None:
+        return self.message.via_conversation_id
 
     @property
     def key(self) -> tuple[str, str, str, str, str]:
@@ -502,6 +523,23 @@ class FakeOutbox:
 
     def messages(self, kind: str | None = None) -> list[NewMessage]:
         return [r.message for r in self._db.outbox if kind is None or r.message.kind == kind]
+
+    async def dead_for_forum(self, forum_id: str, conversation_id: str, *, limit: int = 20) -> list[OutboxRecord]:
+        found = [r for r in self._db.outbox if r.status == "dead" and (
+            conversation_id in (r.message.conversation_id, r.message.via_conversation_id)
+            or r.message.subject_id == forum_id)]
+        return list(reversed(found))[:limit]
+
+    async def get(self, row_id: int) -> OutboxRecord | None:
+        return next((r for r in self._db.outbox if r.id == row_id), None)
+
+    async def retry_dead(self, row_id: int, now: datetime) -> bool:
+        record = await self.get(row_id)
+        if record is None or record.status != "dead":
+            return False
+        record.status, record.last_error, record.last_status_code, record.next_attempt_at = "pending", None, None, now
+        record.changed_at = now
+        return True
 
 
 class FakeAudit:

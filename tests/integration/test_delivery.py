@@ -1057,3 +1057,32 @@ async def test_a_send_that_waited_for_a_free_place_counts_from_when_it_goes_out(
     assert limiter.delay("c") == pytest.approx(0.0)  # a has left the window
     assert await limiter.acquire("c", sleep=sleep, max_wait=10) == 0.0
     assert limiter.delay("d") == pytest.approx(0.8)  # b counts from 0.8 s, so the window frees at 1.8 s
+
+
+# ---------------------------------------------------------------------------- the follow-up log
+
+async def test_a_reminder_digest_logs_its_delivery_result_for_each_of_its_actions(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, connector: FakeConnector, make_worker: WorkerFactory
+) -> None:
+    from domain.action_log import EventKind
+
+    other = "19:other@thread.tacv2"
+    await store_conversation(uow_factory, clock, connector.url)
+    await store_conversation(uow_factory, clock, connector.url, other)
+    delivered = await enqueue(uow_factory, clock, kind="action_nudge", subject_id="forum-1",
+                              extra={"action_ids": ["a-1", "a-2"]})
+    failed = await enqueue(uow_factory, clock, "29:bob", kind="action_nudge", subject_id="forum-1",
+                           conversation_id=other, extra={"action_ids": ["a-3"]})
+    plain = await enqueue(uow_factory, clock, "29:carl", kind="reminder", extra={"action_ids": ["a-4"]})
+    connector.fail_next(other, 413, times=None)
+    await make_worker().drain()
+    assert (await row(uow_factory, plain))["status"] == "sent"
+    async with uow_factory() as uow:
+        logged = {a: await uow.action_log.for_action(a) for a in ("a-1", "a-2", "a-3", "a-4")}
+    for action_id in ("a-1", "a-2"):
+        [event] = logged[action_id]
+        assert (event.kind, event.forum_id, event.detail) == (
+            EventKind.NUDGE_DELIVERED, "forum-1", {"outbox": delivered, "status": 201})
+    [event] = logged["a-3"]
+    assert (event.kind, event.detail) == (EventKind.NUDGE_FAILED, {"outbox": failed, "reason": "too_large"})
+    assert logged["a-4"] == []  # only reminder digests are logged
