@@ -1,7 +1,8 @@
 """Reminder plans of open actions: started at publication, re-dating and hand-over; stopped when closed.
 
 `start_plan` gives an action a fresh plan from the forum's nudge policy (domain/nudge_rules.py `next_nudge`);
-`stop_plan` removes it. The tick that sends what is due is in bot/services/nudge_tick.py.
+`stop_plan` removes it. `follow_publication` does both for what a publication of minutes changed, and writes
+the follow-up log's CREATED and CANCELLED events. The tick that sends what is due is in bot/services/nudge_tick.py.
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ import logging
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from bot.services.minutes_record import Publication
 from bot.services.ports import Deps, UnitOfWork
-from domain.actions import ActionItem
+from domain.action_log import ActionEvent, EventKind
+from domain.actions import ActionItem, ActionStatus
 from domain.model import Forum
 from domain.nudge_rules import next_nudge
 from domain.nudges import NudgePlan
@@ -58,3 +61,27 @@ async def stop_plan(uow: UnitOfWork, action_id: str) -> None:
     """Done or cancelled: no more reminders for the action."""
     await uow.nudge_plans.remove(action_id)
 
+
+
+async def follow_publication(uow: UnitOfWork, deps: Deps, forum: Forum, publication: Publication, *, actor_id: str,
+                             now: datetime) -> None:
+    """After `publish_version`: each new action gets its plan and a CREATED event; an action a correction re-dated
+    or gave another owner gets a fresh plan; one it removed (cancelled) loses its plan, with a CANCELLED event."""
+    version = publication.version
+    new = {a.number for a in publication.new_actions}
+    before = {a.number: a for item in (publication.previous.content.items if publication.previous else ())
+              for a in item.actions}
+    paragraphs = {item.key: number for number, item in version.paragraphs()}
+    for action in await uow.actions.for_meeting(version.meeting_id):
+        if action.number in new and action.open:
+            uow.action_log.append(ActionEvent(action.id, forum.id, now, EventKind.CREATED, actor_id, {
+                "meeting": version.meeting_id, "paragraph": paragraphs.get(action.item_key),
+                "owner_role": action.owner_role_id, "due": action.due.isoformat()}))
+            await start_plan(uow, deps, forum, action, now)
+        elif action.status is ActionStatus.CANCELLED and action.number in before:  # removed by this correction
+            uow.action_log.append(ActionEvent(action.id, forum.id, now, EventKind.CANCELLED, actor_id,
+                                              {"meeting": version.meeting_id}))
+            await stop_plan(uow, action.id)
+        elif action.open and (old := before.get(action.number)) is not None and (
+                old.due != action.due or old.owner_role_id != action.owner_role_id):
+            await start_plan(uow, deps, forum, action, now)
