@@ -66,11 +66,16 @@ async def nudge_due(deps: Deps, now: datetime, *, batch: int = BATCH) -> int:
 async def _settle(deps: Deps, uow: UnitOfWork, plans: Sequence[NudgePlan], now: datetime) -> int:
     forums: dict[str, Forum | None] = {}
     actions: dict[str, dict[str, ActionItem]] = {}
+    settling = {p.action_id: p for p in plans}
+    for forum_id in dict.fromkeys(p.forum_id for p in plans):
+        forums[forum_id] = await uow.forums.get(forum_id)
+        actions[forum_id] = {a.id: a for a in await uow.actions.for_forum(forum_id)}
+        # the forum's other plans due now join this batch, so a digest is never split across batches
+        for plan in await uow.nudge_plans.for_forum(forum_id):
+            if plan.next_at is not None and plan.next_at <= now:
+                settling.setdefault(plan.action_id, plan)
     due: list[Due] = []
-    for plan in plans:
-        if plan.forum_id not in forums:
-            forums[plan.forum_id] = await uow.forums.get(plan.forum_id)
-            actions[plan.forum_id] = {a.id: a for a in await uow.actions.for_forum(plan.forum_id)}
+    for plan in settling.values():
         forum, action = forums[plan.forum_id], actions[plan.forum_id].get(plan.action_id)
         if forum is None or action is None or not action.open:
             await uow.nudge_plans.remove(plan.action_id)

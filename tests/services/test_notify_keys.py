@@ -25,6 +25,8 @@ def test_the_stored_kind_names_never_change() -> None:
         "screening_warning", "test_message", "unreachable", "report:collection_open", "report:reminder",
         "report:test_message", "minutes_approval", "minutes_comment", "minutes_approved_note", "minutes_published",
         "minutes_recipient", "minutes_action", "minutes_owner_vacant", "minutes_copy",
+        "action_nudge", "action_escalated", "action_chair_note", "action_handover", "action_receipt", "role_handover",
+        "role_vacant", "weekly_overview",
     }
     assert notify.report_of("test_message") is Kind.REPORT_TEST_MESSAGE
 
