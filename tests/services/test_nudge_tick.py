@@ -9,6 +9,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot.services.notify import Kind
 from bot.services.nudge_tick import nudge_due
 from bot.services.nudges import start_plan
@@ -220,16 +222,32 @@ async def test_small_batches_still_give_one_digest_and_every_due_plan_in_one_tic
     assert all(p.next_at is not None and p.next_at > NOW for p in world.db.follow_up.plans.values())
 
 
-async def test_one_reminder_per_local_day_with_ticks_across_the_autumn_dst_night(world: World) -> None:
+@pytest.mark.parametrize("night", [date(2026, 3, 29), date(2026, 10, 25)])
+async def test_one_reminder_per_local_day_with_ticks_across_the_dst_nights(world: World, night: date) -> None:
     policy = NudgePolicy(quiet_until=time(2, 30), quiet_from=time(23, 0), skip_weekends=False, skip_holidays=False,
                          overdue_every=1, escalate_after=0)
     forum = await make_forum(world, policy=policy)
-    night = date(2026, 10, 25)
-    start = datetime(2026, 10, 22, 12, 0, tzinfo=UTC)
+    start = datetime.combine(night - timedelta(days=3), time(12, 0), tzinfo=UTC)
     await add_action(world, forum, 1, role_of(forum, "Polisen"), night, now=start)
     now = start
-    while now < datetime(2026, 10, 28, 12, 0, tzinfo=UTC):
+    while now < datetime.combine(night + timedelta(days=3), time(12, 0), tzinfo=UTC):
         await nudge_due(world.deps, now)
         now += timedelta(minutes=10)
     days = Counter(r.message.occurrence_local_date for r in nudges(world))
-    assert days == Counter({d: 1 for d in ("2026-10-23", "2026-10-25", "2026-10-26", "2026-10-27", "2026-10-28")})
+    expected = [night - timedelta(days=2)] + [night + timedelta(days=n) for n in range(4)]
+    assert days == Counter({d.isoformat(): 1 for d in expected})
+
+
+async def test_a_re_dated_action_is_not_reminded_twice_the_same_day(world: World) -> None:
+    forum = await make_forum(world)
+    action = await add_action(world, forum, 1, role_of(forum, "Polisen"), MONDAY)
+    await nudge_due(world.deps, NOW)
+    later = at(MONDAY, 10)
+    async with world.deps.uow() as uow:
+        redated = replace(action, due=MONDAY + timedelta(days=2))  # its "two days before" would be today
+        await uow.actions.update(redated, later)
+        plan = await start_plan(uow, world.deps, forum, redated, later)
+        await uow.commit()
+    assert plan is not None and plan.next_at == at(MONDAY + timedelta(days=2), 8)  # so: on its due date
+    await nudge_due(world.deps, later)
+    assert [r.message.occurrence_local_date for r in nudges(world)] == ["2026-12-07"]
