@@ -147,6 +147,9 @@ async def _send_digest(deps: Deps, uow: UnitOfWork, recipient: str, today: date,
     if row is None:  # this person already has the forum's digest for today: tomorrow's working morning
         later = next_working_instant(now, policy, zone, deps.holidays, not_on=today)
         for d in items:
+            current = await uow.nudge_plans.get(d.action.id)
+            if current is not None and current.last_local_day == today.isoformat():
+                continue  # a concurrent tick (another process) put it in that digest: its plan is already on
             await _wait(uow, d.plan, later, now)
         log.info("nudge digest already sent today: forum=%s recipient=%s moved=%s", forum.id, recipient, len(items))
         return 0

@@ -4,6 +4,7 @@ and plans move on so a later tick the same day sends nothing."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -98,3 +99,19 @@ async def test_a_done_action_loses_its_plan_and_gets_no_reminder(uow_factory: Un
         assert await uow.nudge_plans.for_forum(forum_id) == []
         assert await uow.outbox.find(kind="action_nudge", subject_id=forum_id, recipient_id="29:sara",
                                      occurrence_local_date="2026-12-08") is None
+
+
+async def test_two_ticks_at_once_on_postgresql_queue_one_digest_each_and_keep_the_plans_right(
+    uow_factory: UnitOfWorkFactory, backend: str
+) -> None:
+    if backend != "postgresql":
+        pytest.skip("SQLite serves one process")
+    forum_id, ids = await _forum(uow_factory, 6)
+    deps = deps_of(uow_factory)
+    first, second = await asyncio.gather(nudge_due(deps, TUESDAY_MORNING), nudge_due(deps, TUESDAY_MORNING))
+    assert first + second == 2
+    async with uow_factory() as uow:
+        plans = await uow.nudge_plans.for_forum(forum_id)
+        assert {p.next_at for p in plans} == {local_to_utc(DUE, time(8, 0), ZONE)}  # not pushed to tomorrow
+        events = [e for a in ids for e in await uow.action_log.for_action(a) if e.kind is EventKind.NUDGE_QUEUED]
+        assert len(events) == 6
