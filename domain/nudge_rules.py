@@ -65,13 +65,14 @@ def next_nudge(
     passed are skipped, so a late start does not send a backlog. The instant is the start of the working
     day (`quiet_until`) on the first working day on or after the planned day, or `now` itself when that day is
     today and it is working hours now. `not_on` (a local day already used for a reminder of this action, or a
-    paused stretch's last day) pushes it to a later day: at most one reminder per local day.
+    paused stretch's last day) pushes it to a later day: at most one reminder per local day. A stage that weekends,
+    holidays or the hour would move onto the planned day of the next stage is skipped for that one.
     """
     today = now.astimezone(zone).date()
     earliest = today if not_on is None or not_on < today else not_on + timedelta(days=1)
     stages = _stages(policy)
     start = 0 if after is None else stages.index(after) + (0 if after is Stage.OVERDUE else 1)
-    for stage in stages[start:]:
+    for position, stage in enumerate(stages[start:], start=start):
         index = overdue_sent + 1 if stage is Stage.OVERDUE else 0
         planned = planned_day(due, stage, policy, index)
         if stage is Stage.OVERDUE:
@@ -80,8 +81,30 @@ def next_nudge(
                 planned = planned_day(due, stage, policy, index)
         elif planned < earliest:
             continue
-        return stage, index, _instant(working_day_from(planned, policy, holidays), policy, now, zone, holidays)
+        at = _instant(working_day_from(planned, policy, holidays), policy, now, zone, holidays)
+        if stage is not Stage.OVERDUE:
+            # moved (weekend, holiday, late in the day) onto the next stage's day: that one says it all
+            following = planned_day(due, stages[position + 1], policy, 1)
+            if at.astimezone(zone).date() >= following:
+                continue
+        return stage, index, at
     raise AssertionError("the overdue stage always has a next day")  # pragma: no cover
+
+
+def stage_on(due: date, today: date) -> Stage:
+    """What a reminder sent on `today` is about: the due date ahead, today, or passed."""
+    if today < due:
+        return Stage.BEFORE
+    return Stage.ON_DUE if today == due else Stage.OVERDUE
+
+
+def next_working_instant(now: datetime, policy: NudgePolicy, zone: ZoneInfo, holidays: HolidayCalendar | None,
+                         *, not_on: date | None = None) -> datetime:
+    """`now` when reminders may go out now (working day, working hours) and today is not `not_on` or before it;
+    else the start of the next working morning after that: where a reminder that cannot go now waits."""
+    today = now.astimezone(zone).date()
+    day = today if not_on is None or not_on < today else not_on + timedelta(days=1)
+    return _instant(working_day_from(day, policy, holidays), policy, now, zone, holidays)
 
 
 def _instant(day: date, policy: NudgePolicy, now: datetime, zone: ZoneInfo,

@@ -5,7 +5,8 @@ so a second tick, a restart or a DST night that fires twice cannot send anything
 outage catches up on whatever is still useful.
 
 The tick is a list of due-work producers: each looks at one forum and its meetings near now and queues what is
-due. New due work (nudges, say) joins by adding a producer to `PRODUCERS`.
+due. New due work joins by adding a producer to `PRODUCERS`. The reminders of open actions are not per forum:
+`nudge_due` (bot/services/nudge_tick.py) reads every plan due by now in one query after the forums' producers.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import datetime
 
 from bot.services.meetings import meetings_near
 from bot.services.notify import Kind, texts_for, to_person
+from bot.services.nudge_tick import nudge_due
 from bot.services.ports import Deps, UnitOfWork
 from bot.services.summaries import post_summary
 from bot.services.weekly_overview import overview_due_now
@@ -40,6 +42,10 @@ async def run_cycle(deps: Deps, now: datetime) -> int:
                 await uow.commit()
         except Exception:  # one broken forum must not stop the others
             log.exception("cycle failed for forum %s", forum.id)
+    try:
+        total += await nudge_due(deps, now)  # one query across all forums, not one per forum
+    except Exception:
+        log.exception("reminders of actions failed this tick")
     return total
 
 

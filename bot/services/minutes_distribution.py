@@ -16,6 +16,7 @@ from bot.services.mail import queue_minutes_mail
 from bot.services.meetings import local_today
 from bot.services.minutes_record import Publication, publish_version
 from bot.services.notify import Kind, texts_for, to_forum, to_person
+from bot.services.nudges import follow_publication
 from bot.services.ports import Deps, UnitOfWork
 from dialogs.cards.action_card import ActionView, action_panel
 from dialogs.cards.elements import Element, message
@@ -55,6 +56,7 @@ async def publish_and_send(
     except (ConflictingWrite, StaleDraft):
         log.warning("minutes of meeting %s not published: a concurrent write came first", meeting.id)
         return None
+    await follow_publication(uow, deps, forum, publication, actor_id=actor_id, now=now)
     await distribute(uow, deps, forum, publication, now)
     return replace(publication, mailed=await queue_minutes_mail(uow, deps, forum, publication.version, now))
 

@@ -104,13 +104,35 @@ async def to_person(
     day: date | str | None = None,
     slot: str = ONCE,
     recipient: str | None = None,
+    extra: dict[str, object] | None = None,
 ) -> bool:
     """Queue a message to the person's 1:1 chat (made through `via`, a forum or a conversation id, if none exists).
 
     `recipient` is who the key counts the message for when that is not the person (an organisation: its card
-    goes to whoever holds the role, once per organisation). True when it was queued, False when it already was.
+    goes to whoever holds the role, once per organisation). `extra` is kept with the row for whoever records its
+    delivery (the action ids of a reminder digest). True when it was queued, False when it already was.
     """
-    row = await uow.outbox.enqueue(
+    row = await to_person_row(uow, kind, person_id, about=about, via=via, payload=payload, now=now, day=day,
+                              slot=slot, recipient=recipient, extra=extra)
+    return row is not None
+
+
+async def to_person_row(
+    uow: UnitOfWork,
+    kind: Kind,
+    person_id: str,
+    *,
+    about: str,
+    via: Forum | str,
+    payload: dict[str, object],
+    now: datetime,
+    day: date | str | None = None,
+    slot: str = ONCE,
+    recipient: str | None = None,
+    extra: dict[str, object] | None = None,
+) -> int | None:
+    """`to_person`, answering the outbox row id (None: that key was already queued)."""
+    return await uow.outbox.enqueue(
         NewMessage(
             kind=kind.value,
             subject_id=about,
@@ -120,10 +142,10 @@ async def to_person(
             person_id=person_id,
             via_conversation_id=via.conversation_id if isinstance(via, Forum) else via,
             payload=payload,
+            extra=dict(extra or {}),
         ),
         now,
     )
-    return row is not None
 
 
 async def to_conversation(
