@@ -16,6 +16,8 @@ from bot.services.action_acting import Act, ActArgs, act, reopen
 from dialogs.cards.action_card import input_id
 from dialogs.cards.help import HelpGroup
 
+MAX_GROUP = 20  # a digest never holds more actions than this (a forged list is cut)
+
 # "Å-12", "å-12", "A-12", "a12", "12", then the rest (a date first for a new date)
 _NUMBER = re.compile(r"^\s*(?:[ÅåAa]\s*-?\s*)?(\d{1,6})(?![\d-])[:.,]?\s*(.*)$", re.DOTALL)
 _DATE = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})(?!\d)\s*(.*)$", re.DOTALL)
@@ -59,7 +61,8 @@ def card_args(kind: Act) -> Callable[[Request], ActArgs]:
         due = _date(str(data.get(input_id("due", action_id)) or "")) if kind is Act.REDATE else None
         return ActArgs(kind, typed, due=due, action_id=action_id or None,
                        forum_id=str(data.get("forum_id") or "") or None, state=str(data.get("state") or ""),
-                       request_id=request.request_id, from_card=True)
+                       request_id=request.request_id, from_card=True,
+                       group=tuple(i for i in str(data.get("group") or "").split(",") if i)[:MAX_GROUP])
 
     return parse
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -209,13 +209,20 @@ class ActionRepository:
         row.closed_at, row.outcome = action.closed_at, action.outcome
         row.updated_at = now
 
-    async def get(self, action_id: str) -> ActionItem | None:
-        row = await self._session.get(ActionRow, action_id)
-        return _action(row) if row is not None else None
+    async def get(self, action_id: str, *, lock: bool = False) -> ActionItem | None:
+        """With `lock`, the row stays locked until the transaction ends (PostgreSQL), so two presses of one
+        button are taken one after the other and the second sees the first's change."""
+        query = select(ActionRow).where(ActionRow.id == action_id)
+        return await self._one(query, lock)
 
-    async def by_number(self, forum_id: str, number: int) -> ActionItem | None:
-        row = await self._session.scalar(
-            select(ActionRow).where(ActionRow.forum_id == forum_id, ActionRow.number == number))
+    async def by_number(self, forum_id: str, number: int, *, lock: bool = False) -> ActionItem | None:
+        return await self._one(select(ActionRow).where(ActionRow.forum_id == forum_id, ActionRow.number == number),
+                               lock)
+
+    async def _one(self, query: Select[ActionRow], lock: bool) -> ActionItem | None:
+        if lock and _lockable(self._session):
+            query = query.with_for_update()
+        row = await self._session.scalar(query.execution_options(populate_existing=True))
         return _action(row) if row is not None else None
 
     async def for_forum(self, forum_id: str) -> list[ActionItem]:

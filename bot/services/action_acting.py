@@ -18,11 +18,12 @@ from datetime import date
 from bot.services.guards import Need, chair_name, forum_for, require_chair
 from bot.services.meetings import local_today
 from bot.services.notify import Kind, texts_for, to_person
+from bot.services.nudges import start_plan, stop_plan
 from bot.services.ports import Deps, UnitOfWork
 from bot.services.screening import screen_fields
 from bot.services.turn import Reply, Turn
-from dialogs.cards.action_card import ActionView, action_card, action_panel, state_token
-from dialogs.cards.elements import card, message, text
+from dialogs.cards.action_card import ActionView, action_card, action_panel, group_card, state_token
+from dialogs.cards.elements import Element, card, message, text
 from dialogs.cards.escaping import escape_card_inline, escape_card_text
 from dialogs.owners import action_number, owner_label
 from dialogs.texts import Texts
@@ -58,6 +59,7 @@ class ActArgs:
     from_card: bool = False
     masked: bool = False  # a channel message that held an identity number (now masked)
     date_typed: bool = False  # chat: something date-shaped was written (an impossible date reads as none)
+    group: tuple[str, ...] = ()  # from a digest card: every action on it, so the whole card is redrawn
 
 
 async def names_for(uow: UnitOfWork, forum: Forum, *person_ids: str | None) -> dict[str, str]:
@@ -67,10 +69,10 @@ async def names_for(uow: UnitOfWork, forum: Forum, *person_ids: str | None) -> d
 
 
 async def view_of(uow: UnitOfWork, t: Texts, forum: Forum, action: ActionItem, today: date, *, result: str = "",
-                  buttons: bool = True) -> ActionView:
+                  buttons: bool = True, group: tuple[str, ...] = ()) -> ActionView:
     names = await names_for(uow, forum)
     return ActionView(action, forum.id, owner_label(t, forum, action.owner_role_id, names), today, result=result,
-                      buttons=buttons)
+                      buttons=buttons, group=group)
 
 
 
@@ -83,9 +85,9 @@ async def _forum(uow: UnitOfWork, turn: Turn, args: ActArgs) -> Forum | None:
 
 async def _action(uow: UnitOfWork, forum: Forum, args: ActArgs) -> ActionItem | None:
     if args.from_card:
-        found = await uow.actions.get(args.action_id) if args.action_id else None
+        found = await uow.actions.get(args.action_id, lock=True) if args.action_id else None
         return found if found is not None and found.forum_id == forum.id else None
-    return await uow.actions.by_number(forum.id, args.number) if args.number is not None else None
+    return await uow.actions.by_number(forum.id, args.number, lock=True) if args.number is not None else None
 
 
 def _usage(t: Texts, args: ActArgs) -> str | None:
@@ -122,9 +124,26 @@ async def act(deps: Deps, turn: Turn, args: ActArgs) -> Reply:
             return result
         changed, said = result
         view = await view_of(uow, t, forum, changed, today, result=said)
+        shown = await _card(uow, t, forum, view, args)
         await uow.commit()
     log.info("action %s: %s by %s", action.id, args.act.value, turn.person.id)
-    return Reply(card=action_card(t, view), replace=args.from_card)
+    return Reply(card=shown, replace=args.from_card)
+
+
+async def _card(uow: UnitOfWork, t: Texts, forum: Forum, view: ActionView, args: ActArgs) -> Element:
+    """The card as it now stands: the one action, or, pressed on a digest, every action of the digest (each
+    in its current state) with this one's result on it."""
+    if not args.group or view.action.id not in args.group:
+        return action_card(t, view)
+    views = []
+    for action_id in args.group:
+        if action_id == view.action.id:
+            views.append(replace(view, group=args.group))
+            continue
+        other = await uow.actions.get(action_id)
+        if other is not None and other.forum_id == forum.id:
+            views.append(await view_of(uow, t, forum, other, view.today, group=args.group))
+    return group_card(t, t("act.group_heading", forum=escape_card_inline(forum.name)), views)
 
 
 async def _refusal(uow: UnitOfWork, deps: Deps, turn: Turn, forum: Forum, action: ActionItem, args: ActArgs,
@@ -137,7 +156,7 @@ async def _refusal(uow: UnitOfWork, deps: Deps, turn: Turn, forum: Forum, action
         return Reply(text=t("act.not_allowed", owner=owner, chair=await chair_name(uow, forum), number=number))
     if args.from_card and (not action.open or args.state != state_token(action)):
         view = await view_of(uow, t, forum, action, today, result=t("act.outdated"))
-        return Reply(card=action_card(t, view), replace=True)
+        return Reply(card=await _card(uow, t, forum, view, args), replace=True)
     if not action.open:
         return Reply(text=t("act.closed", number=number))
     missing = _usage(t, args)
@@ -156,7 +175,7 @@ async def _on_card(uow: UnitOfWork, t: Texts, forum: Forum, action: ActionItem, 
     if not args.from_card:
         return Reply(text=note)
     view = await view_of(uow, t, forum, action, today, result=note)
-    return Reply(card=action_card(t, view), replace=True)
+    return Reply(card=await _card(uow, t, forum, view, args), replace=True)
 
 
 def _said(t: Texts, key: str, turn: Turn, today: date, **params: object) -> str:
@@ -187,11 +206,9 @@ async def _apply(uow: UnitOfWork, deps: Deps, turn: Turn, forum: Forum, action: 
         await uow.actions.update(changed, turn.now)
     uow.action_log.append(event)
     if args.act is Act.DONE:
-        await uow.nudge_plans.remove(action.id)
+        await stop_plan(uow, action.id)
     elif args.act is Act.REDATE:
-        # LEAD: start_plan -- a re-dated action gets a fresh reminder plan:
-        # await start_plan(uow, deps, forum, changed, turn.now)  (bot/services/nudges.py, part A)
-        await uow.nudge_plans.remove(action.id)
+        await start_plan(uow, deps, forum, changed, turn.now)  # reminders for the new due date
     if args.act in (Act.REDATE, Act.HELP) and not by_chair:
         await _tell_chair(uow, deps, turn, forum, action, changed, args)
     return changed, said
@@ -239,8 +256,7 @@ async def reopen(deps: Deps, turn: Turn, args: ActArgs) -> Reply:
         await uow.actions.update(changed, turn.now)
         uow.action_log.append(ActionEvent(action.id, forum.id, turn.now, EventKind.REOPENED, turn.person.id,
                                           {"reason": args.text.strip()}))
-        # LEAD: start_plan -- a reopened action gets a fresh reminder plan:
-        # await start_plan(uow, deps, forum, changed, turn.now)  (bot/services/nudges.py, part A)
+        await start_plan(uow, deps, forum, changed, turn.now)
         view = await view_of(uow, t, forum, changed, today, result=_said(t, "act.result_reopened", turn, today))
         await uow.commit()
     log.info("action %s reopened by %s", action.id, turn.person.id)

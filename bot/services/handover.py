@@ -16,6 +16,7 @@ from typing import Any
 from bot.services.follow_up import holder_names
 from bot.services.minutes_actions import fill_role, person_owner
 from bot.services.notify import Kind, texts_for, to_person
+from bot.services.nudges import start_plan
 from bot.services.ports import Deps, UnitOfWork
 from bot.services.screening import screen_fields
 from bot.services.turn import Reply, Turn
@@ -147,7 +148,7 @@ async def hand_over(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
         if isinstance(target, str):
             return await form(uow, t, forum, action, errors=[target], replace_card=True)
         forum, role_id = target
-        text = await transfer(uow, turn, forum, action, role_id, note=note, slot=_slot(turn, data))
+        text = await transfer(uow, deps, turn, forum, action, role_id, note=note, slot=_slot(turn, data))
         await uow.commit()
     return Reply(text=text, replace=True)
 
@@ -184,8 +185,8 @@ async def resolve_target(uow: UnitOfWork, turn: Turn, forum: Forum, action: Acti
     return forum, role_id
 
 
-async def transfer(uow: UnitOfWork, turn: Turn, forum: Forum, action: ActionItem, role_id: str, *, note: str,
-                   slot: str) -> str:
+async def transfer(uow: UnitOfWork, deps: Deps, turn: Turn, forum: Forum, action: ActionItem, role_id: str, *,
+                   note: str, slot: str) -> str:
     """Give the action to `role_id` now: the log, a fresh reminder plan, the new owner told, the receipt."""
     from_role = action.owner_role_id
     moved = replace(action, owner_role_id=role_id)
@@ -194,8 +195,7 @@ async def transfer(uow: UnitOfWork, turn: Turn, forum: Forum, action: ActionItem
     if note:
         detail["note"] = note
     uow.action_log.append(ActionEvent(action.id, forum.id, turn.now, EventKind.HANDED_OVER, turn.person.id, detail))
-    # LEAD: start_plan(uow, deps, forum, moved, turn.now) (part A) — until then the old plan is dropped.
-    await uow.nudge_plans.remove(action.id)
+    await start_plan(uow, deps, forum, moved, turn.now)  # the reminders start again, for the new owner
     role = forum.role_by_id(role_id)
     new_holder = role.holder_id if role is not None else None
     if new_holder is not None:

@@ -19,6 +19,7 @@ from bot.services.handover import (
     transfer,
 )
 from bot.services.notify import Kind, texts_for, to_person
+from bot.services.nudges import start_plan
 from bot.services.ports import Deps, UnitOfWork
 from bot.services.screening import screen_fields
 from bot.services.turn import Reply, Turn
@@ -98,8 +99,7 @@ async def decline(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
             detail["reason"] = reason
         uow.action_log.append(ActionEvent(action.id, forum.id, turn.now, EventKind.HANDOVER_DECLINED, turn.person.id,
                                           detail))
-        # LEAD: start_plan(uow, deps, forum, back, turn.now) (part A) — until then the plan is dropped.
-        await uow.nudge_plans.remove(action.id)
+        await start_plan(uow, deps, forum, back, turn.now)
         told = {turn.person.id}
         if back_to.holder_id is not None and back_to.holder_id not in told:
             await _tell(uow, turn, forum, back, back_to.holder_id, Kind.ACTION_RECEIPT, "declined",
@@ -163,7 +163,7 @@ async def hand_over_chat(deps: Deps, turn: Turn, args: HandOverArgs) -> Reply:
         if isinstance(target, str):
             return Reply(text=target)
         forum, role_id = target
-        text = await transfer(uow, turn, forum, action, role_id, note="",
+        text = await transfer(uow, deps, turn, forum, action, role_id, note="",
                               slot=args.request_id or turn.now.isoformat())
         await uow.commit()
     return Reply(text=text)

@@ -192,8 +192,9 @@ async def _escalate(deps: Deps, uow: UnitOfWork, item: Due, people: dict[str, Pe
     names = {p.id: p.display_name for p in people.values()}
     shown = DigestItem(action, owner_label(t, forum, action.owner_role_id, names))
     line = t("nudges.escalated_line", number=action_number(t, action.number), forum=forum.name)
+    escalated = escalation_card(t, forum.name, shown, reminders, today, forum.id)
     if await to_person(uow, Kind.ACTION_ESCALATED, forum.chair_id, about=action.id, via=forum,
-                       payload=message(line, escalation_card(t, forum.name, shown, reminders, today)), now=now):
+                       payload=message(line, escalated), now=now):
         uow.action_log.append(ActionEvent(action.id, forum.id, now, EventKind.ESCALATED,
                                           detail={"overdue_reminders": reminders}))
         log.info("action escalated to the chair: forum=%s action=%s reminders=%s", forum.id, action.id, reminders)

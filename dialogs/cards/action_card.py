@@ -10,6 +10,7 @@ User text (title, outcome, owner names) is escaped.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -38,6 +39,7 @@ class ActionView:
     today: date
     result: str = ""  # what just happened, shown on top ("Klar, markerad av Polly Polis 2 december")
     buttons: bool = True  # False once done/cancelled, or for readers without permission
+    group: tuple[str, ...] = ()  # the ids of every action on the same card (a digest): the card is redrawn whole
 
 
 def state_token(action: ActionItem) -> str:
@@ -52,8 +54,11 @@ def input_id(name: str, action_id: str) -> str:
 
 
 def _data(view: ActionView, verb: str) -> dict[str, Any]:
-    return {"verb": verb, "action_id": view.action.id, "forum_id": view.forum_id,
-            "state": state_token(view.action)}
+    data: dict[str, Any] = {"verb": verb, "action_id": view.action.id, "forum_id": view.forum_id,
+                            "state": state_token(view.action)}
+    if view.group:
+        data["group"] = ",".join(view.group)
+    return data
 
 
 def _status(t: Texts, view: ActionView) -> str:
@@ -119,3 +124,11 @@ def action_panel(t: Texts, view: ActionView) -> list[Element]:
 def action_card(t: Texts, view: ActionView) -> Element:
     """One action as a whole card."""
     return card(action_panel(t, view))
+
+
+def group_card(t: Texts, heading_text: str, views: Sequence[ActionView]) -> Element:
+    """Several actions on one card (a reminder digest), each panel set apart by a line."""
+    body: list[Element] = [heading(heading_text)]
+    for view in views:
+        body.append({"type": "Container", "separator": True, "spacing": "Large", "items": action_panel(t, view)})
+    return card(body)

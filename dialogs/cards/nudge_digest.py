@@ -1,9 +1,8 @@
 """The day's reminder digest to an owner: every action of one forum that is due a reminder today, in one card.
 
-Each action is shown as a panel (number and title, owner, due date, how it stands: due in N days, today, overdue
-since). `panel` is where the shared action panel (dialogs/cards/action_card.py `action_panel`, with the buttons
-Klar / Nytt datum / Behöver hjälp / Kommentar / Lämna över) plugs in; until then each panel is plain and the card
-tells how to answer in chat. The escalation note to the chair is here too.
+Each action is shown as the shared action panel (dialogs/cards/action_card.py `action_panel`: number and title,
+owner, due date, status, and the buttons Klar / Nytt datum / Behöver hjälp / Kommentar / Lämna över); a press
+redraws the whole digest in place. The escalation note to the chair is here too, with the same buttons.
 """
 
 from __future__ import annotations
@@ -12,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from dialogs.cards.action_card import ActionView, action_panel
 from dialogs.cards.elements import Element, card, facts, heading, text
 from dialogs.cards.escaping import escape_card_inline
 from dialogs.owners import action_number
@@ -35,25 +35,25 @@ def standing(t: Texts, action: ActionItem, today: date) -> str:
     return t("nudges.overdue_since", date=format_date(t, action.due))
 
 
-def plain_panel(t: Texts, item: DigestItem, forum_id: str, today: date) -> list[Element]:
-    action = item.action
-    return [
-        heading(f"{action_number(t, action.number)} {escape_card_inline(action.title)}", size="Medium"),
-        facts([(t("nudges.owner_label"), escape_card_inline(item.owner)),
-               (t("nudges.due_label"), format_date(t, action.due)),
-               (t("nudges.standing_label"), standing(t, action, today))]),
-    ]
 
 
 Panel = Callable[[Texts, DigestItem, str, date], list[Element]]
 
 
 def digest_card(t: Texts, forum_name: str, forum_id: str, items: Sequence[DigestItem], today: date,
-                panel: Panel = plain_panel) -> Element:
+                panel: Panel | None = None) -> Element:
+    """With the shared action panel (buttons on every action; a press redraws the whole digest), unless `panel`
+    says otherwise."""
+    group = tuple(item.action.id for item in items)
     body: list[Element] = [heading(t("nudges.digest_heading", forum=escape_card_inline(forum_name))),
                            text(t.plural("nudges.digest_intro", len(items)))]
     for item in items:
-        body.extend(panel(t, item, forum_id, today))
+        if panel is not None:
+            elements = panel(t, item, forum_id, today)
+        else:  # the number and title, then how it stands ("Ska vara klar om 2 dagar"), then the rest
+            elements = action_panel(t, ActionView(item.action, forum_id, item.owner, today, group=group))
+            elements.insert(1, text(standing(t, item.action, today), weight="Bolder"))
+        body.append({"type": "Container", "separator": True, "spacing": "Large", "items": elements})
     body.append(text(t("nudges.digest_how", number=action_number(t, items[0].action.number)), subtle=True))
     return card(body)
 
@@ -63,13 +63,17 @@ def digest_line(t: Texts, forum_name: str, items: Sequence[DigestItem]) -> str:
     return t.plural("nudges.digest_line", len(items), forum=forum_name)
 
 
-def escalation_card(t: Texts, forum_name: str, item: DigestItem, reminders: int, today: date) -> Element:
+def escalation_card(t: Texts, forum_name: str, item: DigestItem, reminders: int, today: date,
+                    forum_id: str = "") -> Element:
+    """To the chair; with the forum's id, the action's buttons too (the chair may re-date or hand it over)."""
     action = item.action
-    return card([
+    body = [
         heading(t("nudges.escalated_heading", number=action_number(t, action.number)), size="Medium"),
         text(t.plural("nudges.escalated_body", reminders, number=action_number(t, action.number),
                       title=escape_card_inline(action.title), forum=escape_card_inline(forum_name))),
-        facts([(t("nudges.owner_label"), escape_card_inline(item.owner)),
-               (t("nudges.due_label"), format_date(t, action.due)),
-               (t("nudges.standing_label"), standing(t, action, today))]),
-    ])
+    ]
+    if forum_id:
+        return card([*body, *action_panel(t, ActionView(action, forum_id, item.owner, today))])
+    return card([*body, facts([(t("nudges.owner_label"), escape_card_inline(item.owner)),
+                               (t("nudges.due_label"), format_date(t, action.due)),
+                               (t("nudges.standing_label"), standing(t, action, today))])])

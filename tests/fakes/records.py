@@ -97,10 +97,10 @@ class FakeActions:
     async def update(self, action: ActionItem, now: datetime) -> None:
         self._t.actions[action.id] = action
 
-    async def get(self, action_id: str) -> ActionItem | None:
+    async def get(self, action_id: str, *, lock: bool = False) -> ActionItem | None:
         return self._t.actions.get(action_id)
 
-    async def by_number(self, forum_id: str, number: int) -> ActionItem | None:
+    async def by_number(self, forum_id: str, number: int, *, lock: bool = False) -> ActionItem | None:
         return next((a for a in self._t.actions.values() if a.forum_id == forum_id and a.number == number), None)
 
     async def for_forum(self, forum_id: str) -> list[ActionItem]:

@@ -4,12 +4,13 @@ asked about the role from now on is the new holder, never the previous one."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from bot.services import turnover_commands
+from bot.services.nudge_tick import nudge_due
 from bot.services.turn import Origin, Turn
 from bot.services.turnover_commands import NewHolderArgs
 from dialogs.texts import for_language
@@ -64,4 +65,15 @@ async def test_a_queued_nudge_to_the_previous_holder_never_goes_out(uow_factory:
     assert forum is not None
     assert holder_for_day(forum, ids.police_role, lambda person_id: False) == POLLY[0]
     assert [e.kind for e in events] == [EventKind.HOLDER_CHANGED]
-    # LEAD: once part A's nudge_due exists, run it at NOW here and assert the digest goes to Polly, not Erik.
+
+    # The next ticks: Polly already had a digest of this forum today, so hers waits for tomorrow morning;
+    # Erik gets nothing, today or tomorrow.
+    deps = deps_of(uow_factory)
+    await nudge_due(deps, NOW + timedelta(minutes=1))
+    tomorrow = datetime(2026, 12, 2, 7, 0, tzinfo=UTC)  # Wednesday 08:00 in Stockholm
+    await nudge_due(deps, tomorrow)
+    async with uow_factory() as uow:
+        nudges = [(r.person_id, r.occurrence_local_date, r.status) for r in await uow.session.scalars(
+            select(OutboxRow).where(OutboxRow.kind == "action_nudge").order_by(OutboxRow.id))]
+    assert [n for n in nudges if n[0] == ERIK[0]] == [(ERIK[0], "2026-12-01", "cancelled")]
+    assert [n[:2] for n in nudges if n[0] == POLLY[0]] == [(POLLY[0], "2026-12-01"), (POLLY[0], "2026-12-02")]

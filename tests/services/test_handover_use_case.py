@@ -45,7 +45,7 @@ async def test_the_holder_hands_over_to_another_role_the_new_holder_accepts(worl
     assert [e.kind for e in events] == [EventKind.HANDED_OVER]
     assert events[0].detail == {"from_role": ids.police_role, "to_role": ids.school_role,
                                 "note": "Karin känner rektorn"}
-    assert plan is None  # the old plan is dropped (the lead wires start_plan)
+    assert plan is not None and plan.next_at is not None  # reminders start again, for the new owner
     [offer] = _kinds(world, "action_handover")
     assert offer.person_id == KARIN[0]
     [receipt] = _kinds(world, "action_receipt")
