@@ -122,3 +122,25 @@ async def test_pausing_is_refused_politely_for_a_past_missing_or_far_date_and_wo
         person = await uow.people.get(KARIN[0])
         assert person is not None and person.nudges_paused_until == date(2026, 12, 20)
     assert ids.forum_id
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+async def test_done_pressed_on_a_digest_redraws_the_whole_digest_with_the_result(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, language: str
+) -> None:
+    from tests.conversation.harness import texts_in
+    from tests.conversation.minutes_flows import buttons, click
+
+    bot, _ids = await published(uow_factory, clock, language)
+    await run_cycle(deps_of(uow_factory), TWO_DAYS_BEFORE)
+    clock.set(TWO_DAYS_BEFORE)
+    karin = next(d for d in await outbox(uow_factory, "action_nudge") if d.person_id == KARIN[0])
+    done = {"sv": ("Markera som klar", "Klar, markerad av"), "en": ("Mark as done", "Done, marked by")}[language]
+    pressed = next(b for b in buttons(karin.card) if b["title"] == done[0])
+    field = f"outcome_{pressed['data']['action_id']}"
+    after = await click(personal(bot, KARIN), user(KARIN, language), karin.card, done[0], **{field: "Siffror samlade"})
+    shown = texts_in(after)
+    assert "Å-2 Samla in siffror" in shown and "Å-3 Boka lokal" in shown, shown  # both still on the card
+    assert done[1] in shown and "Siffror samlade" in shown
+    assert [b["title"] for b in buttons(after)].count(done[0]) == 1  # only the open one still has Klar
+    assert validate_cards([after]) == []
