@@ -224,7 +224,8 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
             # People who left the forum's team or chat: their roles fall vacant, the open actions follow them.
             await turnover_commands.members_left(self.deps, activity.conversation.id,
                                                  [m.id for m in activity.members_removed if m.id],
-                                                 self.clock.now(), self.settings.default_language)
+                                                 self.clock.now(), self.settings.default_language,
+                                                 team_id=origin_of(activity).team_id)
 
     async def _installed(self, tc: TurnContext) -> None:
         activity = tc.activity

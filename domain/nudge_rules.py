@@ -56,7 +56,7 @@ def _stages(policy: NudgePolicy) -> list[Stage]:
 
 def next_nudge(
     due: date, policy: NudgePolicy, *, now: datetime, zone: ZoneInfo, holidays: HolidayCalendar | None,
-    overdue_sent: int = 0, after: Stage | None = None, not_on: date | None = None,
+    overdue_sent: int = 0, after: Stage | None = None, not_on: date | None = None, last_sent: date | None = None,
 ) -> tuple[Stage, int, datetime]:
     """The next reminder of an action due on `due`: its stage, which overdue reminder it is (1, 2 …; 0 before
     that), and the instant it may go out.
@@ -66,7 +66,9 @@ def next_nudge(
     day (`quiet_until`) on the first working day on or after the planned day, or `now` itself when that day is
     today and it is working hours now. `not_on` (a local day already used for a reminder of this action, or a
     paused stretch's last day) pushes it to a later day: at most one reminder per local day. A stage that weekends,
-    holidays or the hour would move onto the planned day of the next stage is skipped for that one.
+    holidays or the hour would move onto the planned day of the next stage is skipped for that one. While overdue,
+    a reminder comes at least `overdue_every` days after the last one sent (`last_sent`, when on or after the due date),
+    so one moved past a weekend is not followed by another the next day.
     """
     today = now.astimezone(zone).date()
     earliest = today if not_on is None or not_on < today else not_on + timedelta(days=1)
@@ -76,9 +78,11 @@ def next_nudge(
         index = overdue_sent + 1 if stage is Stage.OVERDUE else 0
         planned = planned_day(due, stage, policy, index)
         if stage is Stage.OVERDUE:
+            if last_sent is not None and last_sent >= due:  # M days after the last reminder, however it moved
+                planned = max(planned, last_sent + timedelta(days=policy.overdue_every))
             while planned < earliest:  # skip overdue reminders whose day has passed, keeping their rhythm
                 index += 1
-                planned = planned_day(due, stage, policy, index)
+                planned += timedelta(days=policy.overdue_every)
         elif planned < earliest:
             continue
         at = _instant(working_day_from(planned, policy, holidays), policy, now, zone, holidays)

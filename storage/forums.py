@@ -23,7 +23,7 @@ from domain.nudges import NudgePolicy
 from storage.cache import ReadCache
 from storage.cache_sync import note_change
 from storage.follow_up_codec import policy_from_json, policy_to_json
-from storage.orm import AgendaSectionRow, ForumRow, MembershipRow, OrganisationRow, RoleRow
+from storage.orm import AgendaSectionRow, ConversationRow, ForumRow, MembershipRow, OrganisationRow, RoleRow
 from storage.records_codec import record_roles_from_json, record_roles_to_json
 from storage.schedule_codec import schedule_from_json, schedule_to_json
 
@@ -63,6 +63,13 @@ class ForumRepository:
     async def by_conversation(self, conversation_id: str) -> Forum | None:
         row = await self._session.scalar(select(ForumRow).where(ForumRow.conversation_id == conversation_id))
         return await self._load(row) if row else None
+
+    async def in_team(self, team_id: str) -> list[Forum]:
+        """Forums bound to any channel of the team (Teams tells membership changes on the team, not the channel)."""
+        channels = select(ConversationRow.id).where(ConversationRow.team_id == team_id)
+        rows = await self._session.scalars(select(ForumRow).where(ForumRow.conversation_id.in_(channels))
+                                           .order_by(ForumRow.created_at))
+        return [await self._load(row) for row in rows]
 
     async def get(self, forum_id: str) -> Forum | None:
         row = await self._session.get(ForumRow, forum_id)

@@ -80,7 +80,8 @@ async def _replan(deps: Deps, uow: UnitOfWork, forum: Forum, turn: Turn) -> int:
             continue
         last = date.fromisoformat(plan.last_local_day) if plan.last_local_day else None
         stage, _, at = next_nudge(actions[plan.action_id].due, forum.follow_up, now=turn.now, zone=forum_zone(forum),
-                                  holidays=deps.holidays, overdue_sent=plan.overdue_sent, not_on=last)
+                                  holidays=deps.holidays, overdue_sent=plan.overdue_sent, not_on=last,
+                                  last_sent=last)
         if at < plan.next_at:
             await uow.nudge_plans.save(replace(plan, next_at=at, stage=stage), turn.now)
             moved += 1

@@ -173,7 +173,7 @@ async def _advance(deps: Deps, uow: UnitOfWork, item: Due, recipient: str, row: 
         escalated = await _escalate(deps, uow, item, people, plan.overdue_sent, today, now)
     sent = plan.overdue_sent + (stage is Stage.OVERDUE)
     _, _, at = next_nudge(action.due, forum.follow_up, now=now, zone=forum_zone(forum), holidays=deps.holidays,
-                          overdue_sent=sent, after=stage, not_on=today)
+                          overdue_sent=sent, after=stage, not_on=today, last_sent=today)
     await uow.nudge_plans.save(replace(plan, next_at=at, stage=_stage_of_next(action, at, forum),
                                        overdue_sent=sent, escalated=escalated, last_local_day=today.isoformat()),
                                now)

@@ -53,7 +53,8 @@ async def start_plan(uow: UnitOfWork, deps: Deps, forum: Forum, action: ActionIt
 def _not_on(deps: Deps, forum: Forum, action: ActionItem, plan: NudgePlan, last_day: str,
             now: datetime) -> NudgePlan:
     stage, _index, at = next_nudge(action.due, forum.follow_up, now=now, zone=forum_zone(forum),
-                                   holidays=deps.holidays, not_on=date.fromisoformat(last_day))
+                                   holidays=deps.holidays, not_on=date.fromisoformat(last_day),
+                                   last_sent=date.fromisoformat(last_day))
     return NudgePlan(action_id=action.id, forum_id=forum.id, next_at=at, stage=stage, last_local_day=last_day)
 
 

@@ -80,11 +80,24 @@ async def new_holder(deps: Deps, turn: Turn, args: NewHolderArgs) -> Reply:
 
 
 async def members_left(deps: Deps, conversation_id: str, person_ids: list[str], now: datetime,
-                       default_language: str) -> int:
+                       default_language: str, team_id: str | None = None) -> int:
     """People left the forum's team or chat: their roles fall vacant and they leave the forum (the chair stays
-    chair until the chair is changed). Returns how many of them were in the forum."""
+    chair until the chair is changed). Teams tells a team's membership on the team (its General channel), so
+    with `team_id` every forum in any channel of the team is looked at. Returns how many left a forum."""
     async with deps.uow() as uow:
         forum = await uow.forums.by_conversation(base_conversation_id(conversation_id))
+        forums = [forum] if forum is not None else []
+        if team_id:
+            forums += [f for f in await uow.forums.in_team(team_id) if forum is None or f.id != forum.id]
+    left = 0
+    for each in forums:
+        left += await _left_forum(deps, each.id, person_ids, now, default_language)
+    return left
+
+
+async def _left_forum(deps: Deps, forum_id: str, person_ids: list[str], now: datetime, default_language: str) -> int:
+    async with deps.uow() as uow:
+        forum = await uow.forums.get(forum_id)
         if forum is None:
             return 0
         leaving = [p for p in dict.fromkeys(person_ids) if forum.membership(p) is not None]

@@ -167,6 +167,10 @@ class FakeForums:
     async def by_conversation(self, conversation_id: str) -> Forum | None:
         return next((f.domain() for f in self._db.forums.values() if f.conversation_id == conversation_id), None)
 
+    async def in_team(self, team_id: str) -> list[Forum]:
+        channels = {c for c, fields in self._db.conversations.items() if fields.get("team_id") == team_id}
+        return [f.domain() for f in self._db.forums.values() if f.conversation_id in channels]
+
     async def for_person(self, person_id: str) -> list[Forum]:
         def keeps_record(f: ForumRecord) -> bool:
             return person_id in (f.record.secretary_id, *f.record.approver_ids, *f.record.recipient_ids)

@@ -180,11 +180,11 @@ async def test_the_chair_is_told_once_after_two_unanswered_overdue_reminders(wor
         await nudge_due(world.deps, at(day, 8, 3))
         day += timedelta(days=1)
     days = [r.message.occurrence_local_date for r in nudges(world)]
-    assert days[:4] == ["2026-12-07", "2026-12-10", "2026-12-14", "2026-12-16"]
+    assert days[:4] == ["2026-12-07", "2026-12-10", "2026-12-14", "2026-12-17"]
     assert len(days) == len(set(days))
     [escalated] = nudges(world, Kind.ACTION_ESCALATED)
     assert (escalated.message.person_id, escalated.message.subject_id) == (ANNA, "a1")
-    assert escalated.next_attempt_at == at(date(2026, 12, 16), 8, 3)  # after the 2nd overdue one went unanswered
+    assert escalated.next_attempt_at == at(date(2026, 12, 17), 8, 3)  # after the 2nd overdue one went unanswered
     assert "Å-1" in texts_of(escalated.message.payload) and "2 påminnelser" in texts_of(escalated.message.payload)
     kinds = [e.kind for e in world.db.follow_up.events]
     assert kinds.count(EventKind.ESCALATED) == 1

@@ -39,7 +39,8 @@ def test_on_the_due_date_then_every_third_day_while_overdue() -> None:
     assert first(due, local(due, 8), after=Stage.ON_DUE, not_on=due) == (
         Stage.OVERDUE, 1, local(date(2026, 12, 14), 8))  # due + 3 is Sunday: Monday morning
     assert first(due, local(date(2026, 12, 14), 8), after=Stage.OVERDUE, overdue_sent=1,
-                 not_on=date(2026, 12, 14)) == (Stage.OVERDUE, 2, local(date(2026, 12, 16), 8))
+                 not_on=date(2026, 12, 14), last_sent=date(2026, 12, 14)) == (
+        Stage.OVERDUE, 2, local(date(2026, 12, 17), 8))  # three days after the last one, not the next day
 
 
 def test_in_working_hours_a_reminder_planned_for_today_goes_at_once() -> None:
