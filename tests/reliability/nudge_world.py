@@ -110,18 +110,27 @@ async def stop_worker(process: asyncio.subprocess.Process) -> Stopped:
     return Stopped(processed, err.decode())
 
 
-async def wait_for(condition: Callable[[], bool], timeout: float, what: str, poll: float = 0.01) -> float:
+async def wait_for(condition: Callable[[], bool], within: float, what: str, poll: float = 0.01) -> float:
     """Poll `condition` (what another process did) until it holds; the seconds it took."""
     started = time.monotonic()
     while not condition():
-        if time.monotonic() - started > timeout:
-            raise AssertionError(f"not within {timeout:g} s: {what}")
+        if time.monotonic() - started > within:
+            raise AssertionError(f"not within {within:g} s: {what}")
         await asyncio.sleep(poll)
     return time.monotonic() - started
 
 
 def accepted_per_conversation(connector: FakeConnector) -> Counter[str]:
     return Counter(r.conversation_id for r in connector.requests if r.is_activity_post and r.ok)
+
+
+async def all_recorded(uow_factory: UnitOfWorkFactory, count: int, within: float = 10.0) -> None:
+    """Wait until the database says `count` reminders were sent (the last are recorded just after their answers)."""
+    started = time.monotonic()
+    while (await outbox_statuses(uow_factory)).get("sent", 0) < count:
+        if time.monotonic() - started > within:
+            return
+        await asyncio.sleep(0.05)
 
 
 async def outbox_statuses(uow_factory: UnitOfWorkFactory) -> dict[str, int]:

@@ -9,8 +9,6 @@ leases come back on PostgreSQL. Run with `-s` to see the counts.
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from sqlalchemy import select
 
@@ -20,6 +18,7 @@ from storage.unit_of_work import UnitOfWorkFactory
 from tests.fakes.connector import running_fake_connector
 from tests.reliability.nudge_world import (
     accepted_per_conversation,
+    all_recorded,
     delivered_events,
     outbox_statuses,
     owners,
@@ -71,7 +70,8 @@ async def test_a_killed_delivering_process_loses_nothing_and_repeats_only_what_w
         await queue_nudges(uow_factory, connector.url, who, SystemClock().now())
         # the worker's own pace is not what is tested here: the app's limit is set high so it sends flat out
         env = worker_env(database_url, delivery_lease_seconds=str(LEASE_SECONDS), delivery_timeout_seconds="2",
-                         delivery_concurrency=str(CONCURRENCY), delivery_batch=str(BATCH), tick_seconds="1", rate_global_per_second="1000")
+                         delivery_concurrency=str(CONCURRENCY), delivery_batch=str(BATCH), tick_seconds="1",
+                         rate_global_per_second="1000")
 
         first = await start_worker(env)
         await wait_for(lambda: len(connector.activity_posts(ok_only=True)) >= KILL_AFTER, 60, "400 sends")
@@ -84,10 +84,7 @@ async def test_a_killed_delivering_process_loses_nothing_and_repeats_only_what_w
         try:
             took = await wait_for(lambda: len(accepted_per_conversation(connector)) == NUDGES, 60,
                                   "every owner reached after the restart")
-            for _ in range(100):  # the last outcomes are recorded just after their answers
-                if (await outbox_statuses(uow_factory)).get("sent") == NUDGES:
-                    break
-                await asyncio.sleep(0.05)
+            await all_recorded(uow_factory, NUDGES)
         finally:
             stopped = await stop_worker(second)
 

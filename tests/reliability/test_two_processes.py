@@ -11,6 +11,7 @@ from storage.unit_of_work import UnitOfWorkFactory
 from tests.fakes.connector import running_fake_connector
 from tests.reliability.nudge_world import (
     accepted_per_conversation,
+    all_recorded,
     delivered_events,
     most_in_any_window,
     outbox_statuses,
@@ -40,6 +41,7 @@ async def test_two_processes_deliver_each_reminder_once_within_the_apps_rate(
         try:
             took = await wait_for(lambda: len(accepted_per_conversation(connector)) == NUDGES, 80,
                                   "every owner reached", poll=0.1)
+            await all_recorded(uow_factory, NUDGES)
         finally:
             stopped = [await stop_worker(p) for p in processes]
 
