@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import asyncpg
@@ -94,3 +95,29 @@ async def test_serve_migrates_on_start_unless_told_not_to(
             await process.wait()
     tables = {row[0] for row in sqlite3.connect(db).execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert ("forums" in tables) is migrated
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+async def test_two_servers_started_at_once_on_an_empty_database_both_come_up(
+    backend: str, tmp_path: Path, unused_tcp_port_factory: Callable[[], int]
+) -> None:
+    admin = os.environ[POSTGRES_ENV]
+    url, name = await _create_pg_database(admin)
+    ports = [unused_tcp_port_factory(), unused_tcp_port_factory()]
+    try:
+        processes = await asyncio.gather(*(
+            _serve([], {"FORUMBOT_DATABASE_URL": url, "FORUMBOT_PORT": str(port)}, tmp_path) for port in ports
+        ))
+        try:
+            await asyncio.gather(*(_wait_healthy(port) for port in ports))
+        finally:
+            for process in processes:
+                process.terminate()
+            for process in processes:
+                try:
+                    await asyncio.wait_for(process.wait(), timeout=60)
+                except TimeoutError:
+                    process.kill()
+                    await process.wait()
+    finally:
+        await _drop_pg_database(admin, name)
