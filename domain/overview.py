@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.actions import ActionItem, ActionStatus
-from domain.model import Forum, Person, Role
+from domain.model import Forum, Person, Role, RoleKind
 from domain.nudge_rules import in_working_hours, working_day_from
 from domain.nudges import NudgePolicy
 from domain.schedule import HolidayCalendar
@@ -88,8 +88,10 @@ def weekly_overview(forum: Forum, actions: Iterable[ActionItem], people: Mapping
     order = {o.id: o.position for o in forum.organisations}
     ordered = sorted(by_org.items(), key=lambda e: order.get(e[0], 1 << 30))
     grouped = tuple((org, tuple(items)) for org, items in ordered)
-    vacant = tuple(VacantRole(r, sum(1 for a in open_ if a.owner_role_id == r.id))
-                   for r in forum.roles if r.holder_id is None and forum.organisation(r.organisation_id) is not None)
+    # A vacant participant role always matters; a vacant deputy role only when actions wait on it.
+    counted = ((r, sum(1 for a in open_ if a.owner_role_id == r.id)) for r in forum.roles
+               if r.holder_id is None and forum.organisation(r.organisation_id) is not None)
+    vacant = tuple(VacantRole(r, n) for r, n in counted if n or r.kind is RoleKind.PARTICIPANT)
     paused = tuple(sorted((Paused(p.id, p.nudges_paused_until) for p in people.values()
                            if p.nudges_paused_until is not None and p.nudges_paused_until >= today),
                           key=lambda p: (p.until, p.person_id)))

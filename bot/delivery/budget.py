@@ -9,6 +9,7 @@ app `rate_global_per_second` (docs/performance.md, "Shared budget").
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random as random_module
 from collections.abc import Callable
@@ -91,6 +92,9 @@ class SharedBudget:
         self._longest = max(limit.seconds for limit in (*self.per_key, *self.app))
         self._takes = 0
         self._last_wait: dict[str, float] = {}
+        # One take at a time from this process: the lanes would otherwise queue on the shared advisory lock
+        # together, each holding a pooled connection, and every send would count longer (take to answer).
+        self._taking = asyncio.Lock()
 
     def _store(self, uow: SqlAlchemyUnitOfWork) -> SendBudget:
         return SendBudget(uow.session, self._inflight)
@@ -98,7 +102,7 @@ class SharedBudget:
     async def acquire(self, key: str, *, sleep: Sleep, max_wait: float, requests: int = 1) -> Ticket | None:
         waited = 0.0
         for _ in range(MAX_WAIT_ROUNDS):
-            async with self._uow() as uow:
+            async with self._taking, self._uow() as uow:
                 result = await self._store(uow).take(key, requests, self.per_key, self.app, self._clock.now())
                 await uow.commit()
             if isinstance(result, Taken):

@@ -12,11 +12,12 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import time
 from typing import Any
 
 from bot.services.guards import chaired_forum
+from bot.services.nudges import replan_forum
 from bot.services.ports import Deps
 from bot.services.turn import Reply, Turn
 from dialogs.cards.follow_log import (
@@ -122,8 +123,9 @@ async def save_policy(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
         if policy is None:
             return Reply(card=_card(t, forum, values, errors), replace=True)
         await uow.forums.set_follow_up_policy(forum.id, policy, turn.now)
+        moved = await replan_forum(uow, deps, replace(forum, follow_up=policy), turn.now)  # open actions too
         uow.audit.record(at=turn.now, action="follow_up_policy.changed", subject_type="forum", subject_id=forum.id,
                          actor_id=turn.person.id, forum_id=forum.id, detail=_audit_detail(policy))
         await uow.commit()
-    log.info("nudge policy saved: forum=%s", forum.id)
+    log.info("nudge policy saved: forum=%s plans_moved=%s", forum.id, moved)
     return Reply(card=policy_saved_card(t, forum, policy), replace=True)

@@ -8,6 +8,7 @@ the follow-up log's CREATED and CANCELLED events. The tick that sends what is du
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -86,3 +87,21 @@ async def follow_publication(uow: UnitOfWork, deps: Deps, forum: Forum, publicat
         elif action.open and (old := before.get(action.number)) is not None and (
                 old.due != action.due or old.owner_role_id != action.owner_role_id):
             await start_plan(uow, deps, forum, action, now)
+
+
+async def replan_forum(uow: UnitOfWork, deps: Deps, forum: Forum, now: datetime) -> int:
+    """The forum's nudge policy changed: every open action's next reminder by the new rules (the day of the last
+    reminder kept, so none comes twice on one local day). Returns how many plans moved."""
+    actions = {a.id: a for a in await uow.actions.for_forum(forum.id) if a.open}
+    moved = 0
+    for plan in (await uow.nudge_plans.for_actions(list(actions))).values():
+        if plan.next_at is None:
+            continue
+        last = date.fromisoformat(plan.last_local_day) if plan.last_local_day else None
+        stage, _, at = next_nudge(actions[plan.action_id].due, forum.follow_up, now=now, zone=forum_zone(forum),
+                                  holidays=deps.holidays, overdue_sent=plan.overdue_sent, not_on=last,
+                                  last_sent=last)
+        if at != plan.next_at:
+            await uow.nudge_plans.save(replace(plan, next_at=at, stage=stage), now)
+            moved += 1
+    return moved

@@ -16,6 +16,7 @@ import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from dialogs.documents.blocks import Block, Facts, Heading, Paragraph, Table, Title, plain
 from dialogs.owners import action_number, owner_label
@@ -43,12 +44,13 @@ class LogContext:
 
 @dataclass(frozen=True)
 class LogLine:
-    at: str
+    at: str  # for reading: "onsdag 2 december 2026 kl. 07:52"
     number: str
     title: str
     kind: str
     actor: str
     detail: str
+    stamp: str = ""  # for sorting and filtering in Excel: "2026-12-02 07:52", the forum's local time
 
 
 def _str(detail: Mapping[str, object], key: str) -> str:
@@ -94,7 +96,8 @@ def describe(t: Texts, context: LogContext, event: ActionEvent) -> str:
     if kind is EventKind.REDATED:
         return t(key, before=_day(t, _str(d, "due_before")), due=_day(t, _str(d, "due")), reason=_str(d, "reason"))
     if kind is EventKind.HANDED_OVER:
-        return t(key, from_role=_role(t, context, _str(d, "from_role")), to_role=_role(t, context, _str(d, "to_role")))
+        return t(key, from_role=_role(t, context, _str(d, "from_role")), to_role=_role(t, context, _str(d, "to_role")),
+                 note=_str(d, "note")).strip()
     if kind is EventKind.HANDOVER_DECLINED:
         return t(key, to_role=_role(t, context, _str(d, "to_role")), reason=_str(d, "reason")).strip()
     if kind in (EventKind.HOLDER_CHANGED, EventKind.ROLE_VACANT):
@@ -107,7 +110,8 @@ def log_line(t: Texts, context: LogContext, event: ActionEvent) -> LogLine:
     actor = _name(context, event.actor_id) if event.actor_id else t("followlog.forumbot")
     return LogLine(at=format_datetime(t, event.at, context.forum.schedule.timezone),
                    number=action_number(t, action.number if action else None), title=action.title if action else "",
-                   kind=t(f"followlog.kind.{event.kind.value}"), actor=actor, detail=describe(t, context, event))
+                   kind=t(f"followlog.kind.{event.kind.value}"), actor=actor, detail=describe(t, context, event),
+                   stamp=event.at.astimezone(ZoneInfo(context.forum.schedule.timezone)).strftime("%Y-%m-%d %H:%M"))
 
 
 def _columns(t: Texts) -> tuple[str, ...]:
@@ -115,7 +119,7 @@ def _columns(t: Texts) -> tuple[str, ...]:
 
 
 def _cells(line: LogLine) -> tuple[str, ...]:
-    return (line.at, line.number, line.title, line.kind, line.actor, line.detail)
+    return (line.stamp or line.at, line.number, line.title, line.kind, line.actor, line.detail)
 
 
 def _safe_cell(value: str) -> str:

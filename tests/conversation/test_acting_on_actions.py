@@ -126,7 +126,7 @@ async def test_the_deputy_moves_the_date_and_the_chair_is_told_at_once(
     assert "Det nya datumet fredag 20 november 2026 har redan passerat." in texts_in(past)
     no_reason = await _press(fatima, FATIMA, sent, "Spara nytt datum", **{_field("due", action): "2026-12-15",
                                                                           _field("reason", action): "  "})
-    assert "Skriv också vad det gäller" in texts_in(no_reason)
+    assert "Skriv också vad som gjordes eller vad det gäller" in texts_in(no_reason)
     assert (await _action(uow_factory, forum, 1)).due == date(2026, 11, 20) and await _chair_notes(uow_factory) == []
     moved = await _press(fatima, FATIMA, sent, "Spara nytt datum", **{_field("due", action): "2026-12-15",
                                                                       _field("reason", action): "Väntar på skolan"})
@@ -202,7 +202,7 @@ async def test_swedish_chat_commands_read_every_way_of_writing_the_number(
     assert (await erik.say(ERIK, "klar Å-99 Klart"))[-1].text == "Jag hittar ingen åtgärd Å-99 i Trygghetsforum."
     assert "till exempel **klar Å-12 Skolan är kontaktad**" in (await erik.say(ERIK, "klar"))[-1].text
     assert "Skriv det nya datumet som ÅÅÅÅ-MM-DD" in (await erik.say(ERIK, "nytt datum Å-3 snart"))[-1].text
-    assert "Skriv också vad det gäller" in (await erik.say(ERIK, "kommentar Å-3"))[-1].text
+    assert "Skriv också vad som gjordes eller vad det gäller" in (await erik.say(ERIK, "kommentar Å-3"))[-1].text
 
 
 async def test_english_chat_commands_and_the_chair_reopening(

@@ -251,3 +251,17 @@ async def test_a_re_dated_action_is_not_reminded_twice_the_same_day(world: World
     assert plan is not None and plan.next_at == at(MONDAY + timedelta(days=2), 8)  # so: on its due date
     await nudge_due(world.deps, later)
     assert [r.message.occurrence_local_date for r in nudges(world)] == ["2026-12-07"]
+
+
+async def test_a_changed_policy_moves_the_reminders_of_actions_already_open(world: World) -> None:
+    from bot.services.nudges import replan_forum
+
+    forum = await make_forum(world)
+    await add_action(world, forum, 1, role_of(forum, "Polisen"), date(2026, 12, 23))  # a Wednesday
+    assert world.db.follow_up.plans["a1"].next_at == at(date(2026, 12, 21), 8)  # two days before, by default
+    stricter = replace(forum.follow_up, days_before=7)
+    async with world.deps.uow() as uow:
+        await uow.forums.set_follow_up_policy(forum.id, stricter, NOW)
+        assert await replan_forum(uow, world.deps, replace(forum, follow_up=stricter), NOW) == 1
+        await uow.commit()
+    assert world.db.follow_up.plans["a1"].next_at == at(date(2026, 12, 16), 8)  # now a week before
