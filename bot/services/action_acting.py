@@ -152,8 +152,12 @@ async def _refusal(uow: UnitOfWork, deps: Deps, turn: Turn, forum: Forum, action
     t = turn.t
     number = action_number(t, action.number)
     if not may_act(forum, action, turn.person.id):
-        owner = owner_label(t, forum, action.owner_role_id, await names_for(uow, forum))
-        return Reply(text=t("act.not_allowed", owner=owner, chair=await chair_name(uow, forum), number=number))
+        names = await names_for(uow, forum)
+        role = forum.role_by_id(action.owner_role_id)
+        other = forum.other_role(role) if role is not None else None
+        stand_in = owner_label(t, forum, other.id, names) if other is not None else t("act.stand_in_none")
+        return Reply(text=t("act.not_allowed", owner=owner_label(t, forum, action.owner_role_id, names),
+                            stand_in=stand_in, chair=await chair_name(uow, forum), number=number))
     if args.from_card and (not action.open or args.state != state_token(action)):
         view = await view_of(uow, t, forum, action, today, result=t("act.outdated"))
         return Reply(card=await _card(uow, t, forum, view, args), replace=True)

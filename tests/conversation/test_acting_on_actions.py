@@ -106,11 +106,11 @@ async def test_a_stranger_is_refused_politely_and_nothing_is_stored(
     sent = _sent_card(forum, action, "en", "Polisen, participant (Erik Johansson)")
     john = personal(bot, JOHN)
     answer = await _press(john, JOHN, sent, "Mark as done", **{_field("outcome", action): "Done by me"})
-    assert texts_in(answer) == ("Only the holder of Polisen, participant (Erik Johansson), the organisation's "
-                                "other role or the chair (Anna Lindqvist) can change Å-1.")
+    assert texts_in(answer) == ("Only Polisen, participant (Erik Johansson), Polisen, deputy (Fatima Hassan) or "
+                                "the chair (Anna Lindqvist) can change Å-1.")  # the deputy named, not "other role"
     assert (await _action(uow_factory, forum, 1)).open and await _log(uow_factory, action.id) == []
     refused = (await john.say(JOHN, "done A-1 finished"))[-1].text
-    assert refused.startswith("Only the holder of Polisen")
+    assert refused.startswith("Only Polisen, participant (Erik Johansson), Polisen, deputy (Fatima Hassan)")
     assert (await _action(uow_factory, forum, 1)).open
 
 
