@@ -185,13 +185,19 @@ async def resolve_target(uow: UnitOfWork, turn: Turn, forum: Forum, action: Acti
     return forum, role_id
 
 
+def _held_by(forum: Forum, role_id: str) -> str | None:
+    role = forum.role_by_id(role_id)
+    return role.holder_id if role is not None else None
+
+
 async def transfer(uow: UnitOfWork, deps: Deps, turn: Turn, forum: Forum, action: ActionItem, role_id: str, *,
                    note: str, slot: str) -> str:
     """Give the action to `role_id` now: the log, a fresh reminder plan, the new owner told, the receipt."""
     from_role = action.owner_role_id
     moved = replace(action, owner_role_id=role_id)
     await uow.actions.update(moved, turn.now)
-    detail: dict[str, object] = {"from_role": from_role, "to_role": role_id}
+    detail: dict[str, object] = {"from_role": from_role, "to_role": role_id,
+                                 "from_holder": _held_by(forum, from_role), "to_holder": _held_by(forum, role_id)}
     if note:
         detail["note"] = note
     uow.action_log.append(ActionEvent(action.id, forum.id, turn.now, EventKind.HANDED_OVER, turn.person.id, detail))

@@ -94,7 +94,8 @@ async def decline(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
             return await current_state(uow, t, forum, action, replace=True)
         back = replace(action, owner_role_id=back_to.id)
         await uow.actions.update(back, turn.now)
-        detail: dict[str, object] = {"to_role": back_to.id, "from_role": action.owner_role_id}
+        detail: dict[str, object] = {"to_role": back_to.id, "from_role": action.owner_role_id,
+                                     "to_holder": back_to.holder_id}
         if reason:
             detail["reason"] = reason
         uow.action_log.append(ActionEvent(action.id, forum.id, turn.now, EventKind.HANDOVER_DECLINED, turn.person.id,

@@ -104,7 +104,8 @@ async def join(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
                          detail={"organisation": organisation.id})
         joined = await uow.forums.get(forum.id)
         if joined is not None:  # a role left for another organisation, or a vacant role taken: its actions follow
-            await follow_roles(uow, before, joined, actor_id=turn.person.id, now=turn.now, language=t.language)
+            await follow_roles(uow, before, joined, actor_id=turn.person.id, now=turn.now, language=t.language,
+                               holidays=deps.holidays)
         await uow.commit()
     return Reply(text="\n\n".join(lines), replace=True)
 
@@ -224,7 +225,8 @@ async def save_members(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply
         saved = await uow.forums.get(forum.id)
         assert saved is not None
         # The open actions of every role that changed hands follow the role (bot/services/turnover.py).
-        await follow_roles(uow, forum, saved, actor_id=turn.person.id, now=turn.now, language=t.language)
+        await follow_roles(uow, forum, saved, actor_id=turn.person.id, now=turn.now, language=t.language,
+                               holidays=deps.holidays)
         lines = [t("membership.saved")]
         if plan.removed:
             lines.append(t.plural("membership.removed", len(plan.removed)))

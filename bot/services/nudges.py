@@ -78,7 +78,8 @@ async def follow_publication(uow: UnitOfWork, deps: Deps, forum: Forum, publicat
         if action.number in new and action.open:
             uow.action_log.append(ActionEvent(action.id, forum.id, now, EventKind.CREATED, actor_id, {
                 "meeting": version.meeting_id, "paragraph": paragraphs.get(action.item_key),
-                "owner_role": action.owner_role_id, "due": action.due.isoformat()}))
+                "owner_role": action.owner_role_id, "due": action.due.isoformat(),
+                "holder": _holder(forum, action.owner_role_id)}))
             await start_plan(uow, deps, forum, action, now)
         elif action.status is ActionStatus.CANCELLED and action.number in before:  # removed by this correction
             uow.action_log.append(ActionEvent(action.id, forum.id, now, EventKind.CANCELLED, actor_id,
@@ -87,6 +88,12 @@ async def follow_publication(uow: UnitOfWork, deps: Deps, forum: Forum, publicat
         elif action.open and (old := before.get(action.number)) is not None and (
                 old.due != action.due or old.owner_role_id != action.owner_role_id):
             await start_plan(uow, deps, forum, action, now)
+
+
+def _holder(forum: Forum, role_id: str) -> str | None:
+    """Who held the role when the event happened: the log names that person, not whoever holds it later."""
+    role = forum.role_by_id(role_id)
+    return role.holder_id if role is not None else None
 
 
 async def replan_forum(uow: UnitOfWork, deps: Deps, forum: Forum, now: datetime) -> int:

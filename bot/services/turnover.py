@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from bot.services.handover import action_line
 from bot.services.notify import Kind, texts_for, to_person
@@ -24,6 +25,8 @@ from dialogs.texts import Texts
 from domain.action_log import ActionEvent, EventKind
 from domain.actions import ActionItem
 from domain.model import Forum, Role, RoleKind
+from domain.nudge_rules import next_nudge
+from domain.schedule import HolidayCalendar
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +44,7 @@ def role_title(t: Texts, forum: Forum, role: Role) -> str:
 
 
 async def follow_roles(uow: UnitOfWork, before: Forum, after: Forum, *, actor_id: str | None, now: datetime,
-                       language: str) -> dict[str, int]:
+                       language: str, holidays: HolidayCalendar | None = None) -> dict[str, int]:
     """Compare the roles before and after a change; returns role id -> open actions that followed it."""
     open_actions = [a for a in await uow.actions.for_forum(after.id) if a.open]
     followed: dict[str, int] = {}
@@ -63,7 +66,7 @@ async def follow_roles(uow: UnitOfWork, before: Forum, after: Forum, *, actor_id
                 still_held = {r.id for r in after.roles if r.holder_id == old.holder_id}
                 due_now += [a.id for a in open_actions if a.owner_role_id in still_held]
                 log.info("cancelled %d queued reminders of forum %s to its previous holder", cancelled, after.id)
-        await _due_now(uow, due_now, now)
+        await _due_now(uow, after, due_now, now, holidays)
         role = new or old
         if holder is not None:
             await _tell_holder(uow, after, role, holder, old.holder_id, owned, now, language)
@@ -73,10 +76,21 @@ async def follow_roles(uow: UnitOfWork, before: Forum, after: Forum, *, actor_id
     return followed
 
 
-async def _due_now(uow: UnitOfWork, action_ids: list[str], now: datetime) -> None:
-    """The plans ask again at the next tick, to whoever holds the role then (a new day for the new holder)."""
-    for plan in (await uow.nudge_plans.for_actions(sorted(set(action_ids)))).values():
-        await uow.nudge_plans.save(replace(plan, next_at=now, last_local_day=""), now)
+async def _due_now(uow: UnitOfWork, forum: Forum, action_ids: list[str], now: datetime,
+                   holidays: HolidayCalendar | None) -> None:
+    """The plans go on for whoever holds the role now. Today the new holder gets the one hand-over message that
+    lists the actions (a reminder to the previous holder still queued is cancelled); the reminders follow from
+    the next working day by the policy's rhythm — never early, and never a second message today."""
+    zone = ZoneInfo(forum.schedule.timezone)
+    today = now.astimezone(zone).date()
+    actions = {a.id: a for a in await uow.actions.for_forum(forum.id) if a.id in set(action_ids)}
+    for plan in (await uow.nudge_plans.for_actions(sorted(actions))).values():
+        if plan.next_at is None:
+            continue
+        last = date.fromisoformat(plan.last_local_day) if plan.last_local_day else None
+        stage, _, at = next_nudge(actions[plan.action_id].due, forum.follow_up, now=now, zone=zone,
+                                  holidays=holidays, overdue_sent=plan.overdue_sent, not_on=today, last_sent=last)
+        await uow.nudge_plans.save(replace(plan, next_at=at, stage=stage, last_local_day=today.isoformat()), now)
 
 
 async def _tell_holder(uow: UnitOfWork, forum: Forum, role: Role, holder_id: str, previous_id: str | None,

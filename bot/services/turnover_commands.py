@@ -70,7 +70,7 @@ async def new_holder(deps: Deps, turn: Turn, args: NewHolderArgs) -> Reply:
         after = await uow.forums.get(forum.id)
         assert after is not None
         followed = await follow_roles(uow, forum, after, actor_id=turn.person.id, now=turn.now,
-                                      language=t.language)
+                                      language=t.language, holidays=deps.holidays)
         await uow.commit()
     lines = [t("handover.new_holder_done", name=person.display_name, role=label)]
     count = sum(followed.values())
@@ -111,7 +111,8 @@ async def _left_forum(deps: Deps, forum_id: str, person_ids: list[str], now: dat
                              forum_id=forum.id)
         after = await uow.forums.get(forum.id)
         assert after is not None
-        await follow_roles(uow, forum, after, actor_id=None, now=now, language=default_language)
+        await follow_roles(uow, forum, after, actor_id=None, now=now, language=default_language,
+                           holidays=deps.holidays)
         await uow.commit()
     log.info("members left forum %s: %d", forum.id, len(leaving))
     return len(leaving)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -24,7 +24,7 @@ from dialogs.texts import Texts
 from dialogs.texts.formatting import format_date, format_datetime
 from domain.action_log import ActionEvent, EventKind
 from domain.actions import ActionItem
-from domain.model import Forum
+from domain.model import Forum, RoleKind
 
 MAX_DETAIL = 500  # characters of a detail on a card line; the exports carry it whole
 
@@ -65,8 +65,21 @@ def _day(t: Texts, raw: str) -> str:
         return raw
 
 
-def _role(t: Texts, context: LogContext, role_id: str) -> str:
-    return owner_label(t, context.forum, role_id, context.names) if role_id else ""
+def _role(t: Texts, context: LogContext, role_id: str, holder_id: str = "") -> str:
+    """The role as it was: with the holder the event recorded, else the role alone (never today's holder, who may
+    be someone else: the log must not put a later holder's name on an earlier event)."""
+    if not role_id:
+        return ""
+    role = context.forum.role_by_id(role_id)
+    if role is None:
+        return owner_label(t, context.forum, role_id, context.names)
+    frozen = replace(context.forum, roles=tuple(replace(r, holder_id=holder_id or None) if r.id == role_id else r
+                                                for r in context.forum.roles))
+    if holder_id:
+        return owner_label(t, frozen, role_id, context.names)
+    organisation = context.forum.organisation(role.organisation_id)
+    kind = t("record.kind_deputy") if role.kind is RoleKind.DEPUTY else t("record.kind_participant")
+    return f"{organisation.name if organisation else ''}, {kind}"
 
 
 def _name(context: LogContext, person_id: str) -> str:
@@ -84,7 +97,7 @@ def describe(t: Texts, context: LogContext, event: ActionEvent) -> str:
     if kind is EventKind.CREATED:
         meeting = context.meeting_dates.get(_str(d, "meeting"))
         return t(key, meeting=format_date(t, meeting) if meeting else _str(d, "meeting"),
-                 paragraph=_str(d, "paragraph"), owner=_role(t, context, _str(d, "owner_role")),
+                 paragraph=_str(d, "paragraph"), owner=_role(t, context, _str(d, "owner_role"), _str(d, "holder")),
                  due=_day(t, _str(d, "due")))
     if kind is EventKind.NUDGE_QUEUED:
         stage = _str(d, "stage")
@@ -96,10 +109,12 @@ def describe(t: Texts, context: LogContext, event: ActionEvent) -> str:
     if kind is EventKind.REDATED:
         return t(key, before=_day(t, _str(d, "due_before")), due=_day(t, _str(d, "due")), reason=_str(d, "reason"))
     if kind is EventKind.HANDED_OVER:
-        return t(key, from_role=_role(t, context, _str(d, "from_role")), to_role=_role(t, context, _str(d, "to_role")),
+        return t(key, from_role=_role(t, context, _str(d, "from_role"), _str(d, "from_holder")),
+                 to_role=_role(t, context, _str(d, "to_role"), _str(d, "to_holder")),
                  note=_str(d, "note")).strip()
     if kind is EventKind.HANDOVER_DECLINED:
-        return t(key, to_role=_role(t, context, _str(d, "to_role")), reason=_str(d, "reason")).strip()
+        return t(key, to_role=_role(t, context, _str(d, "to_role"), _str(d, "to_holder")),
+                 reason=_str(d, "reason")).strip()
     if kind in (EventKind.HOLDER_CHANGED, EventKind.ROLE_VACANT):
         return t(key, role=_role(t, context, _str(d, "role")), holder=_name(context, _str(d, "holder")))
     return t(key, outcome=_str(d, "outcome"), reason=_str(d, "reason"))  # done, reopened, delivered, failed

@@ -62,7 +62,7 @@ async def test_published_actions_are_planned_and_each_owner_gets_one_digest_that
     created = {e.action_id: e.detail for e in events if e.kind is EventKind.CREATED}
     first = next(a for a in actions if a.number == 1)
     assert created[first.id] == {"meeting": ids.meeting_id, "paragraph": 1, "owner_role": ids.police_role,
-                                 "due": DUE.isoformat()}
+                                 "due": DUE.isoformat(), "holder": ERIK[0]}  # who held the role then
     assert await run_cycle(deps_of(uow_factory), TWO_DAYS_BEFORE) >= 2
     await run_cycle(deps_of(uow_factory), TWO_DAYS_BEFORE.replace(minute=35))  # a later tick: nothing again
     digests = await outbox(uow_factory, "action_nudge")

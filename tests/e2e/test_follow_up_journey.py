@@ -41,6 +41,7 @@ WED_9 = datetime(2026, 12, 9, 7, 0, tzinfo=UTC)  # nothing: Monday's was already
 MON_14 = datetime(2026, 12, 14, 7, 0, tzinfo=UTC)  # Å-3: the next overdue one (Saturday the 12th, moved)
 TUE_15 = datetime(2026, 12, 15, 7, 0, tzinfo=UTC)  # Å-2: two days before
 THU_17 = datetime(2026, 12, 17, 7, 0, tzinfo=UTC)  # Å-3: three days after the last, unanswered → the chair
+MON_21 = datetime(2026, 12, 21, 7, 0, tzinfo=UTC)  # Å-3: the next one, now to the role's new holder
 # The next meetings (24 and 31 December) fall on julafton and nyårsafton: the next summary is for 7 January.
 NEXT_DEADLINE = datetime(2027, 1, 6, 15, 0, tzinfo=UTC)
 
@@ -195,7 +196,9 @@ async def test_reminders_until_done_from_the_card_hand_over_turnover_follow_up_a
         await bot.deliver()
         (handover,) = _told(bot, SARA, "Du har nu rollen Fältassistenterna, deltagare")
         assert "Å-3" in handover
-        await bot.tick(THU_17.replace(hour=9))  # the same morning: the reminder now goes to Sara, not Lars
+        await bot.tick(THU_17.replace(hour=9))  # the same morning: the hand-over message was today's one message
+        assert _digests(bot, SARA) == []
+        await bot.tick(MON_21)  # three days after the last reminder (Sunday, moved): now to Sara, never to Lars
         assert len(_digests(bot, SARA)) == 1 and "Å-3 Informera föräldrar via skolan" in texts_in(
             _digests(bot, SARA)[0])
         assert len(_digests(bot, LARS)) == 3
@@ -235,6 +238,9 @@ async def test_reminders_until_done_from_the_card_hand_over_turnover_follow_up_a
         assert [e.at for e in events] == sorted(e.at for e in events)
         in_csv = [r for r in rows[1:] if r[1] == "Å-3"]
         assert len(in_csv) == len(events) and len(rows) - 1 == len(forum_events)
-        assert in_csv[0][3] == "Skapad" or in_csv[0][3], in_csv[0]
+        # each entry names who held the role then, not whoever holds it now (Sara)
+        assert "Socialtjänsten, deltagare (Fatima Hassan)" in in_csv[0][5] and "Sara" not in in_csv[0][5], in_csv[0]
+        handed = next(r for r in in_csv if "Fältassistenterna träffar föräldrarna oftare" in r[5])
+        assert "Fältassistenterna, deltagare (Lars Berg)" in handed[5] and "Sara" not in handed[5], handed
         assert any("Passet genomfört fredag" in r[5] for r in rows if r[1] == "Å-1")
         assert any("Fastighetsägaren är bortrest" in r[5] for r in rows if r[1] == "Å-2")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 
 from bot.services import handover, handover_answer, membership, turnover_commands
 from bot.services.handover_answer import HandOverArgs
@@ -44,7 +45,7 @@ async def test_the_holder_hands_over_to_another_role_the_new_holder_accepts(worl
     assert moved is not None and moved.owner_role_id == ids.school_role
     assert [e.kind for e in events] == [EventKind.HANDED_OVER]
     assert events[0].detail == {"from_role": ids.police_role, "to_role": ids.school_role,
-                                "note": "Karin känner rektorn"}
+                                "note": "Karin känner rektorn", "from_holder": ERIK[0], "to_holder": KARIN[0]}
     assert plan is not None and plan.next_at is not None  # reminders start again, for the new owner
     [offer] = _kinds(world, "action_handover")
     assert offer.person_id == KARIN[0]
@@ -137,7 +138,8 @@ async def test_a_new_holder_gets_one_message_and_the_queued_nudge_to_the_old_one
     async with world.deps.uow() as uow:
         plans = await uow.nudge_plans.for_actions([a.id for a in actions])
         events = await uow.action_log.for_action(actions[0].id)
-    assert {p.next_at for p in plans.values()} == {NOW}
+    # the new holder is asked when the policy says (two days before), not at once: never early
+    assert {p.next_at for p in plans.values()} == {datetime(2026, 12, 8, 7, 0, tzinfo=UTC)}
     assert events[-1].kind is EventKind.HOLDER_CHANGED and events[-1].detail["holder"] == POLLY[0]
     assert _kinds(world, "role_vacant") == []
 
