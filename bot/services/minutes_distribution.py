@@ -25,6 +25,7 @@ from dialogs.cards.minutes_published import activities, change_lines, published_
 from dialogs.owners import action_number, role_name, snapshot_label
 from dialogs.texts import Texts
 from dialogs.texts.formatting import format_date
+from domain.actions import holder_for_day
 from domain.errors import ConflictingWrite
 from domain.meetings import Meeting
 from domain.minutes import DraftAction, Minutes, PublishedVersion, StaleDraft, changes_between
@@ -88,7 +89,8 @@ async def distribute(uow: UnitOfWork, deps: Deps, forum: Forum, publication: Pub
 async def _tell_owner(
     uow: UnitOfWork, deps: Deps, forum: Forum, version: PublishedVersion, action: DraftAction, now: datetime
 ) -> int:
-    """The current holder of the owning role gets the action 1:1; a vacant role: the chair is told."""
+    """The current holder of the owning role (their deputy while they are away) gets the action 1:1; a vacant
+    role: the chair is told."""
     role = next((r for r in forum.roles if r.id == action.owner_role_id), None)
     holder = role.holder_id if role is not None else None
     owner = version.frame.owners.get(action.owner_role_id)
@@ -101,10 +103,15 @@ async def _tell_owner(
                  forum=frame.forum_name, date=format_date(t, frame.meeting_date), owner=role_name(t, owner))
         return await to_person(uow, Kind.MINUTES_OWNER_VACANT, forum.chair_id, about=version.meeting_id, via=forum,
                                slot=slot, payload=message(note), now=now)
+    today = local_today(forum, now)
+    holders = await uow.people.many([r.holder_id for r in forum.roles if r.holder_id])
+    # while the holder is away (frånvarande till), the organisation's deputy gets it, as with the reminders
+    holder = holder_for_day(forum, action.owner_role_id,
+                            lambda p: p in holders and holders[p].is_away_on(today)) or holder
     t = texts_for(await uow.people.get(holder), forum, deps.default_language)
     stored = await uow.actions.by_number(forum.id, action.number) if action.number is not None else None
     panel = action_panel(t, ActionView(stored, forum.id, snapshot_label(t, owner),
-                                       local_today(forum, now))) if stored is not None else []
+                                       today)) if stored is not None else []
     content = action_card(t, forum_name=frame.forum_name, meeting_date=frame.meeting_date,
                           number=action_number(t, action.number), title=action.title,
                           owner=snapshot_label(t, owner), due=action.due, description=action.description,

@@ -16,6 +16,7 @@ from bot.services.minutes_publish import ShowArgs
 from domain.actions import ActionItem, ActionStatus
 from domain.errors import NotApprover, NotReader, NotRecordKeeper
 from domain.minutes import DraftAction, MinutesStatus
+from domain.model import RoleKind
 from tests.conversation.harness import action_data, texts_in
 from tests.fakes.records import FakeActions
 from tests.minutes_world import (
@@ -399,3 +400,18 @@ async def test_a_recipient_who_never_joined_reads_the_published_minutes_from_a_p
     assert reply.card is not None, reply.text
     assert "Minnesanteckningar – Trygghetsforum Norrby" in texts_in(reply.card)
     assert "minutes.correct" not in json.dumps(reply.card)  # a reader, not a keeper
+
+
+async def test_while_the_owner_is_away_the_new_action_goes_to_the_deputy(world: World) -> None:
+    ids = await world_with(world)
+    async with world.deps.uow() as uow:
+        forum = await uow.forums.get(ids.forum_id)
+        assert forum is not None
+        police = next(o for o in forum.organisations if o.name == "Polisen")
+        await uow.people.upsert(POLLY[0], display_name=POLLY[1], aad_object_id=None, tenant_id="t", now=world.now)
+        await uow.forums.set_role_holder(police.id, RoleKind.DEPUTY, POLLY[0], world.now)
+        await uow.people.set_away_until(ERIK[0], world.now.date() + timedelta(days=14), world.now)
+        await uow.commit()
+    await press_publish(world, ids)
+    owners = {m.person_id for m in rows(world, "minutes_action") if "Kontakta skolan" in shown(m)}
+    assert owners == {POLLY[0]}  # Erik is away (frånvarande till): his deputy gets it, as with the reminders
