@@ -13,10 +13,8 @@ from typing import Any
 
 from bot.route_kinds import Request, Route, Who
 from bot.services.action_acting import Act, ActArgs, act, reopen
-from dialogs.cards.action_card import input_id
+from dialogs.cards.action_card import group_of, input_id
 from dialogs.cards.help import HelpGroup
-
-MAX_GROUP = 20  # a digest never holds more actions than this (a forged list is cut)
 
 # "Å-12", "å-12", "A-12", "a12", "12", then the rest (a date first for a new date)
 _NUMBER = re.compile(r"^\s*(?:[ÅåAa]\s*-?\s*)?(\d{1,6})(?![\d-])[:.,]?\s*(.*)$", re.DOTALL)
@@ -62,7 +60,7 @@ def card_args(kind: Act) -> Callable[[Request], ActArgs]:
         return ActArgs(kind, typed, due=due, action_id=action_id or None,
                        forum_id=str(data.get("forum_id") or "") or None, state=str(data.get("state") or ""),
                        request_id=request.request_id, from_card=True,
-                       group=tuple(i for i in str(data.get("group") or "").split(",") if i)[:MAX_GROUP])
+                       group=group_of(data))
 
     return parse
 

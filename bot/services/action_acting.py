@@ -133,16 +133,22 @@ async def act(deps: Deps, turn: Turn, args: ActArgs) -> Reply:
 async def _card(uow: UnitOfWork, t: Texts, forum: Forum, view: ActionView, args: ActArgs) -> Element:
     """The card as it now stands: the one action, or, pressed on a digest, every action of the digest (each
     in its current state) with this one's result on it."""
-    if not args.group or view.action.id not in args.group:
+    return await card_as_it_stands(uow, t, forum, view, args.group)
+
+
+async def card_as_it_stands(uow: UnitOfWork, t: Texts, forum: Forum, view: ActionView,
+                            group: tuple[str, ...]) -> Element:
+    """`view`'s action alone, or with `group` (the ids on a digest) the whole digest as it now stands."""
+    if not group or view.action.id not in group:
         return action_card(t, view)
     views = []
-    for action_id in args.group:
+    for action_id in group:
         if action_id == view.action.id:
-            views.append(replace(view, group=args.group))
+            views.append(replace(view, group=group))
             continue
         other = await uow.actions.get(action_id)
         if other is not None and other.forum_id == forum.id:
-            views.append(await view_of(uow, t, forum, other, view.today, group=args.group))
+            views.append(await view_of(uow, t, forum, other, view.today, group=group))
     return group_card(t, t("act.group_heading", forum=escape_card_inline(forum.name)), views)
 
 

@@ -13,15 +13,17 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from bot.services.action_acting import card_as_it_stands, view_of
 from bot.services.follow_up import holder_names
+from bot.services.meetings import local_today
 from bot.services.minutes_actions import fill_role, person_owner
 from bot.services.notify import Kind, texts_for, to_person
 from bot.services.nudges import start_plan
 from bot.services.ports import Deps, UnitOfWork
 from bot.services.screening import screen_fields
 from bot.services.turn import Reply, Turn
-from dialogs.cards.action_card import state_token
-from dialogs.cards.elements import message
+from dialogs.cards.action_card import group_of, state_token
+from dialogs.cards.elements import Element, message
 from dialogs.cards.escaping import escape_card_inline
 from dialogs.cards.handover import (
     MAX_NOTE,
@@ -103,19 +105,22 @@ def _choices(t: Texts, forum: Forum, action: ActionItem, names: Mapping[str, str
 
 
 async def form(uow: UnitOfWork, t: Texts, forum: Forum, action: ActionItem, *, errors: list[str] | None = None,
-               replace_card: bool = False) -> Reply:
+               replace_card: bool = False, group: tuple[str, ...] = ()) -> Reply:
     names = await holder_names(uow, forum)
     names.update({p.id: p.display_name for p in (await uow.people.many([m.person_id for m in forum.memberships]))
                   .values()})
     data: dict[str, object] = {"action_id": action.id, "forum_id": forum.id, "from_role": action.owner_role_id,
                                "state": state_token(action)}
+    if group:  # opened on a digest: the form takes the digest's place, and the digest comes back after it
+        data["group"] = ",".join(group)
     card = handover_form(t, action_line(t, action), owner=owner_label(t, forum, action.owner_role_id, names),
                          choices=_choices(t, forum, action, names), data=data, errors=errors or [])
     return Reply(card=card, replace=replace_card)
 
 
 async def open_handover(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
-    """Lämna över on a reminder card: the form, posted as a new card (the reminder itself stays as it is)."""
+    """Lämna över on a reminder card: the form, posted as a new card; pressed on a digest, the form takes the
+    digest's place and the digest, redrawn, comes back after the hand-over."""
     t = turn.t
     async with deps.uow() as uow:
         loaded = await load(uow, data)
@@ -126,7 +131,8 @@ async def open_handover(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Repl
             return await current_state(uow, t, forum, action, replace=False)
         if not may_act(forum, action, turn.person.id):
             return await refusal(uow, t, forum, action)
-        return await form(uow, t, forum, action)
+        group = group_of(data)
+        return await form(uow, t, forum, action, group=group, replace_card=bool(group) and action.id in group)
 
 
 async def hand_over(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
@@ -143,14 +149,30 @@ async def hand_over(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
         if not may_act(forum, action, turn.person.id):
             return await refusal(uow, t, forum, action)
         if screen_fields(deps.screener, {NOTE: note}):
-            return await form(uow, t, forum, action, errors=[t("handover.personal_data")], replace_card=True)
+            return await form(uow, t, forum, action, errors=[t("handover.personal_data")], replace_card=True,
+                              group=group_of(data))
         target = await resolve_target(uow, turn, forum, action, str(data.get(TO) or ""))
         if isinstance(target, str):
-            return await form(uow, t, forum, action, errors=[target], replace_card=True)
+            return await form(uow, t, forum, action, errors=[target], replace_card=True, group=group_of(data))
         forum, role_id = target
         text = await transfer(uow, deps, turn, forum, action, role_id, note=note, slot=_slot(turn, data))
+        shown = await _digest_after(uow, t, forum, action.id, turn, group_of(data), text)
         await uow.commit()
-    return Reply(text=text, replace=True)
+    return Reply(card=shown, replace=True) if shown is not None else Reply(text=text, replace=True)
+
+
+async def _digest_after(uow: UnitOfWork, t: Texts, forum: Forum, action_id: str, turn: Turn,
+                        group: tuple[str, ...], said: str) -> Element | None:
+    """Handed over from a digest: the digest again, as it now stands, with what happened on this action."""
+    if action_id not in group:
+        return None
+    changed = await uow.actions.get(action_id)
+    forum_now = await uow.forums.get(forum.id)
+    if changed is None or forum_now is None:
+        return None
+    view = await view_of(uow, t, forum_now, changed, local_today(forum_now, turn.now), result=said,
+                         buttons=may_act(forum_now, changed, turn.person.id))
+    return await card_as_it_stands(uow, t, forum_now, view, group)
 
 
 def _slot(turn: Turn, data: Mapping[str, Any]) -> str:

@@ -10,7 +10,7 @@ User text (title, outcome, owner names) is escaped.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -40,6 +40,14 @@ class ActionView:
     result: str = ""  # what just happened, shown on top ("Klar, markerad av Polly Polis 2 december")
     buttons: bool = True  # False once done/cancelled, or for readers without permission
     group: tuple[str, ...] = ()  # the ids of every action on the same card (a digest): the card is redrawn whole
+
+
+MAX_GROUP = 20  # a digest never holds more actions than this (a forged list is cut)
+
+
+def group_of(data: Mapping[str, Any]) -> tuple[str, ...]:
+    """The action ids of the digest a button was pressed on (none: a card of one action)."""
+    return tuple(i for i in str(data.get("group") or "").split(",") if i)[:MAX_GROUP]
 
 
 def state_token(action: ActionItem) -> str:

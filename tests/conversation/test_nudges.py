@@ -144,3 +144,27 @@ async def test_done_pressed_on_a_digest_redraws_the_whole_digest_with_the_result
     assert done[1] in shown and "Siffror samlade" in shown
     assert [b["title"] for b in buttons(after)].count(done[0]) == 1  # only the open one still has Klar
     assert validate_cards([after]) == []
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+async def test_handing_over_from_a_digest_takes_its_place_and_brings_the_digest_back_redrawn(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock, language: str
+) -> None:
+    from tests.conversation.harness import inputs_of, texts_in
+    from tests.conversation.minutes_flows import buttons, click
+
+    bot, _ids = await published(uow_factory, clock, language)
+    await run_cycle(deps_of(uow_factory), TWO_DAYS_BEFORE)
+    clock.set(TWO_DAYS_BEFORE)
+    karin = next(d for d in await outbox(uow_factory, "action_nudge") if d.person_id == KARIN[0])
+    hand_over, submit = {"sv": ("Lämna över", "Lämna över"), "en": ("Hand over", "Hand over")}[language]
+    chat, who = personal(bot, KARIN), user(KARIN, language)
+    form = await click(chat, who, karin.card, hand_over)  # the first panel's: Å-2
+    assert "to" in inputs_of(form), texts_in(form)  # the form, in the digest's place
+    police = next(c["value"] for c in inputs_of(form)["to"]["choices"] if "Polisen" in c["title"])
+    after = await click(chat, who, form, submit, to=police)
+    shown = texts_in(after)
+    assert "Å-2 Samla in siffror" in shown and "Å-3 Boka lokal" in shown, shown  # the digest is back
+    assert "Erik Johansson" in shown  # Å-2's owner is now Polisen's role
+    assert validate_cards([form, after]) == []
+    assert buttons(after)
