@@ -30,6 +30,8 @@ from bot.services.ports import Deps, UnitOfWork
 from dialogs.cards.elements import message
 from dialogs.cards.nudge_digest import DigestItem, digest_card, digest_line, escalation_card
 from dialogs.owners import action_number, owner_label
+from dialogs.texts import Texts
+from dialogs.texts.formatting import format_date
 from domain.action_log import ActionEvent, EventKind
 from domain.actions import ActionItem, holder_for_day
 from domain.model import Forum, Person
@@ -139,7 +141,8 @@ async def _send_digest(deps: Deps, uow: UnitOfWork, recipient: str, today: date,
     person = people.get(recipient)
     t = texts_for(person, forum, deps.default_language)
     names = {p.id: p.display_name for p in people.values()}
-    shown = [DigestItem(d.action, owner_label(t, forum, d.action.owner_role_id, names)) for d in items]
+    shown = [DigestItem(d.action, owner_label(t, forum, d.action.owner_role_id, names),
+                        _standing_in(t, forum, d.action.owner_role_id, recipient, people)) for d in items]
     payload = message(digest_line(t, forum.name, shown), digest_card(t, forum.name, forum.id, shown, today))
     row = await to_person_row(uow, Kind.ACTION_NUDGE, recipient, about=forum.id, via=forum, day=today,
                               payload=payload, now=now, extra={"action_ids": [d.action.id for d in items]})
@@ -200,3 +203,11 @@ async def _escalate(deps: Deps, uow: UnitOfWork, item: Due, people: dict[str, Pe
         log.info("action escalated to the chair: forum=%s action=%s reminders=%s", forum.id, action.id, reminders)
     return True  # told now, or already before (a re-dated or handed-over action's new plan): once per action
 
+
+def _standing_in(t: Texts, forum: Forum, role_id: str, recipient: str, people: dict[str, Person]) -> str:
+    """Why a deputy gets this reminder: its role's holder is away (said on the card, so nobody wonders)."""
+    role = forum.role_by_id(role_id)
+    holder = people.get(role.holder_id) if role is not None and role.holder_id else None
+    if holder is None or holder.id == recipient or holder.away_until is None:
+        return ""
+    return t("nudges.standing_in", holder=holder.display_name, until=format_date(t, holder.away_until))

@@ -24,6 +24,7 @@ from domain.actions import ActionItem
 class DigestItem:
     action: ActionItem
     owner: str  # dialogs.owners.owner_label text, not yet escaped
+    standing_in: str = ""  # "Du får den i stället för …, som är frånvarande …" (a deputy's reminder), not escaped
 
 
 def standing(t: Texts, action: ActionItem, today: date) -> str:
@@ -53,6 +54,8 @@ def digest_card(t: Texts, forum_name: str, forum_id: str, items: Sequence[Digest
         else:  # the number and title, then how it stands ("Ska vara klar om 2 dagar"), then the rest
             elements = action_panel(t, ActionView(item.action, forum_id, item.owner, today, group=group))
             elements.insert(1, text(standing(t, item.action, today), weight="Bolder"))
+            if item.standing_in:
+                elements.insert(2, text(escape_card_inline(item.standing_in), subtle=True))
         body.append({"type": "Container", "separator": True, "spacing": "Large", "items": elements})
     body.append(text(t("nudges.digest_how", number=action_number(t, items[0].action.number)), subtle=True))
     return card(body)

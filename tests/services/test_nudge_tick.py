@@ -122,6 +122,9 @@ async def test_the_deputy_is_asked_while_the_holder_is_away(world: World) -> Non
     await nudge_due(world.deps, NOW)
     assert [r.message.person_id for r in nudges(world)] == [PER]
     assert "Ska vara klar i dag" in texts_of(nudges(world)[0].message.payload)
+    # the card says why it came to Per
+    assert ("Du får påminnelsen i stället för Polly Polis, som är frånvarande till och med torsdag 10 december "
+            "2026.") in texts_of(nudges(world)[0].message.payload)
 
 
 async def test_a_vacant_role_gets_no_reminder_and_its_plan_waits(world: World) -> None:
