@@ -147,13 +147,17 @@ def holder_for_day(forum: Forum, role_id: str, away_on: Callable[[str], bool]) -
     return role.holder_id
 
 
-def may_act(forum: Forum, action: ActionItem, person_id: str) -> bool:
-    """Who may act on an action (done, new date, hand over, help, comment): the chair, the holder of the owning
-    role, or the holder of that organisation's other role (the deputy, or the participant of a deputy role)."""
-    if person_id == forum.chair_id:
-        return True
-    role = forum.role_by_id(action.owner_role_id)
+def answers_for(forum: Forum, role_id: str, person_id: str) -> bool:
+    """The holder of the role or of that organisation's other role (the deputy, or the participant of a deputy
+    role): who answers for the role's actions, e.g. takes a handed-over one."""
+    role = forum.role_by_id(role_id)
     if role is None:
         return False
     other = forum.other_role(role)
     return person_id in {role.holder_id, other.holder_id if other is not None else None}
+
+
+def may_act(forum: Forum, action: ActionItem, person_id: str) -> bool:
+    """Who may act on an action (done, new date, hand over, help, comment): the chair, or whoever answers for
+    its owning role."""
+    return person_id == forum.chair_id or answers_for(forum, action.owner_role_id, person_id)

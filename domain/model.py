@@ -180,6 +180,10 @@ class Forum:
     def role_by_id(self, role_id: str) -> Role | None:
         return next((r for r in self.roles if r.id == role_id), None)
 
+    def holder_of(self, role_id: str) -> str | None:
+        role = self.role_by_id(role_id)
+        return role.holder_id if role is not None else None
+
     def other_role(self, role: Role) -> Role | None:
         """The deputy of a participant role, or the participant of a deputy role (same organisation)."""
         other = RoleKind.DEPUTY if role.kind is RoleKind.PARTICIPANT else RoleKind.PARTICIPANT

@@ -50,15 +50,6 @@ def _outdated(forum: Forum, action: ActionItem, data: Mapping[str, Any], person_
     return member and (not action.open or str(data.get("state", "")) != state_token(action))
 
 
-def holds_role(forum: Forum, role_id: str, person_id: str) -> bool:
-    """The holder of the role or of the organisation's other role (who answers for a handed-over action)."""
-    role = forum.role_by_id(role_id)
-    if role is None:
-        return False
-    other = forum.other_role(role)
-    return person_id in {role.holder_id, other.holder_id if other is not None else None}
-
-
 def action_line(t: Texts, action: ActionItem) -> ActionLine:
     return ActionLine(t("record.action_number", number=action.number), action.title, format_date(t, action.due))
 
@@ -118,19 +109,30 @@ async def form(uow: UnitOfWork, t: Texts, forum: Forum, action: ActionItem, *, e
     return Reply(card=card, replace=replace_card)
 
 
+async def _pressed(uow: UnitOfWork, turn: Turn, data: Mapping[str, Any], *,
+                   replace: bool) -> tuple[Forum, ActionItem] | Reply:
+    """The action a hand-over button names, if the card is still current and this person may hand it over."""
+    t = turn.t
+    loaded = await load(uow, data)
+    if loaded is None:
+        return Reply(text=t("error.stale_card"))
+    forum, action = loaded
+    if _outdated(forum, action, data, turn.person.id):
+        return await current_state(uow, t, forum, action, replace=replace)
+    if not may_act(forum, action, turn.person.id):
+        return await refusal(uow, t, forum, action)
+    return forum, action
+
+
 async def open_handover(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
     """Lämna över on a reminder card: the form, posted as a new card; pressed on a digest, the form takes the
     digest's place and the digest, redrawn, comes back after the hand-over."""
     t = turn.t
     async with deps.uow() as uow:
-        loaded = await load(uow, data)
-        if loaded is None:
-            return Reply(text=t("error.stale_card"))
-        forum, action = loaded
-        if _outdated(forum, action, data, turn.person.id):
-            return await current_state(uow, t, forum, action, replace=False)
-        if not may_act(forum, action, turn.person.id):
-            return await refusal(uow, t, forum, action)
+        checked = await _pressed(uow, turn, data, replace=False)
+        if isinstance(checked, Reply):
+            return checked
+        forum, action = checked
         group = group_of(data)
         return await form(uow, t, forum, action, group=group, replace_card=bool(group) and action.id in group)
 
@@ -140,14 +142,10 @@ async def hand_over(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
     t = turn.t
     note = " ".join(str(data.get(NOTE) or "").split())[:MAX_NOTE]
     async with deps.uow() as uow:
-        loaded = await load(uow, data)
-        if loaded is None:
-            return Reply(text=t("error.stale_card"))
-        forum, action = loaded
-        if _outdated(forum, action, data, turn.person.id):
-            return await current_state(uow, t, forum, action, replace=True)
-        if not may_act(forum, action, turn.person.id):
-            return await refusal(uow, t, forum, action)
+        checked = await _pressed(uow, turn, data, replace=True)
+        if isinstance(checked, Reply):
+            return checked
+        forum, action = checked
         if screen_fields(deps.screener, {NOTE: note}):
             return await form(uow, t, forum, action, errors=[t("handover.personal_data")], replace_card=True,
                               group=group_of(data))
@@ -207,11 +205,6 @@ async def resolve_target(uow: UnitOfWork, turn: Turn, forum: Forum, action: Acti
     return forum, role_id
 
 
-def _held_by(forum: Forum, role_id: str) -> str | None:
-    role = forum.role_by_id(role_id)
-    return role.holder_id if role is not None else None
-
-
 async def transfer(uow: UnitOfWork, deps: Deps, turn: Turn, forum: Forum, action: ActionItem, role_id: str, *,
                    note: str, slot: str) -> str:
     """Give the action to `role_id` now: the log, a fresh reminder plan, the new owner told, the receipt."""
@@ -219,7 +212,7 @@ async def transfer(uow: UnitOfWork, deps: Deps, turn: Turn, forum: Forum, action
     moved = replace(action, owner_role_id=role_id)
     await uow.actions.update(moved, turn.now)
     detail: dict[str, object] = {"from_role": from_role, "to_role": role_id,
-                                 "from_holder": _held_by(forum, from_role), "to_holder": _held_by(forum, role_id)}
+                                 "from_holder": forum.holder_of(from_role), "to_holder": forum.holder_of(role_id)}
     if note:
         detail["note"] = note
     uow.action_log.append(ActionEvent(action.id, forum.id, turn.now, EventKind.HANDED_OVER, turn.person.id, detail))

@@ -11,7 +11,6 @@ from bot.services.guards import Need, forum_for
 from bot.services.handover import (
     action_line,
     current_state,
-    holds_role,
     load,
     owner_text,
     refusal,
@@ -26,7 +25,7 @@ from bot.services.turn import Reply, Turn
 from dialogs.cards.elements import message
 from dialogs.cards.handover import MAX_NOTE, PERSON_PREFIX, REASON
 from domain.action_log import ActionEvent, EventKind
-from domain.actions import ActionItem, may_act
+from domain.actions import ActionItem, answers_for, may_act
 from domain.model import Forum
 
 _ANSWERS = (EventKind.HANDOVER_ACCEPTED, EventKind.HANDOVER_DECLINED)
@@ -53,7 +52,7 @@ async def _checked(uow: UnitOfWork, turn: Turn, data: Mapping[str, Any]) -> tupl
     forum, action = loaded
     if not action.open or action.owner_role_id != str(data.get("owner_role_id", "")):
         return await current_state(uow, t, forum, action, replace=True)
-    if not holds_role(forum, action.owner_role_id, turn.person.id):
+    if not answers_for(forum, action.owner_role_id, turn.person.id):
         return Reply(text=t("handover.not_new_owner", number=action_line(t, action).number,
                             owner=await owner_text(uow, t, forum, action.owner_role_id)))
     if await _answered(uow, action):

@@ -80,14 +80,18 @@ async def distribute(uow: UnitOfWork, deps: Deps, forum: Forum, publication: Pub
                                                    frame.meeting_date), start=1):
             queued += await to_person(uow, Kind.MINUTES_RECIPIENT, recipient, about=about, via=forum,
                                       slot=f"{tag}-part-{part}", payload=activity, now=now)
+    today = local_today(forum, now)
+    holders = await uow.people.many([r.holder_id for r in forum.roles if r.holder_id])  # read once, not per action
+    away = {p.id for p in holders.values() if p.is_away_on(today)}
     for action in publication.new_actions:
-        queued += await _tell_owner(uow, deps, forum, version, action, now)
+        queued += await _tell_owner(uow, deps, forum, version, action, now, away)
     log.info("minutes queued: meeting=%s version=%s messages=%s", about, version.version, queued)
     return queued
 
 
 async def _tell_owner(
-    uow: UnitOfWork, deps: Deps, forum: Forum, version: PublishedVersion, action: DraftAction, now: datetime
+    uow: UnitOfWork, deps: Deps, forum: Forum, version: PublishedVersion, action: DraftAction, now: datetime,
+    away: set[str],
 ) -> int:
     """The current holder of the owning role (their deputy while they are away) gets the action 1:1; a vacant
     role: the chair is told."""
@@ -104,10 +108,8 @@ async def _tell_owner(
         return await to_person(uow, Kind.MINUTES_OWNER_VACANT, forum.chair_id, about=version.meeting_id, via=forum,
                                slot=slot, payload=message(note), now=now)
     today = local_today(forum, now)
-    holders = await uow.people.many([r.holder_id for r in forum.roles if r.holder_id])
     # while the holder is away (frånvarande till), the organisation's deputy gets it, as with the reminders
-    holder = holder_for_day(forum, action.owner_role_id,
-                            lambda p: p in holders and holders[p].is_away_on(today)) or holder
+    holder = holder_for_day(forum, action.owner_role_id, away.__contains__) or holder
     t = texts_for(await uow.people.get(holder), forum, deps.default_language)
     stored = await uow.actions.by_number(forum.id, action.number) if action.number is not None else None
     panel = action_panel(t, ActionView(stored, forum.id, snapshot_label(t, owner),

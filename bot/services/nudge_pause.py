@@ -8,16 +8,14 @@ reminder at once.
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.services.nudges import forum_zone
+from bot.services.nudges import resumed
 from bot.services.ports import Deps, UnitOfWork
 from bot.services.turn import Reply, Turn
 from dialogs.texts.formatting import format_date
 from domain.model import Forum
-from domain.nudge_rules import next_nudge
 
 log = logging.getLogger(__name__)
 
@@ -78,11 +76,8 @@ async def _replan(deps: Deps, uow: UnitOfWork, forum: Forum, turn: Turn) -> int:
     for plan in (await uow.nudge_plans.for_actions(list(actions))).values():
         if plan.next_at is None:
             continue
-        last = date.fromisoformat(plan.last_local_day) if plan.last_local_day else None
-        stage, _, at = next_nudge(actions[plan.action_id].due, forum.follow_up, now=turn.now, zone=forum_zone(forum),
-                                  holidays=deps.holidays, overdue_sent=plan.overdue_sent, not_on=last,
-                                  last_sent=last)
-        if at < plan.next_at:
-            await uow.nudge_plans.save(replace(plan, next_at=at, stage=stage), turn.now)
+        earlier = resumed(plan, actions[plan.action_id], forum, deps.holidays, turn.now)
+        if earlier.next_at is not None and earlier.next_at < plan.next_at:
+            await uow.nudge_plans.save(earlier, turn.now)
             moved += 1
     return moved

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
+from bot.services.meetings import local_today
 from bot.services.notify import Kind, texts_for, to_person, to_person_row
 from bot.services.nudges import forum_zone
 from bot.services.ports import Deps, UnitOfWork
@@ -89,15 +90,11 @@ async def _settle(deps: Deps, uow: UnitOfWork, plans: Sequence[NudgePlan], now: 
     for item in due:
         recipient = await _recipient_or_wait(deps, uow, item, people, now)
         if recipient is not None:
-            groups[(item.forum.id, recipient, _today(item.forum, now))].append(item)
+            groups[(item.forum.id, recipient, local_today(item.forum, now))].append(item)
     queued = 0
     for (_forum_id, recipient, today), items in groups.items():
         queued += await _send_digest(deps, uow, recipient, today, items, people, now)
     return queued
-
-
-def _today(forum: Forum, now: datetime) -> date:
-    return now.astimezone(forum_zone(forum)).date()
 
 
 async def _wait(uow: UnitOfWork, plan: NudgePlan, until: datetime | None, now: datetime) -> None:
@@ -108,7 +105,7 @@ async def _recipient_or_wait(deps: Deps, uow: UnitOfWork, item: Due, people: dic
                              now: datetime) -> str | None:
     """Who gets this action's reminder now; None when its plan was moved to wait instead."""
     forum, plan = item.forum, item.plan
-    policy, zone, today = forum.follow_up, forum_zone(forum), _today(forum, now)
+    policy, zone, today = forum.follow_up, forum_zone(forum), local_today(forum, now)
     can_send = next_working_instant(now, policy, zone, deps.holidays)
     if can_send > now:  # quiet hours, a weekend or a holiday (a tick after an outage)
         await _wait(uow, plan, can_send, now)
@@ -206,8 +203,8 @@ async def _escalate(deps: Deps, uow: UnitOfWork, item: Due, people: dict[str, Pe
 
 def _standing_in(t: Texts, forum: Forum, role_id: str, recipient: str, people: dict[str, Person]) -> str:
     """Why a deputy gets this reminder: its role's holder is away (said on the card, so nobody wonders)."""
-    role = forum.role_by_id(role_id)
-    holder = people.get(role.holder_id) if role is not None and role.holder_id else None
+    holder_id = forum.holder_of(role_id)
+    holder = people.get(holder_id) if holder_id else None
     if holder is None or holder.id == recipient or holder.away_until is None:
         return ""
     return t("nudges.standing_in", holder=holder.display_name, until=format_date(t, holder.away_until))

@@ -18,7 +18,8 @@ from domain.action_log import ActionEvent, EventKind
 from domain.actions import ActionItem, ActionStatus
 from domain.model import Forum
 from domain.nudge_rules import next_nudge
-from domain.nudges import NudgePlan
+from domain.nudges import NudgePlan, Stage
+from domain.schedule import HolidayCalendar
 
 log = logging.getLogger(__name__)
 
@@ -27,11 +28,14 @@ def forum_zone(forum: Forum) -> ZoneInfo:
     return ZoneInfo(forum.schedule.timezone)
 
 
-def fresh_plan(deps: Deps, forum: Forum, action: ActionItem, now: datetime) -> NudgePlan:
-    """A new plan: the first reminder of `action` from now on (passed stages skipped, nothing sent yet)."""
-    stage, _index, at = next_nudge(action.due, forum.follow_up, now=now, zone=forum_zone(forum),
-                                   holidays=deps.holidays)
-    return NudgePlan(action_id=action.id, forum_id=forum.id, next_at=at, stage=stage)
+def resumed(plan: NudgePlan, action: ActionItem, forum: Forum, holidays: HolidayCalendar | None, now: datetime, *,
+            not_on: date | None = None) -> NudgePlan:
+    """The plan's next reminder by the forum's policy from `now` (passed stages skipped): never on the day of
+    the last reminder or on `not_on`, and while overdue at least M days after the last one sent."""
+    last = date.fromisoformat(plan.last_local_day) if plan.last_local_day else None
+    stage, _index, at = next_nudge(action.due, forum.follow_up, now=now, zone=forum_zone(forum), holidays=holidays,
+                                   overdue_sent=plan.overdue_sent, not_on=not_on or last, last_sent=last)
+    return replace(plan, next_at=at, stage=stage)
 
 
 async def start_plan(uow: UnitOfWork, deps: Deps, forum: Forum, action: ActionItem, now: datetime) -> NudgePlan | None:
@@ -41,22 +45,14 @@ async def start_plan(uow: UnitOfWork, deps: Deps, forum: Forum, action: ActionIt
     if not action.open:
         await stop_plan(uow, action.id)
         return None
-    plan = fresh_plan(deps, forum, action, now)
     previous = await uow.nudge_plans.get(action.id)
-    if previous is not None and previous.last_local_day:
-        plan = _not_on(deps, forum, action, plan, previous.last_local_day, now)
+    fresh = NudgePlan(action_id=action.id, forum_id=forum.id, next_at=None, stage=Stage.BEFORE,
+                      last_local_day=previous.last_local_day if previous is not None else "")
+    plan = resumed(fresh, action, forum, deps.holidays, now)
     await uow.nudge_plans.save(plan, now)
     log.info("nudge plan started: action=%s stage=%s next_at=%s", action.id, plan.stage.value,
              plan.next_at.isoformat() if plan.next_at else None)
     return plan
-
-
-def _not_on(deps: Deps, forum: Forum, action: ActionItem, plan: NudgePlan, last_day: str,
-            now: datetime) -> NudgePlan:
-    stage, _index, at = next_nudge(action.due, forum.follow_up, now=now, zone=forum_zone(forum),
-                                   holidays=deps.holidays, not_on=date.fromisoformat(last_day),
-                                   last_sent=date.fromisoformat(last_day))
-    return NudgePlan(action_id=action.id, forum_id=forum.id, next_at=at, stage=stage, last_local_day=last_day)
 
 
 async def stop_plan(uow: UnitOfWork, action_id: str) -> None:
@@ -79,7 +75,7 @@ async def follow_publication(uow: UnitOfWork, deps: Deps, forum: Forum, publicat
             uow.action_log.append(ActionEvent(action.id, forum.id, now, EventKind.CREATED, actor_id, {
                 "meeting": version.meeting_id, "paragraph": paragraphs.get(action.item_key),
                 "owner_role": action.owner_role_id, "due": action.due.isoformat(),
-                "holder": _holder(forum, action.owner_role_id)}))
+                "holder": forum.holder_of(action.owner_role_id)}))  # the log names who held it then
             await start_plan(uow, deps, forum, action, now)
         elif action.status is ActionStatus.CANCELLED and action.number in before:  # removed by this correction
             uow.action_log.append(ActionEvent(action.id, forum.id, now, EventKind.CANCELLED, actor_id,
@@ -90,12 +86,6 @@ async def follow_publication(uow: UnitOfWork, deps: Deps, forum: Forum, publicat
             await start_plan(uow, deps, forum, action, now)
 
 
-def _holder(forum: Forum, role_id: str) -> str | None:
-    """Who held the role when the event happened: the log names that person, not whoever holds it later."""
-    role = forum.role_by_id(role_id)
-    return role.holder_id if role is not None else None
-
-
 async def replan_forum(uow: UnitOfWork, deps: Deps, forum: Forum, now: datetime) -> int:
     """The forum's nudge policy changed: every open action's next reminder by the new rules (the day of the last
     reminder kept, so none comes twice on one local day). Returns how many plans moved."""
@@ -104,11 +94,8 @@ async def replan_forum(uow: UnitOfWork, deps: Deps, forum: Forum, now: datetime)
     for plan in (await uow.nudge_plans.for_actions(list(actions))).values():
         if plan.next_at is None:
             continue
-        last = date.fromisoformat(plan.last_local_day) if plan.last_local_day else None
-        stage, _, at = next_nudge(actions[plan.action_id].due, forum.follow_up, now=now, zone=forum_zone(forum),
-                                  holidays=deps.holidays, overdue_sent=plan.overdue_sent, not_on=last,
-                                  last_sent=last)
-        if at != plan.next_at:
-            await uow.nudge_plans.save(replace(plan, next_at=at, stage=stage), now)
+        moved_plan = resumed(plan, actions[plan.action_id], forum, deps.holidays, now)
+        if moved_plan.next_at != plan.next_at:
+            await uow.nudge_plans.save(moved_plan, now)
             moved += 1
     return moved

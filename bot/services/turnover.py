@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from bot.services.handover import action_line
+from bot.services.meetings import local_today
 from bot.services.notify import Kind, texts_for, to_person
+from bot.services.nudges import resumed
 from bot.services.ports import UnitOfWork
 from dialogs.cards.elements import message
 from dialogs.cards.escaping import escape_card_inline
@@ -25,7 +26,6 @@ from dialogs.texts import Texts
 from domain.action_log import ActionEvent, EventKind
 from domain.actions import ActionItem
 from domain.model import Forum, Role, RoleKind
-from domain.nudge_rules import next_nudge
 from domain.schedule import HolidayCalendar
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ async def follow_roles(uow: UnitOfWork, before: Forum, after: Forum, *, actor_id
                 still_held = {r.id for r in after.roles if r.holder_id == old.holder_id}
                 due_now += [a.id for a in open_actions if a.owner_role_id in still_held]
                 log.info("cancelled %d queued reminders of forum %s to its previous holder", cancelled, after.id)
-        await _due_now(uow, after, due_now, now, holidays)
+        await _due_now(uow, after, [a for a in open_actions if a.id in set(due_now)], now, holidays)
         role = new or old
         if holder is not None:
             await _tell_holder(uow, after, role, holder, old.holder_id, owned, now, language)
@@ -76,21 +76,18 @@ async def follow_roles(uow: UnitOfWork, before: Forum, after: Forum, *, actor_id
     return followed
 
 
-async def _due_now(uow: UnitOfWork, forum: Forum, action_ids: list[str], now: datetime,
+async def _due_now(uow: UnitOfWork, forum: Forum, owned: list[ActionItem], now: datetime,
                    holidays: HolidayCalendar | None) -> None:
     """The plans go on for whoever holds the role now. Today the new holder gets the one hand-over message that
     lists the actions (a reminder to the previous holder still queued is cancelled); the reminders follow from
     the next working day by the policy's rhythm — never early, and never a second message today."""
-    zone = ZoneInfo(forum.schedule.timezone)
-    today = now.astimezone(zone).date()
-    actions = {a.id: a for a in await uow.actions.for_forum(forum.id) if a.id in set(action_ids)}
+    today = local_today(forum, now)
+    actions = {a.id: a for a in owned}
     for plan in (await uow.nudge_plans.for_actions(sorted(actions))).values():
         if plan.next_at is None:
             continue
-        last = date.fromisoformat(plan.last_local_day) if plan.last_local_day else None
-        stage, _, at = next_nudge(actions[plan.action_id].due, forum.follow_up, now=now, zone=zone,
-                                  holidays=holidays, overdue_sent=plan.overdue_sent, not_on=today, last_sent=last)
-        await uow.nudge_plans.save(replace(plan, next_at=at, stage=stage, last_local_day=today.isoformat()), now)
+        going_on = resumed(plan, actions[plan.action_id], forum, holidays, now, not_on=today)
+        await uow.nudge_plans.save(replace(going_on, last_local_day=today.isoformat()), now)
 
 
 async def _tell_holder(uow: UnitOfWork, forum: Forum, role: Role, holder_id: str, previous_id: str | None,

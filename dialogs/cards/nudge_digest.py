@@ -7,12 +7,12 @@ redraws the whole digest in place. The escalation note to the chair is here too,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from dialogs.cards.action_card import ActionView, action_panel
-from dialogs.cards.elements import Element, card, facts, heading, text
+from dialogs.cards.elements import Element, card, heading, text
 from dialogs.cards.escaping import escape_card_inline
 from dialogs.owners import action_number
 from dialogs.texts import Texts
@@ -38,24 +38,18 @@ def standing(t: Texts, action: ActionItem, today: date) -> str:
 
 
 
-Panel = Callable[[Texts, DigestItem, str, date], list[Element]]
 
-
-def digest_card(t: Texts, forum_name: str, forum_id: str, items: Sequence[DigestItem], today: date,
-                panel: Panel | None = None) -> Element:
-    """With the shared action panel (buttons on every action; a press redraws the whole digest), unless `panel`
-    says otherwise."""
+def digest_card(t: Texts, forum_name: str, forum_id: str, items: Sequence[DigestItem], today: date) -> Element:
+    """Every action with the shared action panel (its buttons; a press redraws the whole digest)."""
     group = tuple(item.action.id for item in items)
     body: list[Element] = [heading(t("nudges.digest_heading", forum=escape_card_inline(forum_name))),
                            text(t.plural("nudges.digest_intro", len(items)))]
     for item in items:
-        if panel is not None:
-            elements = panel(t, item, forum_id, today)
-        else:  # the number and title, then how it stands ("Ska vara klar om 2 dagar"), then the rest
-            elements = action_panel(t, ActionView(item.action, forum_id, item.owner, today, group=group))
-            elements.insert(1, text(standing(t, item.action, today), weight="Bolder"))
-            if item.standing_in:
-                elements.insert(2, text(escape_card_inline(item.standing_in), subtle=True))
+        # the number and title, then how it stands ("Ska vara klar om 2 dagar"), then the rest
+        elements = action_panel(t, ActionView(item.action, forum_id, item.owner, today, group=group))
+        elements.insert(1, text(standing(t, item.action, today), weight="Bolder"))
+        if item.standing_in:
+            elements.insert(2, text(escape_card_inline(item.standing_in), subtle=True))
         body.append({"type": "Container", "separator": True, "spacing": "Large", "items": elements})
     body.append(text(t("nudges.digest_how", number=action_number(t, items[0].action.number)), subtle=True))
     return card(body)
@@ -67,16 +61,12 @@ def digest_line(t: Texts, forum_name: str, items: Sequence[DigestItem]) -> str:
 
 
 def escalation_card(t: Texts, forum_name: str, item: DigestItem, reminders: int, today: date,
-                    forum_id: str = "") -> Element:
-    """To the chair; with the forum's id, the action's buttons too (the chair may re-date or hand it over)."""
+                    forum_id: str) -> Element:
+    """To the chair, with the action's buttons (the chair may re-date it or hand it over)."""
     action = item.action
     body = [
         heading(t("nudges.escalated_heading", number=action_number(t, action.number)), size="Medium"),
         text(t.plural("nudges.escalated_body", reminders, number=action_number(t, action.number),
                       title=escape_card_inline(action.title), forum=escape_card_inline(forum_name))),
     ]
-    if forum_id:
-        return card([*body, *action_panel(t, ActionView(action, forum_id, item.owner, today))])
-    return card([*body, facts([(t("nudges.owner_label"), escape_card_inline(item.owner)),
-                               (t("nudges.due_label"), format_date(t, action.due)),
-                               (t("nudges.standing_label"), standing(t, action, today))])])
+    return card([*body, *action_panel(t, ActionView(action, forum_id, item.owner, today))])
