@@ -34,4 +34,5 @@ def build_deps(settings: Settings, uow: UnitOfWorkFactory, signer: ExportSigner 
         default_language=settings.default_language,
         word_template=settings.word_template,
         mail_enabled=settings.mail_enabled,
+        admins=frozenset(settings.admins),
     )

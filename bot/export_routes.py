@@ -15,6 +15,7 @@ from datetime import date
 
 from aiohttp import web
 
+from bot.downloads import handlers
 from bot.exports import ExportSigner
 from bot.runtime import RUNTIME
 from bot.services.follow_log import LOG_SUBJECT, forum_log_lines, log_csv_file, log_docx_file, meeting_log_lines
@@ -50,6 +51,10 @@ async def download(request: web.Request) -> web.Response:
     name = request.match_info["name"]
     if grant is not None and grant.meeting_id.startswith(LOG_SUBJECT):
         return await _log_download(request, grant.meeting_id.removeprefix(LOG_SUBJECT), grant.person_id, name)
+    if grant is not None:
+        for prefix, handler in handlers().items():  # issue 11's documents (bot/downloads.py)
+            if grant.meeting_id.startswith(prefix):
+                return await handler(request, grant.meeting_id.removeprefix(prefix), grant.person_id, name)
     wanted = _NAME.match(name)
     if grant is None or wanted is None:
         return web.json_response(_GONE, status=404)

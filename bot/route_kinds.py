@@ -32,6 +32,8 @@ class Who(enum.Enum):
     CHAIR = "chair"
     RECORD_KEEPER = "record_keeper"  # the chair or the forum's secretary (minutes)
     APPROVER = "approver"  # a named approver of the minutes (justerare)
+    ADMIN = "admin"  # one of FORUMBOT_ADMINS (guards.require_admin)
+    CHAIR_OR_ADMIN = "chair_or_admin"  # the forum's chair, or an administrator for any forum of the tenant
 
 
 @dataclass(frozen=True)

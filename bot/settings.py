@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 from types import SimpleNamespace
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
@@ -25,6 +26,7 @@ DEFAULT_SERVICE_HOSTS = (
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 EXAMPLE_PUBLIC_URL = "https://forumbot.example.se"
 MIN_SIGNING_KEY = 32
+_OBJECT_ID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 class Mode(enum.StrEnum):
@@ -70,6 +72,7 @@ class Settings(BaseSettings):
 
     # NoDecode: the env source would otherwise insist on JSON and reject "a,b" before _split_csv sees it.
     allowed_tenants: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    admins: Annotated[list[str], NoDecode] = Field(default_factory=list)  # Entra object ids: forumöversikt, archive …
     allowed_service_hosts: Annotated[list[str], NoDecode] = Field(default_factory=lambda: list(DEFAULT_SERVICE_HOSTS))
     default_language: str = "sv"
     manifest_app_id: str = "6f1d7b52-3c7e-4d8a-9a43-5f0e2b7c9d10"
@@ -107,7 +110,7 @@ class Settings(BaseSettings):
     smtp_starttls: bool = True  # false only for a relay on a trusted network: then nothing is encrypted
     smtp_timeout_seconds: float = Field(default=30.0, gt=0)
 
-    @field_validator("allowed_tenants", "allowed_service_hosts", mode="before")
+    @field_validator("allowed_tenants", "allowed_service_hosts", "admins", mode="before")
     @classmethod
     def _split_csv(cls, value: object) -> object:
         if isinstance(value, str):
@@ -115,6 +118,14 @@ class Settings(BaseSettings):
                 return json.loads(value)
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+    @field_validator("admins")
+    @classmethod
+    def _object_ids(cls, value: list[str]) -> list[str]:
+        bad = [v for v in value if not _OBJECT_ID.fullmatch(v)]
+        if bad:
+            raise ValueError(f"not an Entra object id (a GUID): {', '.join(repr(v) for v in bad)}")
+        return [v.lower() for v in value]
 
     @field_validator("allowed_service_hosts")
     @classmethod

@@ -34,6 +34,12 @@ class NotChair(DomainError):
     key = "error.not_chair"
 
 
+class NotAdmin(DomainError):
+    """Only an administrator (FORUMBOT_ADMINS) may do this."""
+
+    key = "error.not_admin"
+
+
 class ForumNotFound(DomainError):
     key = "error.no_forum"
 

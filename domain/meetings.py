@@ -119,6 +119,7 @@ class ContributionVersion:
     submitted_by_name: str
     submitted_at: datetime
     after_deadline: bool
+    areas: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (section_id, area ids ticked for it), domain/charter.py
 
 
 class StaleVersion(Exception):

@@ -6,7 +6,10 @@ import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from domain.charter import Charter
 from domain.nudges import NudgePolicy
+from domain.retention import RetentionPlan
+from domain.visibility import SummaryVisibility
 
 
 class Frequency(enum.StrEnum):
@@ -87,6 +90,7 @@ class Organisation:
     id: str
     name: str
     position: int
+    external: bool = False  # a private actor (housing company, parish …): domain/visibility.py
 
 
 @dataclass(frozen=True)
@@ -159,6 +163,9 @@ class Forum:
     language: str | None = None  # the forum's language setting (sv/en); unset: the configured default
     record: RecordRoles = RecordRoles()  # secretary, approvers, recipients (minutes)
     follow_up: NudgePolicy = field(default_factory=NudgePolicy)  # reminders of open actions and the weekly overview
+    charter: Charter = field(default_factory=Charter)  # purpose, goals, commissioning body, areas (domain/charter.py)
+    visibility: SummaryVisibility = SummaryVisibility.EVERYONE  # who sees the compiled lägesbild
+    retention: RetentionPlan = field(default_factory=RetentionPlan)  # gallring per record type
 
     def role(self, organisation_id: str, kind: RoleKind) -> Role | None:
         for role in self.roles:
@@ -173,6 +180,18 @@ class Forum:
         """Organisations for which the person holds the participant or deputy role."""
         held = {r.organisation_id for r in self.roles if r.holder_id == person_id}
         return tuple(o for o in self.organisations if o.id in held)
+
+    def is_external_person(self, person_id: str) -> bool:
+        """The person takes part for an external organisation only (holds a role or is a member of one, and of no
+        municipal one). The chair is never external."""
+        if person_id == self.chair_id:
+            return False
+        orgs = {o.id for o in self.organisations_held_by(person_id)}
+        member = self.membership(person_id)
+        if member is not None and member.organisation_id:
+            orgs.add(member.organisation_id)
+        found = [o for o in self.organisations if o.id in orgs]
+        return bool(found) and all(o.external for o in found)
 
     def membership(self, person_id: str) -> Membership | None:
         return next((m for m in self.memberships if m.person_id == person_id), None)

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.audit import AuditEntry
 from storage.orm import AuditRow
 
 
@@ -48,3 +49,14 @@ class AuditRepository:
             select(AuditRow).where(AuditRow.action == action).order_by(AuditRow.id)
         )
         return list(rows)
+
+    async def between(
+        self, start: datetime, end: datetime, *, forum_id: str | None = None, after_id: int = 0, limit: int = 5000
+    ) -> list[AuditEntry]:
+        query = select(AuditRow).where(AuditRow.at >= start, AuditRow.at < end, AuditRow.id > after_id)
+        if forum_id is not None:
+            query = query.where(AuditRow.forum_id == forum_id)
+        rows = await self._session.scalars(query.order_by(AuditRow.id).limit(limit))
+        return [AuditEntry(at=r.at, action=r.action, subject_type=r.subject_type, subject_id=r.subject_id,
+                           actor_id=r.actor_id, forum_id=r.forum_id, detail=dict(r.detail or {}), id=r.id)
+                for r in rows]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import String, cast, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.charter import Charter
 from domain.model import (
     AgendaSection,
     Forum,
@@ -20,6 +21,15 @@ from domain.model import (
     Schedule,
 )
 from domain.nudges import NudgePolicy
+from domain.retention import RetentionPlan
+from domain.visibility import SummaryVisibility
+from storage.auditors_codec import (
+    charter_from_json,
+    charter_to_json,
+    retention_from_json,
+    retention_to_json,
+    visibility_from_column,
+)
 from storage.cache import ReadCache
 from storage.cache_sync import note_change
 from storage.follow_up_codec import policy_from_json, policy_to_json
@@ -159,13 +169,16 @@ class ForumRepository:
             chair_id=row.chair_id,
             schedule=schedule_from_json(row.schedule),
             sections=tuple(AgendaSection(s.id, s.title, s.position) for s in sections),
-            organisations=tuple(Organisation(o.id, o.name, o.position) for o in orgs),
+            organisations=tuple(Organisation(o.id, o.name, o.position, bool(o.external)) for o in orgs),
             roles=tuple(Role(r.id, r.organisation_id, RoleKind(r.kind), r.holder_id) for r in roles),
             memberships=tuple(Membership(m.person_id, m.organisation_id) for m in members),
             created_at=row.created_at,
             language=row.language,
             record=record_roles_from_json(row.record_roles),
             follow_up=policy_from_json(row.follow_up_policy),
+            charter=charter_from_json(row.charter),
+            visibility=visibility_from_column(row.summary_visibility),
+            retention=retention_from_json(row.retention),
         )
 
     async def create(
@@ -338,6 +351,39 @@ class ForumRepository:
         assert row is not None
         await self._touch(forum_id)
         row.follow_up_policy = policy_to_json(policy)
+        row.updated_at = now
+
+    async def set_charter(self, forum_id: str, charter: Charter, now: datetime) -> None:
+        row = await self._session.get(ForumRow, forum_id)
+        assert row is not None
+        await self._touch(forum_id)
+        row.charter = charter_to_json(charter)
+        row.updated_at = now
+
+    async def set_visibility(self, forum_id: str, visibility: SummaryVisibility, now: datetime) -> None:
+        row = await self._session.get(ForumRow, forum_id)
+        assert row is not None
+        await self._touch(forum_id)
+        row.summary_visibility = visibility.value
+        row.updated_at = now
+
+    async def set_retention(self, forum_id: str, plan: RetentionPlan, now: datetime) -> None:
+        row = await self._session.get(ForumRow, forum_id)
+        assert row is not None
+        await self._touch(forum_id)
+        row.retention = retention_to_json(plan)
+        row.updated_at = now
+
+    async def set_external(self, forum_id: str, external: Mapping[str, bool], now: datetime) -> None:
+        """Mark the forum's organisations (by id) external or not; ids of other forums are ignored."""
+        await self._touch(forum_id)
+        for org in await self._session.scalars(
+            select(OrganisationRow).where(OrganisationRow.forum_id == forum_id,
+                                          OrganisationRow.id.in_(list(external)))
+        ):
+            org.external = bool(external[org.id])
+        row = await self._session.get(ForumRow, forum_id)
+        assert row is not None
         row.updated_at = now
 
     async def vacate_roles_of(self, forum_id: str, person_id: str, now: datetime) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.ext.asyncio import AsyncAttrs
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -47,6 +48,9 @@ class ForumRow(Base):
     language: Mapped[str | None] = mapped_column(String(8), nullable=True)  # the forum's language setting
     record_roles: Mapped[dict[str, object] | None] = mapped_column(JSON, nullable=True)  # secretary, approvers …
     follow_up_policy: Mapped[dict[str, object] | None] = mapped_column(JSON, nullable=True)  # nudges, overview
+    charter: Mapped[dict[str, object] | None] = mapped_column(JSON, nullable=True)  # purpose, goals, areas …
+    summary_visibility: Mapped[str | None] = mapped_column(String(12), nullable=True)  # domain/visibility.py
+    retention: Mapped[dict[str, object] | None] = mapped_column(JSON, nullable=True)  # gallring per record type
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -69,6 +73,7 @@ class OrganisationRow(Base):
     name: Mapped[str] = mapped_column(String(200))
     position: Mapped[int] = mapped_column(Integer)
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    external: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # a private actor
 
 
 class RoleRow(Base):
@@ -177,6 +182,7 @@ class ContributionVersionRow(Base):
     submitted_by_name: Mapped[str] = mapped_column(String(200))
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
     after_deadline: Mapped[bool] = mapped_column(Boolean, default=False)
+    areas: Mapped[dict[str, list[str]] | None] = mapped_column(JSON, nullable=True)  # section_id -> area ids
 
 
 class SummaryRow(Base):
@@ -358,6 +364,7 @@ class AuditRow(Base):
     """Append-only trail: who did what to which record. Never message text or matched values."""
 
     __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_at", "at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -394,5 +401,6 @@ __all__ = [
 
 
 # The follow-up rows live in their own module; importing it here puts them on `Base.metadata` for Alembic.
+import storage.orm_auditors  # noqa: E402
 import storage.orm_delivery  # noqa: E402
 import storage.orm_follow_up  # noqa: E402,F401

@@ -16,7 +16,7 @@ class ActionEventRow(Base):
     """One event of an action (follow-up log). Append-only: triggers refuse UPDATE and DELETE (migration 0009)."""
 
     __tablename__ = "action_events"
-    __table_args__ = (Index("ix_action_events_forum_at", "forum_id", "at"),)
+    __table_args__ = (Index("ix_action_events_forum_at", "forum_id", "at"), Index("ix_action_events_at", "at"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     action_id: Mapped[str] = mapped_column(String(36), index=True)  # no foreign key: the log outlives nothing

@@ -10,17 +10,21 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.errors import ConflictingWrite
+from storage.archives import ArchiveRepository
 from storage.audit import AuditRepository
 from storage.cache import ReadCache
 from storage.contributions import ContributionRepository
 from storage.conversations import ConversationRepository
 from storage.follow_up import ActionLogRepository, NudgePlanRepository
 from storage.forums import ForumRepository
+from storage.goal_evaluations import GoalEvaluationRepository
 from storage.mail import MailRepository
 from storage.meetings import MeetingRepository, SummaryRepository
 from storage.outbox import OutboxRepository
 from storage.people import PersonRepository
 from storage.records import ActionRepository, MinutesRepository
+from storage.report_queries import ReportRepository
+from storage.retention import RetentionRepository
 
 
 class SqlAlchemyUnitOfWork:
@@ -55,6 +59,10 @@ class SqlAlchemyUnitOfWork:
         self.mail = MailRepository(self.session)
         self.action_log = ActionLogRepository(self.session)
         self.nudge_plans = NudgePlanRepository(self.session)
+        self.goal_evaluations = GoalEvaluationRepository(self.session)
+        self.report = ReportRepository(self.session)
+        self.retention = RetentionRepository(self.session)
+        self.archives = ArchiveRepository(self.session)
         return self
 
     async def __aexit__(

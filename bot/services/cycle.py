@@ -15,10 +15,12 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 
+from bot.services.disposal import disposal_due
 from bot.services.meetings import meetings_near
 from bot.services.notify import Kind, texts_for, to_person
 from bot.services.nudge_tick import nudge_due
 from bot.services.ports import Deps, UnitOfWork
+from bot.services.report_schedule import term_reports_due
 from bot.services.summaries import post_summary
 from bot.services.weekly_overview import overview_due_now
 from dialogs.cards.contribution import build_form, request_payload
@@ -46,6 +48,14 @@ async def run_cycle(deps: Deps, now: datetime) -> int:
         total += await nudge_due(deps, now)  # one query across all forums, not one per forum
     except Exception:
         log.exception("reminders of actions failed this tick")
+    try:
+        total += await term_reports_due(deps, now)  # the chair's follow-up report at the end of each term
+    except Exception:
+        log.exception("term reports failed this tick")
+    try:
+        await disposal_due(deps, now)  # gallring: a bounded number of batches per tick
+    except Exception:
+        log.exception("disposal failed this tick")
     return total
 
 

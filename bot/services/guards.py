@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 
-from bot.services.ports import UnitOfWork
+from bot.services.ports import Deps, UnitOfWork
 from bot.services.turn import Turn
 from domain.errors import (
     ChairsNoForum,
@@ -12,6 +12,7 @@ from domain.errors import (
     ForumNotFound,
     ManyForums,
     NoRole,
+    NotAdmin,
     NotAMember,
     NotApprover,
     NotChair,
@@ -111,3 +112,14 @@ def require_approver(turn: Turn, forum: Forum) -> Forum:
     if not may_approve(forum, turn.person.id):
         raise NotApprover()
     return forum
+
+
+def is_admin(deps: Deps, turn: Turn) -> bool:
+    """The person is one of FORUMBOT_ADMINS (by Entra object id, as Teams reports it for this turn)."""
+    object_id = (turn.origin.aad_object_id or turn.person.aad_object_id or "").lower()
+    return bool(object_id) and object_id in deps.admins
+
+
+def require_admin(deps: Deps, turn: Turn) -> None:
+    if not is_admin(deps, turn):
+        raise NotAdmin()

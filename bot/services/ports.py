@@ -7,7 +7,7 @@ validator, the holiday calendar and signed export links are given to them: `Deps
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
@@ -15,14 +15,18 @@ from typing import Protocol, Self
 
 from domain.action_log import ActionEvent
 from domain.actions import ActionItem
+from domain.audit import AuditEntry
+from domain.charter import Charter, GoalEvaluation
 from domain.meetings import ContributionVersion, Meeting, MeetingStatus
 from domain.minutes import Approval, Minutes, MinutesContent, MinutesStatus, PublishedVersion
 from domain.model import Forum, Person, RecordRoles, RoleKind, Schedule
 from domain.nudges import NudgePlan, NudgePolicy
 from domain.outbox import NewMessage
 from domain.reporting import Summary, SummaryFrame
+from domain.retention import RetentionPlan
 from domain.schedule import HolidayCalendar
 from domain.screening import Screener
+from domain.visibility import SummaryVisibility
 
 
 class ForumStore(Protocol):
@@ -55,6 +59,10 @@ class ForumStore(Protocol):
     async def vacate_roles_of(self, forum_id: str, person_id: str, now: datetime) -> None: ...
     async def set_record_roles(self, forum_id: str, record: RecordRoles, now: datetime) -> None: ...
     async def set_follow_up_policy(self, forum_id: str, policy: NudgePolicy, now: datetime) -> None: ...
+    async def set_charter(self, forum_id: str, charter: Charter, now: datetime) -> None: ...
+    async def set_visibility(self, forum_id: str, visibility: SummaryVisibility, now: datetime) -> None: ...
+    async def set_retention(self, forum_id: str, plan: RetentionPlan, now: datetime) -> None: ...
+    async def set_external(self, forum_id: str, external: Mapping[str, bool], now: datetime) -> None: ...
 
 
 class PersonStore(Protocol):
@@ -279,6 +287,31 @@ class AuditLog(Protocol):
         detail: dict[str, object] | None = None,
     ) -> None: ...
 
+    async def between(
+        self, start: datetime, end: datetime, *, forum_id: str | None = None, after_id: int = 0, limit: int = 5000
+    ) -> list[AuditEntry]: ...  # start <= at < end, by id; `after_id` pages on
+
+
+# --- issue 11: what the auditors asked for. Each store's methods are added by the part that uses it. ---------
+
+class GoalEvaluationStore(Protocol):
+    """The chair's evaluations of the forum's goals (appended, never changed)."""
+
+    def add(self, evaluation: GoalEvaluation) -> None: ...
+    async def for_forum(self, forum_id: str) -> list[GoalEvaluation]: ...  # oldest first
+
+
+class ReportReader(Protocol):
+    """The read side of the follow-up report and the annual basis: a forum's records for a period, in bulk."""
+
+
+class RetentionStore(Protocol):
+    """The disposal job's side of storage: what is due under a rule, and removing it in batches."""
+
+
+class ArchiveStore(Protocol):
+    """Archive packages made (forum, year, files and checksums); an archived year's records are locked."""
+
 
 class UnitOfWork(Protocol):
     """One use case's transaction: nothing is kept unless `commit()` is awaited inside `async with`."""
@@ -309,6 +342,14 @@ class UnitOfWork(Protocol):
     def nudge_plans(self) -> NudgePlanStore: ...
     @property
     def audit(self) -> AuditLog: ...
+    @property
+    def goal_evaluations(self) -> GoalEvaluationStore: ...
+    @property
+    def report(self) -> ReportReader: ...
+    @property
+    def retention(self) -> RetentionStore: ...
+    @property
+    def archives(self) -> ArchiveStore: ...
 
     async def commit(self) -> None: ...
     async def __aenter__(self) -> Self: ...
@@ -337,3 +378,4 @@ class Deps:
     default_language: str = "sv"
     word_template: str = ""  # FORUMBOT_WORD_TEMPLATE: the .docx the Word documents are built on; "": the default
     mail_enabled: bool = False  # FORUMBOT_SMTP_HOST and FORUMBOT_SMTP_FROM are set: minutes are e-mailed
+    admins: frozenset[str] = frozenset()  # FORUMBOT_ADMINS: Entra object ids of the administrators (issue 11)

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import copy
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Self
 
 from bot.services.ports import Deps, UnitOfWork
+from domain.audit import AuditEntry
+from domain.charter import Charter
 from domain.errors import ConflictingWrite
 from domain.meetings import ContributionVersion, Meeting, MeetingStatus, StaleVersion, meeting_from
 from domain.model import (
@@ -32,6 +34,9 @@ from domain.model import (
 from domain.nudges import NudgePolicy
 from domain.outbox import NewMessage
 from domain.reporting import Summary, SummaryFrame
+from domain.retention import RetentionPlan
+from domain.visibility import SummaryVisibility
+from tests.fakes.auditors import AuditorTables, FakeArchives, FakeGoalEvaluations, FakeReports, FakeRetention
 from tests.fakes.follow_up import FakeActionLog, FakeNudgePlans, FollowUpTables
 from tests.fakes.mail import FakeMail, FakeMailQueue
 from tests.fakes.records import FakeActions, FakeMinutes, RecordTables
@@ -69,6 +74,10 @@ class ForumRecord:
     language: str | None = None
     record: RecordRoles = field(default_factory=RecordRoles)
     follow_up: NudgePolicy = field(default_factory=NudgePolicy)
+    charter: Charter = field(default_factory=Charter)
+    visibility: SummaryVisibility = SummaryVisibility.EVERYONE
+    retention: RetentionPlan = field(default_factory=RetentionPlan)
+    external: set[str] = field(default_factory=set)  # ids of the organisations marked external
 
     def domain(self) -> Forum:
         live_orgs = [o for o in self.organisations if not o.removed]
@@ -77,10 +86,11 @@ class ForumRecord:
             id=self.id, name=self.name, tenant_id=self.tenant_id, conversation_id=self.conversation_id,
             chair_id=self.chair_id, schedule=self.schedule,
             sections=tuple(AgendaSection(s.id, s.label, s.position) for s in self.sections if not s.removed),
-            organisations=tuple(Organisation(o.id, o.label, o.position) for o in live_orgs),
+            organisations=tuple(Organisation(o.id, o.label, o.position, o.id in self.external) for o in live_orgs),
             roles=tuple(r for (org, _), r in self.roles.items() if org in live_ids),
             memberships=tuple(Membership(p, o) for p, o in self.memberships.items()),
             created_at=self.created_at, language=self.language, record=self.record, follow_up=self.follow_up,
+            charter=self.charter, visibility=self.visibility, retention=self.retention,
         )
 
 
@@ -148,6 +158,7 @@ class FakeDatabase:
     commits: int = 0
     mail: list[FakeMail] = field(default_factory=list)
     follow_up: FollowUpTables = field(default_factory=FollowUpTables)
+    auditors: AuditorTables = field(default_factory=AuditorTables)
 
 
 class FakeForums:
@@ -240,6 +251,22 @@ class FakeForums:
 
     async def set_follow_up_policy(self, forum_id: str, policy: NudgePolicy, now: datetime) -> None:
         self._record(forum_id).follow_up = policy
+
+    async def set_charter(self, forum_id: str, charter: Charter, now: datetime) -> None:
+        self._record(forum_id).charter = charter
+
+    async def set_visibility(self, forum_id: str, visibility: SummaryVisibility, now: datetime) -> None:
+        self._record(forum_id).visibility = visibility
+
+    async def set_retention(self, forum_id: str, plan: RetentionPlan, now: datetime) -> None:
+        self._record(forum_id).retention = plan
+
+    async def set_external(self, forum_id: str, external: Mapping[str, bool], now: datetime) -> None:
+        record = self._record(forum_id)
+        ids = {o.id for o in record.organisations}
+        for org_id, flag in external.items():
+            if org_id in ids:
+                (record.external.add if flag else record.external.discard)(org_id)
 
     async def vacate_roles_of(self, forum_id: str, person_id: str, now: datetime) -> None:
         record = self._record(forum_id)
@@ -568,6 +595,13 @@ class FakeAudit:
     def actions(self) -> list[str]:
         return [entry["action"] for entry in self._db.audit]
 
+    async def between(
+        self, start: datetime, end: datetime, *, forum_id: str | None = None, after_id: int = 0, limit: int = 5000
+    ) -> list[AuditEntry]:
+        found = [AuditEntry(id=i, **{k: v for k, v in e.items()}) for i, e in enumerate(self._db.audit, start=1)
+                 if start <= e["at"] < end and i > after_id and (forum_id is None or e["forum_id"] == forum_id)]
+        return found[:limit]
+
 
 class FakeUnitOfWork:
     """One transaction over a copy of the database; `commit()` writes the copy back."""
@@ -591,6 +625,10 @@ class FakeUnitOfWork:
         self.mail = FakeMailQueue(self._work.mail)
         self.action_log = FakeActionLog(self._work.follow_up)
         self.nudge_plans = FakeNudgePlans(self._work.follow_up)
+        self.goal_evaluations = FakeGoalEvaluations(self._work.auditors)
+        self.report = FakeReports(self._work.auditors)
+        self.retention = FakeRetention(self._work.auditors)
+        self.archives = FakeArchives(self._work.auditors)
         self.committed = False
         return self
 

@@ -19,6 +19,7 @@ from domain.errors import (
     ChannelOnly,
     DomainError,
     NoRole,
+    NotAdmin,
     NotAMember,
     NotApprover,
     NotChair,
@@ -36,6 +37,8 @@ CHANNEL = "19:forum@thread.tacv2"
 ANNA = Person("29:anna", "Anna Lindqvist")  # the chair
 POLLY = Person("29:polly", "Polly Persson")  # participant for Polisen, and the minutes' approver
 ERIK = Person("29:erik", "Erik Johansson")  # a member without a role
+ADA_OID = "0a0a0a0a-0000-4000-8000-00000000ada0"
+ADA = Person("29:ada", "Ada Admin", aad_object_id=ADA_OID)  # an administrator (FORUMBOT_ADMINS), in no forum
 
 
 def test_every_text_command_has_words_in_both_languages() -> None:
@@ -94,7 +97,8 @@ class World:
         origin = Origin(tenant_id="t", conversation_id=conversation,
                         conversation_type="personal" if personal else "channel",
                         service_url="https://smba.trafficmanager.net/emea/", user_id=person.id,
-                        user_name=person.display_name, aad_object_id=None, bot_id="28:bot", team_id=None,
+                        user_name=person.display_name, aad_object_id=person.aad_object_id, bot_id="28:bot",
+                        team_id=None,
                         channel_id=None, locale="sv-SE")
         return Turn(origin=origin, person=person, t=for_language("sv"), now=NOW,
                     forum=None if personal else self.forum)
@@ -156,6 +160,12 @@ async def test_each_route_refuses_whom_its_who_leaves_out(uow_factory: UnitOfWor
         elif route.who is Who.APPROVER:
             with pytest.raises(NotApprover):
                 await dispatch(route, deps, turn, request)
+        elif route.who is Who.ADMIN:
+            with pytest.raises(NotAdmin):
+                await dispatch(route, deps, turn, request)
+        elif route.who is Who.CHAIR_OR_ADMIN:
+            with pytest.raises(NotChair):
+                await dispatch(route, deps, turn, request)
         elif route.who is Who.ROLE_HOLDER:
             try:
                 reply = await dispatch(route, deps, turn, request)
@@ -168,10 +178,10 @@ async def test_each_route_refuses_whom_its_who_leaves_out(uow_factory: UnitOfWor
 
 async def test_each_route_lets_whom_its_who_names_through(uow_factory: UnitOfWorkFactory) -> None:
     world = await world_of(uow_factory)
-    deps = deps_of(uow_factory)
+    deps = replace(deps_of(uow_factory), admins=frozenset({ADA_OID}))
     for route in TEXT + VERBS:
         person = {Who.CHAIR: ANNA, Who.RECORD_KEEPER: ANNA, Who.APPROVER: POLLY, Who.ROLE_HOLDER: POLLY,
-                  Who.ANYONE: ERIK}[route.who]
+                  Who.ANYONE: ERIK, Who.ADMIN: ADA, Who.CHAIR_OR_ADMIN: ANNA}[route.who]
         try:
             reply = await dispatch(route, deps, world.turn(person), world.request(route))
         except DomainError as refusal:

@@ -1,0 +1,39 @@
+"""In-memory stores of issue 11 (what the auditors asked for), for the use-case tests. Each part adds the methods its
+use cases need, as `bot/services/ports.py` declares them; mypy checks the fakes against the Protocols."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from domain.charter import GoalEvaluation
+
+
+@dataclass
+class AuditorTables:
+    evaluations: list[GoalEvaluation] = field(default_factory=list)
+
+
+class FakeGoalEvaluations:
+    def __init__(self, tables: AuditorTables) -> None:
+        self._t = tables
+
+    def add(self, evaluation: GoalEvaluation) -> None:
+        self._t.evaluations.append(replace(evaluation, id=len(self._t.evaluations) + 1))
+
+    async def for_forum(self, forum_id: str) -> list[GoalEvaluation]:
+        return [e for e in self._t.evaluations if e.forum_id == forum_id]
+
+
+class FakeReports:
+    def __init__(self, tables: AuditorTables) -> None:
+        self._t = tables
+
+
+class FakeRetention:
+    def __init__(self, tables: AuditorTables) -> None:
+        self._t = tables
+
+
+class FakeArchives:
+    def __init__(self, tables: AuditorTables) -> None:
+        self._t = tables
