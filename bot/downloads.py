@@ -24,9 +24,10 @@ def gone() -> web.Response:
 
 def handlers() -> dict[str, Download]:
     """Prefix -> handler. Each prefix ends with ':' and none is a prefix of another."""
-    from bot import download_admin, download_report, download_retention
+    from bot import download_admin, download_archive, download_report, download_retention
 
     joined: dict[str, Download] = {}
-    for part in (download_report.DOWNLOADS, download_admin.DOWNLOADS, download_retention.DOWNLOADS):
+    for part in (download_report.DOWNLOADS, download_admin.DOWNLOADS, download_retention.DOWNLOADS,
+                 download_archive.DOWNLOADS):
         joined.update(part)
     return joined

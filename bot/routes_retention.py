@@ -1,4 +1,4 @@
-"""The route table's part for issue 11 (retention). Joined into `TEXT` and `VERBS` in bot/routing.py."""
+"""The route table's part for issue 11 (retention). into `TEXT` and `VERBS` in bot/routing.py."""
 
 from __future__ import annotations
 

@@ -13,6 +13,7 @@ from typing import Any
 from bot import (
     routes_actions,
     routes_admin,
+    routes_archive,
     routes_charter,
     routes_delivery,
     routes_log,
@@ -239,11 +240,12 @@ _VERBS = (
 # The literals above stay unannotated so mypy checks each Route's parser against its use case; joined here.
 TEXT: tuple[Route[Any], ...] = (*_TEXT, *routes_nudges.TEXT, *routes_actions.TEXT, *routes_turnover.TEXT,
                                 *routes_delivery.TEXT, *routes_log.TEXT, *routes_charter.TEXT, *routes_visibility.TEXT,
-                                *routes_report.TEXT, *routes_admin.TEXT, *routes_retention.TEXT, *_LAST_TEXT)
+                                *routes_report.TEXT, *routes_admin.TEXT, *routes_retention.TEXT, *routes_archive.TEXT,
+                                *_LAST_TEXT)
 VERBS: tuple[Route[Any], ...] = (*_VERBS, *routes_nudges.VERBS, *routes_actions.VERBS, *routes_turnover.VERBS,
                                  *routes_delivery.VERBS, *routes_log.VERBS, *routes_charter.VERBS,
                                  *routes_visibility.VERBS, *routes_report.VERBS, *routes_admin.VERBS,
-                                 *routes_retention.VERBS)
+                                 *routes_retention.VERBS, *routes_archive.VERBS)
 
 __all__ = ["TEXT", "VERBS", "Request", "Route", "Where", "Who", "dispatch", "help_lines"]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -34,6 +35,7 @@ class ContributionRepository:
         after_deadline: bool,
         now: datetime,
         expected_version: int | None = None,
+        areas: Mapping[str, Sequence[str]] | None = None,  # section_id -> area ids (domain/charter.py)
     ) -> ContributionVersion:
         """Store the next version. With `expected_version`, raise StaleVersion if another one came first.
 
@@ -71,6 +73,7 @@ class ContributionRepository:
             submitted_by_name=submitted_by_name,
             submitted_at=now,
             after_deadline=after_deadline,
+            areas={section: list(ids) for section, ids in areas.items() if ids} if areas else None,
         )
         self._session.add(version)
         await self._flush()
@@ -165,4 +168,5 @@ def _to_version(v: ContributionVersionRow, c: ContributionRow) -> ContributionVe
         submitted_by_name=v.submitted_by_name,
         submitted_at=v.submitted_at,
         after_deadline=v.after_deadline,
+        areas=tuple((section, tuple(ids)) for section, ids in (v.areas or {}).items()),
     )

@@ -132,6 +132,7 @@ class ContributionStore(Protocol):
         after_deadline: bool,
         now: datetime,
         expected_version: int | None = None,
+        areas: Mapping[str, Sequence[str]] | None = None,  # section_id -> area ids (domain/charter.py)
     ) -> ContributionVersion: ...
     async def latest(
         self, meeting_id: str, organisation_id: str, *, lock: bool = False

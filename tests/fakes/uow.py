@@ -423,6 +423,7 @@ class FakeContributions:
         after_deadline: bool,
         now: datetime,
         expected_version: int | None = None,
+        areas: Mapping[str, Sequence[str]] | None = None,  # section_id -> area ids (domain/charter.py)
     ) -> ContributionVersion:
         versions = self._db.versions.setdefault((meeting_id, organisation_id), [])
         if expected_version is not None and len(versions) != expected_version:
@@ -431,6 +432,7 @@ class FakeContributions:
         version = ContributionVersion(
             contribution_id, meeting_id, organisation_id, len(versions) + 1, tuple(sections), nothing_new,
             attending, submitted_by, submitted_by_name, now, after_deadline,
+            tuple((section, tuple(ids)) for section, ids in (areas or {}).items() if ids),
         )
         versions.append(version)
         return version
