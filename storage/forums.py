@@ -3,38 +3,32 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import String, cast, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.charter import Charter
 from domain.model import (
     AgendaSection,
     Forum,
     Membership,
     Organisation,
-    RecordRoles,
     Role,
     RoleKind,
     Schedule,
 )
-from domain.nudges import NudgePolicy
-from domain.retention import RetentionPlan
-from domain.visibility import SummaryVisibility
 from storage.auditors_codec import (
     charter_from_json,
-    charter_to_json,
     retention_from_json,
-    retention_to_json,
     visibility_from_column,
 )
 from storage.cache import ReadCache
 from storage.cache_sync import note_change
-from storage.follow_up_codec import policy_from_json, policy_to_json
+from storage.follow_up_codec import policy_from_json
+from storage.forum_settings import ForumSettings
 from storage.orm import AgendaSectionRow, ConversationRow, ForumRow, MembershipRow, OrganisationRow, RoleRow
-from storage.records_codec import record_roles_from_json, record_roles_to_json
+from storage.records_codec import record_roles_from_json
 from storage.schedule_codec import schedule_from_json, schedule_to_json
 
 
@@ -42,7 +36,7 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
-class ForumRepository:
+class ForumRepository(ForumSettings):
     def __init__(self, session: AsyncSession, cache: ReadCache | None = None) -> None:
         self._session = session
         self._cache = cache
@@ -337,53 +331,6 @@ class ForumRepository:
         )
         assert row is not None
         row.holder_id = holder_id
-        row.updated_at = now
-
-    async def set_record_roles(self, forum_id: str, record: RecordRoles, now: datetime) -> None:
-        row = await self._session.get(ForumRow, forum_id)
-        assert row is not None
-        await self._touch(forum_id)
-        row.record_roles = record_roles_to_json(record)
-        row.updated_at = now
-
-    async def set_follow_up_policy(self, forum_id: str, policy: NudgePolicy, now: datetime) -> None:
-        row = await self._session.get(ForumRow, forum_id)
-        assert row is not None
-        await self._touch(forum_id)
-        row.follow_up_policy = policy_to_json(policy)
-        row.updated_at = now
-
-    async def set_charter(self, forum_id: str, charter: Charter, now: datetime) -> None:
-        row = await self._session.get(ForumRow, forum_id)
-        assert row is not None
-        await self._touch(forum_id)
-        row.charter = charter_to_json(charter)
-        row.updated_at = now
-
-    async def set_visibility(self, forum_id: str, visibility: SummaryVisibility, now: datetime) -> None:
-        row = await self._session.get(ForumRow, forum_id)
-        assert row is not None
-        await self._touch(forum_id)
-        row.summary_visibility = visibility.value
-        row.updated_at = now
-
-    async def set_retention(self, forum_id: str, plan: RetentionPlan, now: datetime) -> None:
-        row = await self._session.get(ForumRow, forum_id)
-        assert row is not None
-        await self._touch(forum_id)
-        row.retention = retention_to_json(plan)
-        row.updated_at = now
-
-    async def set_external(self, forum_id: str, external: Mapping[str, bool], now: datetime) -> None:
-        """Mark the forum's organisations (by id) external or not; ids of other forums are ignored."""
-        await self._touch(forum_id)
-        for org in await self._session.scalars(
-            select(OrganisationRow).where(OrganisationRow.forum_id == forum_id,
-                                          OrganisationRow.id.in_(list(external)))
-        ):
-            org.external = bool(external[org.id])
-        row = await self._session.get(ForumRow, forum_id)
-        assert row is not None
         row.updated_at = now
 
     async def vacate_roles_of(self, forum_id: str, person_id: str, now: datetime) -> None:

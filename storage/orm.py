@@ -360,22 +360,6 @@ class MailRow(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
-class AuditRow(Base):
-    """Append-only trail: who did what to which record. Never message text or matched values."""
-
-    __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_at", "at"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime())
-    actor_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    forum_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
-    action: Mapped[str] = mapped_column(String(60))
-    subject_type: Mapped[str] = mapped_column(String(40))
-    subject_id: Mapped[str] = mapped_column(String(400))
-    detail: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
-
-
 __all__ = [
     "ActionRow",
     "AgendaSectionRow",
@@ -401,6 +385,6 @@ __all__ = [
 
 
 # The follow-up rows live in their own module; importing it here puts them on `Base.metadata` for Alembic.
-import storage.orm_auditors  # noqa: E402
 import storage.orm_delivery  # noqa: E402
 import storage.orm_follow_up  # noqa: E402,F401
+from storage.orm_auditors import AuditRow  # noqa: E402

@@ -15,6 +15,22 @@ from storage.orm import Base
 from storage.types import UTCDateTime
 
 
+class AuditRow(Base):
+    """Append-only trail: who did what to which record. Never message text or matched values."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_at", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    forum_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
+    action: Mapped[str] = mapped_column(String(60))
+    subject_type: Mapped[str] = mapped_column(String(40))
+    subject_id: Mapped[str] = mapped_column(String(400))
+    detail: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+
+
 class GoalEvaluationRow(Base):
     """One evaluation of one goal of a forum. Appended; the latest per goal is the current one."""
 
