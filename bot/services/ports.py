@@ -309,6 +309,8 @@ class ReportReader(Protocol):
 class RetentionStore(Protocol):
     """The disposal job's side of storage: what is due under a rule, and removing it in batches."""
 
+    async def dispose_log_rows(self, table: str, row_ids: Sequence[int], now: datetime) -> int: ...
+
 
 class ArchiveStore(Protocol):
     """Archive packages made (forum, year, files and checksums); an archived year's records are locked."""

@@ -3,7 +3,9 @@ use cases need, as `bot/services/ports.py` declares them; mypy checks the fakes 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from domain.charter import GoalEvaluation
 
@@ -32,6 +34,11 @@ class FakeReports:
 class FakeRetention:
     def __init__(self, tables: AuditorTables) -> None:
         self._t = tables
+        self.disposed: list[tuple[str, tuple[int, ...]]] = []
+
+    async def dispose_log_rows(self, table: str, row_ids: Sequence[int], now: datetime) -> int:
+        self.disposed.append((table, tuple(row_ids)))
+        return len(row_ids)
 
 
 class FakeArchives:
