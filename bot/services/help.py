@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from bot.services.guards import is_admin
 from bot.services.ports import Deps
 from bot.services.turn import Reply, Turn
 from dialogs.cards.help import HelpGroup, HelpRole, help_card
@@ -35,5 +36,6 @@ async def help_reply(deps: Deps, turn: Turn, lines: HelpLines) -> Reply:
         organisation=organisation,
         forum_here=turn.forum is not None,
         personal=turn.origin.is_personal,
+        admin=is_admin(deps, turn),
     )
     return Reply(card=card)

@@ -22,6 +22,7 @@ class HelpGroup(enum.StrEnum):
     MEMBER = "member"
     JOIN = "join"  # someone in a forum's conversation who has not joined
     NEW_FORUM = "new_forum"  # a conversation with no forum yet
+    ADMIN = "admin"  # an administrator (FORUMBOT_ADMINS), wherever they ask
     ALWAYS = "always"
 
 
@@ -34,6 +35,7 @@ def help_card(
     organisation: str | None,
     forum_here: bool,
     personal: bool,
+    admin: bool = False,
 ) -> Element:
     """`lines`: the catalog keys of each group's help lines, in order (one per command, from the route table)."""
 
@@ -59,6 +61,9 @@ def help_card(
         body.append(group(HelpGroup.MEMBER))
     if role is HelpRole.NONE and not personal:
         body.append(group(HelpGroup.JOIN if forum_here else HelpGroup.NEW_FORUM))
+    if admin:
+        body.append(text(t("help.role_admin"), weight="Bolder"))
+        body.append(group(HelpGroup.ADMIN))
     body.append(group(HelpGroup.ALWAYS))
     if not personal:
         body.append(text(t("help.mention_note"), weight="Bolder"))

@@ -11,14 +11,13 @@ per line, and Data > From Text reads it; the Word file reads the same everywhere
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from dialogs.documents.blocks import Block, Facts, Heading, Paragraph, Table, Title, plain
+from dialogs.documents.blocks import Block, Facts, Heading, Paragraph, Table, Title
+from dialogs.documents.csv_file import csv_bytes
 from dialogs.owners import action_number, owner_label
 from dialogs.texts import Texts
 from dialogs.texts.formatting import format_date, format_datetime
@@ -137,19 +136,9 @@ def _cells(line: LogLine) -> tuple[str, ...]:
     return (line.stamp or line.at, line.number, line.title, line.kind, line.actor, line.detail)
 
 
-def _safe_cell(value: str) -> str:
-    value = plain(value)
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def log_csv(t: Texts, lines: Sequence[LogLine]) -> bytes:
     """UTF-8 with BOM, `;`-separated, a header row, one row per event in the order given."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(_columns(t))
-    for line in lines:
-        writer.writerow([_safe_cell(c) for c in _cells(line)])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes(_columns(t), (_cells(line) for line in lines))
 
 
 def log_outline(t: Texts, forum_name: str, start: date, end: date, lines: Sequence[LogLine]) -> list[Block]:

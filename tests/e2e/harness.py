@@ -31,6 +31,11 @@ class Person:
     id: str
     name: str
     locale: str = "sv-SE"
+    aad_object_id: str | None = None  # default: "aad-<id>"
+
+    @property
+    def object_id(self) -> str:
+        return self.aad_object_id or f"aad-{self.id[3:]}"
 
     @property
     def personal_conversation(self) -> str:
@@ -58,7 +63,7 @@ class Forumbot:
             "channelId": "msteams",
             "serviceUrl": self.connector.url,
             "timestamp": self.clock.now().isoformat(),
-            "from": {"id": person.id, "name": person.name, "aadObjectId": f"aad-{person.id[3:]}"},
+            "from": {"id": person.id, "name": person.name, "aadObjectId": person.object_id},
             "recipient": {"id": BOT_ID, "name": "Forumbot"},
             "conversation": {
                 "id": conversation_id,
@@ -135,7 +140,7 @@ class Forumbot:
         return cards[-1]
 
 
-def e2e_settings(database_url: str) -> Settings:
+def e2e_settings(database_url: str, **overrides: Any) -> Settings:
     return Settings(  # type: ignore[call-arg]
         _env_file=None,
         mode="local",
@@ -143,14 +148,15 @@ def e2e_settings(database_url: str) -> Settings:
         allowed_tenants=[TENANT],
         retry_base_seconds=0.01,
         retry_max_seconds=0.05,
+        **overrides,
     )
 
 
 @asynccontextmanager
 async def running_forumbot(
-    database_url: str, connector: FakeConnector, clock: FixedClock
+    database_url: str, connector: FakeConnector, clock: FixedClock, **settings: Any
 ) -> AsyncIterator[Forumbot]:
-    app = create_app(e2e_settings(database_url), clock=clock, background=False)
+    app = create_app(e2e_settings(database_url, **settings), clock=clock, background=False)
     client = TestClient(TestServer(app, host="127.0.0.1"))
     await client.start_server()
     try:
