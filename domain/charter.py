@@ -11,6 +11,7 @@ the charter, falling back to the id's stored name).
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,6 +21,7 @@ MAX_PURPOSE = 1000
 MAX_GOAL_TEXT = 300
 MAX_AREA_NAME = 60
 MAX_EVALUATION_COMMENT = 2000
+MAX_COMMISSIONED_BY = 200
 
 
 class GoalRating(enum.StrEnum):
@@ -83,3 +85,58 @@ def latest_evaluations(evaluations: list[GoalEvaluation]) -> dict[str, GoalEvalu
     for ev in sorted(evaluations, key=lambda e: (e.evaluated_at, e.id or 0)):
         latest[ev.goal_id] = ev
     return latest
+
+
+class CharterProblem(enum.StrEnum):
+    PURPOSE_TOO_LONG = "purpose_too_long"
+    COMMISSIONED_TOO_LONG = "commissioned_too_long"
+    GOAL_TOO_LONG = "goal_too_long"
+    TOO_MANY_GOALS = "too_many_goals"
+    AREA_TOO_LONG = "area_too_long"
+    TOO_MANY_AREAS = "too_many_areas"
+    DUPLICATE_AREA = "duplicate_area"
+
+
+
+def _lines(raw: str) -> list[str]:
+    return [" ".join(line.split()) for line in raw.splitlines() if line.strip()]
+
+
+def edit_charter(
+    current: Charter,
+    *,
+    purpose: str,
+    commissioned_by: str,
+    goals: dict[str, str],  # existing goal id -> its text as edited (empty: removed)
+    new_goals: str,  # one per line
+    areas: dict[str, str],  # existing area id -> its name as edited (empty: removed)
+    new_areas: str,
+    new_id: Callable[[], str],
+) -> tuple[Charter | None, list[CharterProblem]]:
+    """The charter as edited: kept goals and areas keep their ids (a rename keeps the evaluations and counts),
+    new lines get new ids. A new area named as a kept one (case and spacing ignored) is a duplicate."""
+    problems: list[CharterProblem] = []
+    kept_goals = [Goal(g.id, " ".join(goals.get(g.id, "").split())) for g in current.goals]
+    goal_list = [g for g in kept_goals if g.text] + [Goal(new_id(), text) for text in _lines(new_goals)]
+    kept_areas = [Area(a.id, " ".join(areas.get(a.id, "").split())) for a in current.areas]
+    area_list = [a for a in kept_areas if a.name] + [Area(new_id(), name) for name in _lines(new_areas)]
+    purpose, commissioned_by = purpose.strip(), " ".join(commissioned_by.split())
+    if len(purpose) > MAX_PURPOSE:
+        problems.append(CharterProblem.PURPOSE_TOO_LONG)
+    if len(commissioned_by) > MAX_COMMISSIONED_BY:
+        problems.append(CharterProblem.COMMISSIONED_TOO_LONG)
+    if any(len(g.text) > MAX_GOAL_TEXT for g in goal_list):
+        problems.append(CharterProblem.GOAL_TOO_LONG)
+    if len(goal_list) > MAX_GOALS:
+        problems.append(CharterProblem.TOO_MANY_GOALS)
+    if any(len(a.name) > MAX_AREA_NAME for a in area_list):
+        problems.append(CharterProblem.AREA_TOO_LONG)
+    if len(area_list) > MAX_AREAS:
+        problems.append(CharterProblem.TOO_MANY_AREAS)
+    keys = [a.name.casefold() for a in area_list]
+    if len(set(keys)) != len(keys):
+        problems.append(CharterProblem.DUPLICATE_AREA)
+    if problems:
+        return None, problems
+    return Charter(purpose=purpose, goals=tuple(goal_list), commissioned_by=commissioned_by,
+                   areas=tuple(area_list)), []

@@ -26,6 +26,7 @@ from dialogs.cards.contribution import (
     contribution_card,
     saved_card,
     stored_form,
+    submitted_areas,
     submitted_values,
 )
 from dialogs.cards.elements import message
@@ -163,6 +164,7 @@ class _Answer:
     nothing_new: bool
     attending: bool
     away_raw: str
+    areas: dict[str, tuple[str, ...]]  # section id -> ticked area ids (domain/charter.py)
 
 
 def _read_answer(forum: Forum, data: Mapping[str, Any]) -> _Answer:
@@ -174,7 +176,8 @@ def _read_answer(forum: Forum, data: Mapping[str, Any]) -> _Answer:
     elif nothing_new and resolve == RESOLVE_NOTHING_NEW:
         values = dict.fromkeys(values, "")
     return _Answer(values, nothing_new, str(data.get("attending", "yes")) != "no",
-                   str(data.get("away_until") or "").strip())
+                   str(data.get("away_until") or "").strip(),
+                   {k: v for k, v in submitted_areas(forum, data).items() if values.get(k, "").strip()})
 
 
 async def submit(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
@@ -189,7 +192,7 @@ async def submit(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
         current = phase(meeting.times, turn.now)
         form = build_form(t, forum, meeting, organisation_id, values=values, nothing_new=nothing_new,
                           attending=attending, away_until=answer.away_raw, late=current is Phase.LATE,
-                          base_version=base_version_of(data))
+                          base_version=base_version_of(data), area_values=answer.areas)
         if organisation is None or not may_submit(forum, turn.person.id, organisation_id):
             name = organisation.name if organisation else "?"
             return Reply(card=contribution_card(t, form, errors=[t("contribution.error.not_allowed",
@@ -203,7 +206,7 @@ async def submit(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
             # Never silently drop text: ask which one holds, with the card and the text kept.
             return Reply(card=contribution_card(t, form, ask_nothing_new=True), replace=True)
         latest = await uow.contributions.latest(meeting.id, organisation_id, lock=True)
-        if latest is not None and _same_content(forum, latest, values, nothing_new, attending):
+        if latest is not None and _same_content(forum, latest, values, nothing_new, attending, answer.areas):
             # The same card pressed twice (or resent unchanged): nothing new is stored.
             if answer.away_raw:
                 await uow.people.set_away_until(turn.person.id, date.fromisoformat(answer.away_raw), turn.now)
@@ -219,7 +222,7 @@ async def submit(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
         version: ContributionVersion | None
         try:
             version = await _store(uow, turn, forum, meeting, organisation_id, values, nothing_new,
-                                   attending, late=current is Phase.LATE,
+                                   attending, late=current is Phase.LATE, areas=answer.areas,
                                    expected_version=latest.version if latest else 0, default=deps.default_language)
             if answer.away_raw:
                 await uow.people.set_away_until(turn.person.id, date.fromisoformat(answer.away_raw), turn.now)
@@ -277,11 +280,13 @@ async def _screen(
 
 
 def _same_content(
-    forum: Forum, latest: ContributionVersion, values: Mapping[str, str], nothing_new: bool, attending: bool
+    forum: Forum, latest: ContributionVersion, values: Mapping[str, str], nothing_new: bool, attending: bool,
+    areas: Mapping[str, tuple[str, ...]],
 ) -> bool:
     stored = {section_id: text for section_id, _, text in latest.sections if text}
     sent = {s.id: values.get(s.id, "").strip() for s in forum.sections if values.get(s.id, "").strip()}
-    return (stored, latest.nothing_new, latest.attending) == (sent, nothing_new, attending)
+    return (stored, latest.nothing_new, latest.attending, dict(latest.areas)) == (sent, nothing_new, attending,
+                                                                                  dict(areas))
 
 
 async def _after_race(
@@ -293,7 +298,7 @@ async def _after_race(
         latest = await uow.contributions.latest(meeting.id, form.organisation_id)
     if latest is None:  # the other transaction did not commit either: let the person simply send again
         return Reply(card=contribution_card(t, form, errors=[t("contribution.error.retry")]), replace=True)
-    if _same_content(forum, latest, answer.values, answer.nothing_new, answer.attending):
+    if _same_content(forum, latest, answer.values, answer.nothing_new, answer.attending, answer.areas):
         return Reply(card=saved_card(t, form, latest, forum.schedule.timezone, already=True), replace=True)
     return _changed_reply(t, forum, form, latest)
 
@@ -332,13 +337,13 @@ def _count_hits(
 async def _store(
     uow: UnitOfWork, turn: Turn, forum: Forum, meeting: Meeting, organisation_id: str,
     values: Mapping[str, str], nothing_new: bool, attending: bool, *, late: bool, expected_version: int | None = None,
-    default: str,
+    default: str, areas: Mapping[str, tuple[str, ...]] | None = None,
 ) -> ContributionVersion:
     sections = [(s.id, s.title, values.get(s.id, "").strip()) for s in forum.sections]
     version = await uow.contributions.add_version(
         meeting_id=meeting.id, organisation_id=organisation_id, sections=sections, nothing_new=nothing_new,
         attending=attending, submitted_by=turn.person.id, submitted_by_name=turn.person.display_name,
-        after_deadline=late, now=turn.now, expected_version=expected_version,
+        after_deadline=late, now=turn.now, expected_version=expected_version, areas=areas,
     )
     uow.audit.record(at=turn.now, action="contribution.submitted", subject_type="contribution",
                      subject_id=version.contribution_id, actor_id=turn.person.id, forum_id=forum.id,
@@ -361,5 +366,6 @@ async def edit_again(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
         nothing_new=str(data.get("nothing_new", "false")).lower() == "true",
         attending=str(data.get("attending", "yes")) != "no", away_until=str(data.get("away_until") or ""),
         late=phase(meeting.times, turn.now) is Phase.LATE, base_version=base_version_of(data),
+        area_values=submitted_areas(forum, data),
     )
     return Reply(card=contribution_card(t, form), replace=True)

@@ -28,10 +28,12 @@ from dialogs.cards.elements import (
 from dialogs.cards.escaping import escape_card_text
 from dialogs.texts import Texts
 from dialogs.texts.formatting import format_datetime
+from domain.charter import Area
 from domain.meetings import ContributionVersion, Meeting
 from domain.model import AgendaSection, Forum
 
 SECTION_INPUT = "s__"
+AREAS_INPUT = "a__"  # + section id: the areas (domain/charter.py) the section's text is about, a multi-select
 MAX_SECTION_CHARS = 4000
 RESOLVE_KEEP_TEXT = "keep_text"  # "Inget nytt" ticked with text: the text holds
 RESOLVE_NOTHING_NEW = "nothing_new"  # … or "Inget nytt" holds and the text is left out
@@ -55,6 +57,8 @@ class ContributionForm:
     late: bool = False
     base_version: int = 0  # the version the person is editing; a newer one means someone else changed it
     standing_in_for: str = ""  # the away participant's name when the card goes to the deputy
+    areas: Sequence[Area] = ()  # the forum's areas, offered per section when there are any
+    area_values: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # section id -> ticked area ids
 
 
 def submitted_values(sections: Sequence[AgendaSection], data: Mapping[str, Any]) -> dict[str, str]:
@@ -64,6 +68,20 @@ def submitted_values(sections: Sequence[AgendaSection], data: Mapping[str, Any])
         raw = data.get(SECTION_INPUT + section.id)
         values[section.id] = str(raw).replace("\r\n", "\n") if isinstance(raw, str) else ""
     return values
+
+
+def submitted_areas(forum: Forum, data: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    """The areas ticked per section (a multi-select sends "id1,id2"); unknown ids are dropped, order as the
+    forum lists its areas."""
+    known = [a.id for a in forum.charter.areas]
+    found: dict[str, tuple[str, ...]] = {}
+    for section in forum.sections:
+        raw = data.get(AREAS_INPUT + section.id)
+        ticked = {v.strip() for v in raw.split(",")} if isinstance(raw, str) else set()
+        ids = tuple(a for a in known if a in ticked)
+        if ids:
+            found[section.id] = ids
+    return found
 
 
 def base_version_of(data: Mapping[str, Any]) -> int:
@@ -77,7 +95,7 @@ def base_version_of(data: Mapping[str, Any]) -> int:
 def build_form(
     t: Texts, forum: Forum, meeting: Meeting, organisation_id: str, *, values: Mapping[str, str] | None = None,
     nothing_new: bool = False, attending: bool = True, away_until: str = "", late: bool = False,
-    base_version: int = 0, standing_in_for: str = "",
+    base_version: int = 0, standing_in_for: str = "", area_values: Mapping[str, tuple[str, ...]] | None = None,
 ) -> ContributionForm:
     """The form for an organisation's report to a meeting, its times worded in the forum's zone."""
     tz = forum.schedule.timezone
@@ -97,6 +115,8 @@ def build_form(
         late=late,
         base_version=base_version,
         standing_in_for=standing_in_for,
+        areas=forum.charter.areas,
+        area_values=dict(area_values or {}),
     )
 
 
@@ -110,7 +130,7 @@ def stored_form(
     values = {section_id: text for section_id, _, text in latest.sections}
     return build_form(t, forum, meeting, organisation_id, values=values, nothing_new=latest.nothing_new,
                       attending=latest.attending, late=late, base_version=latest.version,
-                      standing_in_for=standing_in_for)
+                      standing_in_for=standing_in_for, area_values=dict(latest.areas))
 
 
 def request_payload(t: Texts, form: ContributionForm, *, reminder: bool = False) -> dict[str, object]:
@@ -168,17 +188,20 @@ def _card_head(t: Texts, form: ContributionForm) -> list[Element]:
 
 
 def _card_inputs(t: Texts, form: ContributionForm) -> list[Element]:
-    body = [
-        input_text(
+    body: list[Element] = []
+    for section in form.sections:
+        body.append(input_text(
             SECTION_INPUT + section.id,
             section.title,
             value=form.values.get(section.id, ""),
             multiline=True,
             max_length=MAX_SECTION_CHARS,
             error=t("contribution.error.too_long", max=MAX_SECTION_CHARS),
-        )
-        for section in form.sections
-    ]
+        ))
+        if form.areas:
+            body.append(choice_set(AREAS_INPUT + section.id, t("contribution.areas_label", section=section.title),
+                                   [(a.id, a.name) for a in form.areas],
+                                   value=",".join(form.area_values.get(section.id, ())) or None, multi=True))
     body.append(input_toggle("nothing_new", t("contribution.nothing_new_label"), t("contribution.nothing_new"),
                              value=form.nothing_new))
     body.append(
@@ -241,11 +264,15 @@ def submitted_card(
         body.append(text(t("contribution.not_attending_noted")))
     if form.nothing_new:
         body.append(text(t("contribution.nothing_new_noted")))
+    names = {a.id: a.name for a in form.areas}
     for section in form.sections:
         value = form.values.get(section.id, "").strip()
         if value:
             body.append(text(section.title, weight="Bolder"))
             body.append({"type": "TextBlock", "text": escape_card_text(value), "wrap": True})
+        ticked = [names[a] for a in form.area_values.get(section.id, ()) if a in names]
+        if ticked:
+            body.append(text(t("contribution.areas_noted", areas=", ".join(ticked)), subtle=True))
     if form.late:
         body.append(text(t("contribution.late_saved")))
     data = {"meeting_id": form.meeting_id, "organisation_id": form.organisation_id}
