@@ -1,12 +1,34 @@
-"""The route table's part for issue 11 (report). Joined into `TEXT` and `VERBS` in bot/routing.py."""
+"""The route table's part for the follow-up report (`uppföljningsrapport`) and its term message's button.
+Joined into `TEXT` and `VERBS` in bot/routing.py."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from bot.route_kinds import Route
+from bot.route_kinds import Request, Route, Who, _dates, card_data
+from bot.services import followup_report, report_schedule
+from bot.services.followup_report import ReportArgs
+from dialogs.cards.help import HelpGroup
+from domain.errors import Usage
 
-_TEXT = ()
-_VERBS = ()
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def report_args(request: Request) -> ReportArgs:
+    dates = _dates(request.text)
+    if len(dates) != 2:
+        raise Usage("report.usage")
+    rest = _DATE.split(request.text)[-1].strip()
+    return ReportArgs(dates[0], dates[1], forum_name=rest, request_id=request.request_id)
+
+
+_TEXT = (
+    Route("followup_report", followup_report.followup_report, report_args, who=Who.CHAIR_OR_ADMIN,
+          help=((HelpGroup.CHAIR, "help.line_followup_report"), (HelpGroup.ADMIN, "help.line_followup_report_admin"))),
+)
+_VERBS = (
+    Route("report.link", report_schedule.term_report_link, card_data, who=Who.CHAIR_OR_ADMIN),
+)
 TEXT: tuple[Route[Any], ...] = _TEXT
 VERBS: tuple[Route[Any], ...] = _VERBS

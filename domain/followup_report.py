@@ -248,3 +248,10 @@ def compile_report(facts: ReportFacts) -> FollowUpReport:
         fell_vacant=sum(1 for e in facts.events if e.kind is EventKind.ROLE_VACANT
                         and _in(local_day(facts, e.at), facts.start, facts.end)),
         areas=areas, trends=weekly)
+
+
+def last_term(today: date) -> tuple[date, date, str]:
+    """The term (termin) that ended most recently before `today`: (first day, last day, key "2026-H1")."""
+    if today.month >= 7:
+        return date(today.year, 1, 1), date(today.year, 6, 30), f"{today.year}-H1"
+    return date(today.year - 1, 7, 1), date(today.year - 1, 12, 31), f"{today.year - 1}-H2"

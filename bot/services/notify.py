@@ -68,6 +68,8 @@ class Kind(StrEnum):
     ROLE_HANDOVER = "role_handover"  # a role's new holder: its open actions, once per change [role], slot = at
     ROLE_VACANT = "role_vacant"  # the chair: a role lost its holder, its actions need an owner [role], slot = at
     WEEKLY_OVERVIEW = "weekly_overview"  # the forum conversation, once per week [forum], day = local day
+    # What the auditors asked for (issue 11).
+    TERM_REPORT = "term_report"  # the chair: the term's follow-up report [forum], slot = term ("2026-H2")
 
 
 def report_of(kind: str) -> Kind:

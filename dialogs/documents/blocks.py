@@ -40,7 +40,16 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
 
 
-Block = Title | Heading | Paragraph | Facts | Bullets | Table
+@dataclass(frozen=True)
+class Image:
+    """A picture (a chart as PNG) with its caption; the caption is what text formats show in its place."""
+
+    png: bytes
+    caption: str
+    width_cm: float = 16.0
+
+
+Block = Title | Heading | Paragraph | Facts | Bullets | Table | Image
 
 
 def plain(text: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from dialogs.cards.escaping import escape_markdown_inline, escape_markdown_text
-from dialogs.documents.blocks import Block, Bullets, Facts, Heading, Paragraph, Table, Title, plain
+from dialogs.documents.blocks import Block, Bullets, Facts, Heading, Image, Paragraph, Table, Title, plain
 
 
 def _one_line(text: str) -> str:
@@ -37,6 +37,8 @@ def _markdown(block: Block) -> list[str]:
         case Table(columns, rows):
             lines = ["| " + " | ".join(_cell(c) for c in columns) + " |", "|" + "---|" * len(columns)]
             return [*lines, *("| " + " | ".join(_cell(c) for c in row) + " |" for row in rows), ""]
+        case Image(_, caption, _):
+            return [f"_{escape_markdown_inline(_one_line(caption))}_", ""] if caption.strip() else []
     raise TypeError(block)
 
 
@@ -61,6 +63,8 @@ def _plain(block: Block) -> list[str]:
             return [*(f"- {_one_line(i)}" for i in items), ""]
         case Table(_, rows):
             return [*(" · ".join(" / ".join(_lines(c)) for c in row if c.strip()) for row in rows), ""]
+        case Image(_, caption, _):
+            return [_one_line(caption), ""] if caption.strip() else []
     raise TypeError(block)
 
 

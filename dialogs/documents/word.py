@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from functools import partial
 
 from docx.document import Document as DocumentObject
+from docx.shared import Cm
 from docx.table import Table as WordTable
 from docx.text.paragraph import Paragraph as WordParagraph
 
-from dialogs.documents.blocks import Block, Bullets, Facts, Heading, Paragraph, Table, Title, plain
+from dialogs.documents.blocks import Block, Bullets, Facts, Heading, Image, Paragraph, Table, Title, plain
 from dialogs.documents.template import new_document
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -71,6 +72,10 @@ def _add(document: DocumentObject, styles: _Styles, block: Block) -> None:
         case Table(columns, rows):
             _table(document, styles, columns, rows)
             _paragraph("")
+        case Image(png, caption, width_cm):
+            document.add_picture(io.BytesIO(png), width=Cm(width_cm))
+            if caption.strip():
+                _paragraph("").add_run(" ".join(plain(caption).split())).italic = True
 
 
 def render_docx(blocks: Sequence[Block], *, template: str | None = None, title: str = "",

@@ -108,10 +108,12 @@ class World:
         texts = {"cancel_meeting": "2026-11-26", "export": "2026-11-26", "away": "2026-12-01", "language": "sv",
                  "move_meeting": "2026-11-26 till 2026-11-27 10:00", "history": "Å-1",
                  "export_log": "2026-11-01 2026-11-30", "pause_reminders": "2026-12-20",
-                 "audit_log": "2026-11-01 2026-11-30", "evaluate_goals": "2026"}
+                 "audit_log": "2026-11-01 2026-11-30", "evaluate_goals": "2026",
+                 "followup_report": "2026-07-01 2026-12-31"}
         data: dict[str, Any] = {"forum_id": self.forum.id, "meeting_id": self.meeting_id,
                                 "organisation_id": self.forum.organisations[0].id,
-                                "old": "2026-11-26", "new": "2026-11-27", "time": "10:00"}
+                                "old": "2026-11-26", "new": "2026-11-27", "time": "10:00",
+                                "start": "2026-07-01", "end": "2026-12-31"}
         if route in TEXT:
             return Request(text=texts.get(route.name, ""), request_id=f"r-{route.name}")
         return Request(data=data, request_id=f"r-{route.name}")
