@@ -76,21 +76,22 @@ def _named(forums: list[Forum], name: str) -> Forum | None:
     return found[0] if len(found) == 1 else None
 
 
-async def _forum_of(deps: Deps, uow: UnitOfWork, turn: Turn, args: ReportArgs) -> Forum | Reply:
+async def report_forum(deps: Deps, uow: UnitOfWork, turn: Turn, forum_name: str, example: str) -> Forum | Reply:
+    """The forum a report is about: the chair's own; for an administrator the forum of this channel, the one
+    named (`forum_name`: exactly, or the only one starting so) among the tenant's, or a question which one.
+    `example`: the command as typed so far, for the question."""
     if not is_admin(deps, turn) or (turn.forum is not None and turn.forum.chair_id == turn.person.id):
         return await chaired_forum(uow, turn)
-    if turn.forum is not None and not args.forum_name:
+    if turn.forum is not None and not forum_name:
         return turn.forum
     forums = await tenant_forums(uow, turn.origin.tenant_id)
-    found = _named(forums, args.forum_name) if args.forum_name else None
+    found = _named(forums, forum_name) if forum_name else None
     if found is None:
         chaired = [f for f in forums if f.chair_id == turn.person.id]
-        if not args.forum_name and len(chaired) == 1:
+        if not forum_name and len(chaired) == 1:
             return chaired[0]
-        t = turn.t
-        return Reply(text=t("report.which_forum", start=args.start.isoformat(), end=args.end.isoformat(),
-                            example=forums[0].name if forums else "Forum",
-                            forums=", ".join(f.name for f in forums) or "–"))
+        return Reply(text=turn.t("report.which_forum", example=f"{example} {forums[0].name if forums else 'Forum'}",
+                                 forums=", ".join(f.name for f in forums) or "–"))
     return found
 
 
@@ -107,7 +108,9 @@ async def followup_report(deps: Deps, turn: Turn, args: ReportArgs) -> Reply:
     if args.start > args.end:
         return Reply(text=t("report.order", start=format_date(t, args.start), end=format_date(t, args.end)))
     async with deps.uow() as uow:
-        found = await _forum_of(deps, uow, turn, args)
+        command = turn.t.words("commands.followup_report")[0]
+        found = await report_forum(deps, uow, turn, args.forum_name,
+                                   f"{command} {args.start.isoformat()} {args.end.isoformat()}")
         if isinstance(found, Reply):
             return found
         forum = found
