@@ -36,10 +36,11 @@ async def basis_of(uow: UnitOfWork, forum: Forum, year: int, now: datetime) -> A
     today = local_today(forum, now)
     names = {o.id: o.name for o in forum.organisations}
     mentions = []
-    for meeting in await uow.meetings.for_forum(forum):
-        if meeting.local_date.year != year or meeting.cancelled or meeting.local_date > today:
-            continue
-        for version in await uow.contributions.latest_for_meeting(meeting.id):
+    held = [m for m in await uow.meetings.for_forum(forum)
+            if m.local_date.year == year and not m.cancelled and m.local_date <= today]
+    counting = await uow.report.counting_versions([m.id for m in held])
+    for meeting in held:
+        for version, _ in counting[meeting.id]:
             areas = dict(version.areas)
             for section_id, title, text in version.sections:
                 if text.strip() and areas.get(section_id):

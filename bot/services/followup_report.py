@@ -47,13 +47,10 @@ async def report_facts(uow: UnitOfWork, forum: Forum, start: date, end: date, to
     """Everything the report counts, read in bulk: a few queries per meeting of the period, not per record."""
     every = await uow.meetings.for_forum(forum)
     in_period = [m for m in every if start <= m.local_date <= end]
-    facts = []
-    for meeting in in_period:
-        counting = await uow.contributions.latest_for_meeting(meeting.id)
-        earlier = {v.organisation_id for v in await uow.contributions.latest_on_time_for_meeting(meeting.id)}
-        facts.append(MeetingFacts(meeting, tuple(
-            Answer(v.organisation_id, has_text=any(text.strip() for _, _, text in v.sections), attending=v.attending,
-                   on_time=not v.after_deadline or v.organisation_id in earlier, areas=v.areas) for v in counting)))
+    counting = await uow.report.counting_versions([m.id for m in in_period])
+    facts = [MeetingFacts(meeting, tuple(
+        Answer(v.organisation_id, has_text=any(text.strip() for _, _, text in v.sections), attending=v.attending,
+               on_time=on_time, areas=v.areas) for v, on_time in counting[meeting.id])) for meeting in in_period]
     dates = {m.id: m.local_date for m in every}
     latest: dict[str, PublishedVersion] = {}
     for version in await uow.minutes.published_for_forum(forum.id):

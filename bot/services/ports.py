@@ -305,6 +305,10 @@ class GoalEvaluationStore(Protocol):
 class ReportReader(Protocol):
     """The read side of the follow-up report and the annual basis: a forum's records for a period, in bulk."""
 
+    async def counting_versions(
+        self, meeting_ids: Sequence[str]
+    ) -> dict[str, list[tuple[ContributionVersion, bool]]]: ...  # (counting version, some version was on time)
+
 
 class RetentionStore(Protocol):
     """The disposal job's side of storage: what is due under a rule, and removing it in batches."""

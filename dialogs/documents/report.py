@@ -14,7 +14,7 @@ from dialogs.documents.csv_file import csv_bytes
 from dialogs.documents.package import zip_bytes
 from dialogs.texts import Texts
 from dialogs.texts.formatting import format_date
-from domain.followup_report import FollowUpReport, Participation
+from domain.followup_report import AreaWeek, FollowUpReport, Participation
 from domain.model import RoleKind
 
 Tables = dict[str, tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]]  # file stem -> (header, rows)
@@ -132,6 +132,21 @@ def _trends(t: Texts, report: FollowUpReport, tables: Tables) -> Sequence[Block]
         return [Paragraph(t("report.no_areas"), italic=True)]
     if not any(w.counts for w in report.trends):
         return [Paragraph(t("report.no_trends"), italic=True)]
-    series = [(name, [w.counts.get(area_id, 0) for w in report.trends]) for area_id, name in report.areas]
-    chart = trend_chart(t("report.chart_trends"), [w.week for w in report.trends], series, t("report.chart_count"))
-    return [Image(chart, t("report.chart_trends")), _table(tables, "omraden_per_vecka", t("report.no_trends"))]
+    labels, buckets = _buckets(report)
+    series = [(name, [sum(w.counts.get(area_id, 0) for w in bucket) for bucket in buckets])
+              for area_id, name in report.areas]
+    title = t("report.chart_trends" if len(buckets) == len(report.trends) else "report.chart_trends_month")
+    chart = trend_chart(title, labels, series, t("report.chart_count"))
+    return [Image(chart, title), _table(tables, "omraden_per_vecka", t("report.no_trends"))]
+
+
+MAX_WEEK_BARS = 26  # a longer period is drawn per month (the table keeps the weeks)
+
+
+def _buckets(report: FollowUpReport) -> tuple[list[str], list[list[AreaWeek]]]:
+    if len(report.trends) <= MAX_WEEK_BARS:
+        return [w.week for w in report.trends], [[w] for w in report.trends]
+    months: dict[str, list[AreaWeek]] = {}
+    for week in report.trends:
+        months.setdefault(f"{week.monday.year}-{week.monday.month:02d}", []).append(week)
+    return list(months), list(months.values())

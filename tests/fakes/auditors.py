@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from domain.charter import GoalEvaluation
+from domain.meetings import ContributionVersion
 
 
 @dataclass
@@ -27,8 +28,21 @@ class FakeGoalEvaluations:
 
 
 class FakeReports:
-    def __init__(self, tables: AuditorTables) -> None:
+    """Reads the contributions of the fake database it is given (FakeUnitOfWork passes its working copy)."""
+
+    def __init__(self, tables: AuditorTables, versions: dict[tuple[str, str], list[ContributionVersion]]
+                 | None = None) -> None:
         self._t = tables
+        self._versions = versions if versions is not None else {}
+
+    async def counting_versions(
+        self, meeting_ids: Sequence[str]
+    ) -> dict[str, list[tuple[ContributionVersion, bool]]]:
+        found: dict[str, list[tuple[ContributionVersion, bool]]] = {m: [] for m in meeting_ids}
+        for (meeting_id, _), versions in sorted(self._versions.items()):
+            if meeting_id in found and versions:
+                found[meeting_id].append((versions[-1], any(not v.after_deadline for v in versions)))
+        return found
 
 
 class FakeRetention:

@@ -628,7 +628,7 @@ class FakeUnitOfWork:
         self.action_log = FakeActionLog(self._work.follow_up)
         self.nudge_plans = FakeNudgePlans(self._work.follow_up)
         self.goal_evaluations = FakeGoalEvaluations(self._work.auditors)
-        self.report = FakeReports(self._work.auditors)
+        self.report = FakeReports(self._work.auditors, self._work.versions)
         self.retention = FakeRetention(self._work.auditors)
         self.archives = FakeArchives(self._work.auditors)
         self.committed = False
