@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 MAX_MONTHS = 1200
 MAX_REFERENCE = 80
@@ -51,3 +51,34 @@ class RetentionPlan:
 
     def rule(self, record_type: RecordType) -> RetentionRule:
         return self.rules.get(record_type, KEEP)
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` calendar months earlier (the month's last day when it is shorter)."""
+    total = day.year * 12 + day.month - 1 - months
+    year, month = divmod(total, 12)
+    month += 1
+    last = (date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)).day
+    return date(year, month, min(day.day, last))
+
+
+def disposes(rule: RetentionRule) -> bool:
+    """A rule disposes of anything only with a decision reference and a number of months."""
+    return rule.mode is not RetentionMode.KEEP and bool(rule.reference.strip()) and bool(rule.months)
+
+
+def cutoff(rule: RetentionRule, today: date, last_meeting: date | None) -> date | None:
+    """Records dated before the returned day are due; None: nothing is.
+
+    *gallras efter N månader*: records older than N months. *gallras vid inaktualitet*: a forum's records are no
+    longer current when it has held no meeting for N months; then all of them (up to today) are due. *bevaras*,
+    or a rule without a decision reference: nothing, ever.
+    """
+    if not disposes(rule):
+        return None
+    assert rule.months is not None
+    if rule.mode is RetentionMode.AFTER_MONTHS:
+        return months_before(today, rule.months)
+    if last_meeting is not None and last_meeting >= months_before(today, rule.months):
+        return None
+    return today + timedelta(days=1)

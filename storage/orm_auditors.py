@@ -74,3 +74,16 @@ class DisposalPermitRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime())
     purpose: Mapped[str] = mapped_column(String(40))
+
+
+class DisposalRunRow(Base):
+    """The daily disposal job's run of one local day: leased by the instance working on it, finished when a pass
+    found nothing more that is due."""
+
+    __tablename__ = "disposal_runs"
+
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    lease_until: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    removed: Mapped[int] = mapped_column(Integer, default=0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from domain.charter import GoalEvaluation
 from domain.meetings import ContributionVersion
@@ -53,6 +53,34 @@ class FakeRetention:
     async def dispose_log_rows(self, table: str, row_ids: Sequence[int], now: datetime) -> int:
         self.disposed.append((table, tuple(row_ids)))
         return len(row_ids)
+
+    # Disposal itself is tested on SQLite and PostgreSQL (tests/integration/test_disposal.py), never on the fakes.
+    async def last_meeting(self, forum_id: str, today: date) -> date | None:
+        raise NotImplementedError("disposal runs on the real storage in tests")
+
+    async def dispose_submissions(self, forum_id: str, before: date, limit: int) -> int:
+        raise NotImplementedError("disposal runs on the real storage in tests")
+
+    async def dispose_summaries(self, forum_id: str, before: date, limit: int) -> int:
+        raise NotImplementedError("disposal runs on the real storage in tests")
+
+    async def dispose_minutes(self, forum_id: str, before: date, limit: int) -> int:
+        raise NotImplementedError("disposal runs on the real storage in tests")
+
+    async def dispose_actions(self, forum_id: str, closed_before: datetime, limit: int, now: datetime) -> int:
+        raise NotImplementedError("disposal runs on the real storage in tests")
+
+    async def dispose_nudge_log(self, forum_id: str, before: datetime, limit: int, now: datetime) -> int:
+        raise NotImplementedError("disposal runs on the real storage in tests")
+
+    async def dispose_audit(self, forum_id: str, before: datetime, limit: int, now: datetime) -> int:
+        raise NotImplementedError("disposal runs on the real storage in tests")
+
+    async def claim_run(self, day: str, now: datetime, lease: timedelta) -> bool:
+        return False  # the fakes never dispose of anything: every tick on them skips the job
+
+    async def end_run(self, day: str, now: datetime, removed: int, *, finished: bool) -> None:
+        return None
 
 
 class FakeArchives:
