@@ -3,7 +3,8 @@
 Called every tick. It works on the local day's run (Europe/Stockholm) from 02:00: the run is leased by the instance
 doing it (`disposal_runs`), so several instances share it and a restart picks it up. Per tick at most `TIME_BUDGET`
 seconds of work, in transactions of at most `BATCH` records, with a pause between them of three times the batch's
-own time, so that turns wait for it as little as possible (bench/retention.py measures how much). A day's run ends when a full pass over every forum finds nothing more that is due.
+own time, so that turns wait for it as little as possible (bench/retention.py measures how much). A day's run
+ends when a full pass over every forum finds nothing more that is due.
 
 What is due (domain/retention.py `cutoff`): records dated before the cutoff — submissions, compiled summaries and
 minutes by their meeting's date; actions by when they were closed (an open action never); the reminder events and
