@@ -30,7 +30,7 @@ def _csv(body: bytes, name: str) -> web.Response:
     return web.Response(body=body, content_type="text/csv", charset="utf-8", headers=headers)
 
 
-async def _still_admin(request: web.Request, person_id: str) -> Texts | None:
+async def still_admin(request: web.Request, person_id: str) -> Texts | None:
     runtime = request.app[RUNTIME]
     async with runtime.uow() as uow:
         person = await uow.people.get(person_id)
@@ -41,7 +41,7 @@ async def _still_admin(request: web.Request, person_id: str) -> Texts | None:
 
 
 async def overview_download(request: web.Request, tenant: str, person_id: str, name: str) -> web.Response:
-    t = await _still_admin(request, person_id)
+    t = await still_admin(request, person_id)
     if t is None or not _OVERVIEW.match(name):
         return gone()
     runtime = request.app[RUNTIME]
@@ -56,7 +56,7 @@ async def overview_download(request: web.Request, tenant: str, person_id: str, n
 
 
 async def audit_download(request: web.Request, tenant: str, person_id: str, name: str) -> web.Response:
-    t = await _still_admin(request, person_id)
+    t = await still_admin(request, person_id)
     wanted = _AUDIT.match(name)
     if t is None or wanted is None:
         return gone()

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit import AuditEntry
-from storage.orm import AuditRow
+from storage.orm_auditors import AuditRow
 
 
 class AuditRepository:

@@ -363,7 +363,6 @@ class MailRow(Base):
 __all__ = [
     "ActionRow",
     "AgendaSectionRow",
-    "AuditRow",
     "Base",
     "ContributionRow",
     "ContributionVersionRow",
@@ -385,6 +384,6 @@ __all__ = [
 
 
 # The follow-up rows live in their own module; importing it here puts them on `Base.metadata` for Alembic.
+import storage.orm_auditors  # noqa: E402
 import storage.orm_delivery  # noqa: E402
 import storage.orm_follow_up  # noqa: E402,F401
-from storage.orm_auditors import AuditRow  # noqa: E402

@@ -121,6 +121,8 @@ async def correct(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
             return Reply(text=t("published.not_published"))
         if not minutes.locked:
             return Reply(card=with_button(t("published.correction_in_progress"), open_action(t, forum.id, meeting.id)))
+        if meeting.local_date.year in await uow.archives.archived_years(forum.id):  # the archive holds the record
+            return Reply(text=t("published.archived", year=meeting.local_date.year))
         latest = (await uow.minutes.versions(meeting.id))[-1]
         saved = await uow.minutes.save_draft(meeting_id=meeting.id, forum_id=forum.id, content=latest.content,
                                              actor_id=turn.person.id, now=turn.now, expected_revision=minutes.revision)

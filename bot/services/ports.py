@@ -328,6 +328,10 @@ class RetentionStore(Protocol):
 class ArchiveStore(Protocol):
     """Archive packages made (forum, year, files and checksums); an archived year's records are locked."""
 
+    async def record(self, forum_id: str, year: int, created_by: str, now: datetime, manifest_sha256: str,
+                     files: Sequence[Mapping[str, object]]) -> None: ...
+    async def archived_years(self, forum_id: str) -> set[int]: ...
+
 
 class UnitOfWork(Protocol):
     """One use case's transaction: nothing is kept unless `commit()` is awaited inside `async with`."""

@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import select
 
 from domain.clock import FixedClock
-from storage.orm import AuditRow, ContributionVersionRow, OutboxRow
+from storage.orm import ContributionVersionRow, OutboxRow
+from storage.orm_auditors import AuditRow
 from storage.unit_of_work import UnitOfWorkFactory
 from tests.conversation.flows import join, set_up_forum
 from tests.conversation.harness import CHANNEL, Chat, User, card_of, inputs_of, make_bot, texts_in

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from domain.clock import FixedClock
-from storage.orm import AuditRow
+from storage.orm_auditors import AuditRow
 from storage.unit_of_work import UnitOfWorkFactory
 from tests.conversation.harness import BOT, Chat, card_of, inputs_of, texts_in
 from tests.conversation.minutes_flows import buttons, click, forum_in_meeting, person_choice, set_record_roles

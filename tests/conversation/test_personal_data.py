@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from domain.clock import FixedClock
-from storage.orm import AuditRow, OutboxRow
+from storage.orm import OutboxRow
+from storage.orm_auditors import AuditRow
 from storage.unit_of_work import UnitOfWorkFactory
 from tests.conversation.flows import join, set_up_forum, values_from
 from tests.conversation.harness import (

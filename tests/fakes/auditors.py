@@ -3,7 +3,7 @@ use cases need, as `bot/services/ports.py` declares them; mypy checks the fakes 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
@@ -14,6 +14,7 @@ from domain.meetings import ContributionVersion
 @dataclass
 class AuditorTables:
     evaluations: list[GoalEvaluation] = field(default_factory=list)
+    archives: list[tuple[str, int, str]] = field(default_factory=list)  # (forum, year, manifest checksum)
 
 
 class FakeGoalEvaluations:
@@ -86,3 +87,10 @@ class FakeRetention:
 class FakeArchives:
     def __init__(self, tables: AuditorTables) -> None:
         self._t = tables
+
+    async def record(self, forum_id: str, year: int, created_by: str, now: datetime, manifest_sha256: str,
+                     files: Sequence[Mapping[str, object]]) -> None:
+        self._t.archives.append((forum_id, year, manifest_sha256))
+
+    async def archived_years(self, forum_id: str) -> set[int]:
+        return {year for forum, year, _ in self._t.archives if forum == forum_id}

@@ -109,7 +109,8 @@ class World:
                  "move_meeting": "2026-11-26 till 2026-11-27 10:00", "history": "Å-1",
                  "export_log": "2026-11-01 2026-11-30", "pause_reminders": "2026-12-20",
                  "audit_log": "2026-11-01 2026-11-30", "evaluate_goals": "2026",
-                 "followup_report": "2026-07-01 2026-12-31", "annual_basis": "2026"}
+                 "followup_report": "2026-07-01 2026-12-31", "annual_basis": "2026",
+                 "archive": "2026", "disclose": "2026-01-01 2026-06-30"}
         data: dict[str, Any] = {"forum_id": self.forum.id, "meeting_id": self.meeting_id,
                                 "organisation_id": self.forum.organisations[0].id,
                                 "old": "2026-11-26", "new": "2026-11-27", "time": "10:00",

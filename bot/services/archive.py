@@ -1,0 +1,172 @@
+"""`arkivera ÅR [FORUM]` / `archive YEAR [FORUM]` and `utlämna FRÅN TILL [FORUM]` / `disclose FROM TO [FORUM]`
+(administrators, in the 1:1 chat): a forum's records as one deterministic zip through the signed 24-hour link.
+
+The archive package (arkivpaket) of a year holds, per meeting held, every published version of the minutes and the
+compiled lägesbild as posted, each as Word (the master) and PDF (its reading copy), and `manifest.json`
+(domain/archive.py). Fetching it records the export (`archive_exports`) and locks the year: its minutes can no
+longer be corrected. The disclosure export (for a request for allmän handling) holds the same documents for a
+period plus, as CSV, the organisations' counting lägesbilder, the actions, the follow-up log, the goal evaluations
+and the forum's audit entries. Every download is audited."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from bot.services.follow_log import forum_log_lines, period
+from bot.services.followup_report import report_forum
+from bot.services.forum_overview import personal_only
+from bot.services.guards import require_admin
+from bot.services.meetings import local_today
+from bot.services.minutes_export import MinutesDocuments
+from bot.services.ports import Deps, UnitOfWork
+from bot.services.turn import Reply, Turn
+from dialogs.documents.csv_file import csv_bytes
+from dialogs.documents.follow_log import log_csv
+from dialogs.documents.minutes import minutes_outline
+from dialogs.documents.package import fixed_zip, zip_bytes
+from dialogs.documents.pdf import render_pdf
+from dialogs.documents.summary import summary_outline
+from dialogs.documents.word import render_docx
+from dialogs.texts import Texts
+from dialogs.texts.formatting import format_date
+from domain.archive import PackageFile, manifest
+from domain.minutes import PublishedVersion
+from domain.model import Forum
+from domain.reporting import Summary
+
+log = logging.getLogger(__name__)
+
+SUBJECT = "archive:"  # + forum id (bot/download_archive.py)
+
+
+@dataclass(frozen=True)
+class ArchiveArgs:
+    year: int
+    forum_name: str = ""
+
+
+@dataclass(frozen=True)
+class DiscloseArgs:
+    start: date
+    end: date
+    forum_name: str = ""
+
+
+@dataclass(frozen=True)
+class Records:
+    """What a package holds, read from storage; rendered in a worker thread (`package`)."""
+
+    forum: Forum
+    covers: str
+    minutes: tuple[tuple[date, PublishedVersion], ...]
+    summaries: tuple[tuple[date, Summary], ...]
+    tables: tuple[tuple[str, bytes], ...] = ()  # CSV files (disclosure only)
+
+
+def archive_name(year: int) -> str:
+    return f"arkivpaket-{year}.zip"
+
+
+def disclosure_name(start: date, end: date) -> str:
+    return f"utlamnande-{start.isoformat()}-{end.isoformat()}.zip"
+
+
+async def read_records(uow: UnitOfWork, t: Texts, forum: Forum, start: date, end: date, now: datetime, *,
+                       raw: bool) -> Records:
+    today = local_today(forum, now)
+    held = [m for m in await uow.meetings.for_forum(forum)
+            if start <= m.local_date <= end and not m.cancelled and m.local_date <= today]
+    minutes, summaries = [], []
+    for meeting in held:
+        minutes += [(meeting.local_date, v) for v in await uow.minutes.versions(meeting.id)]
+        summary = await uow.summaries.latest(meeting.id)  # as posted; a meeting never summarised has none
+        if summary is not None:
+            summaries.append((meeting.local_date, summary))
+    tables: list[tuple[str, bytes]] = []
+    if raw:
+        tables = await _raw_tables(uow, t, forum, [m.id for m in held], {m.id: m.local_date for m in held},
+                                   start, end)
+    return Records(forum, f"{start.isoformat()}/{end.isoformat()}", tuple(minutes), tuple(summaries), tuple(tables))
+
+
+async def _raw_tables(uow: UnitOfWork, t: Texts, forum: Forum, meeting_ids: list[str], dates: dict[str, date],
+                      start: date, end: date) -> list[tuple[str, bytes]]:
+    names = {o.id: o.name for o in forum.organisations}
+    counting = await uow.report.counting_versions(meeting_ids)
+    submissions = [(dates[m].isoformat(), names.get(v.organisation_id, v.organisation_id), v.version, title, text,
+                    v.submitted_by_name, v.submitted_at.isoformat(), "ja" if v.after_deadline else "nej")
+                   for m in meeting_ids for v, _ in counting[m] for _, title, text in v.sections if text.strip()]
+    actions = [(a.number, a.title, a.due.isoformat(), a.status.value, a.outcome, a.created_at.isoformat())
+               for a in await uow.actions.for_forum(forum.id)]
+    evaluations = [(e.goal_text, e.rating.value, e.period, e.comment, e.evaluated_at.isoformat())
+                   for e in await uow.goal_evaluations.for_forum(forum.id)]
+    entries = await uow.audit.between(*period(forum, start, end), forum_id=forum.id, limit=1_000_000)
+    audit_rows = [(e.id or "", e.at.isoformat(), e.action, e.subject_type, e.subject_id, e.actor_id or "")
+                  for e in entries]
+    return [
+        ("lagesbilder.csv", csv_bytes(("Möte", "Organisation", "Version", "Avsnitt", "Text", "Av", "Tid", "Sent"),
+                                      submissions)),
+        ("atgarder.csv", csv_bytes(("Nr", "Titel", "Klart senast", "Status", "Utfall", "Skapad"), actions)),
+        ("uppfoljningslogg.csv", log_csv(t, await forum_log_lines(uow, t, forum, start, end))),
+        ("malutvardering.csv", csv_bytes(("Mål", "Bedömning", "Period", "Kommentar", "Tid"), evaluations)),
+        ("granskningslogg.csv", csv_bytes(("Nr", "Tid", "Händelse", "Typ", "Id", "Av"), audit_rows)),
+    ]
+
+
+def package(t: Texts, records: Records, template: str) -> tuple[bytes, bytes, list[PackageFile]]:
+    """(the zip, its manifest, the files): the same records give the same bytes."""
+    forum, organisations = records.forum, tuple(o.name for o in records.forum.organisations)
+    files: list[PackageFile] = []
+    for day, version in records.minutes:
+        stem = f"{day.isoformat()}-minnesanteckningar-v{version.version}"
+        outline = minutes_outline(t, version)
+        word = MinutesDocuments(version, t, template).docx()
+        title = t("archive.minutes_title", date=format_date(t, day), version=version.version)
+        files += [PackageFile(f"{stem}.docx", fixed_zip(word, f"{day.isoformat()}T00:00:00Z"), title, day,
+                              organisations, version.version),
+                  PackageFile(f"{stem}.pdf", render_pdf(outline, title=title), title, day, organisations,
+                              version.version)]
+    for day, summary in records.summaries:
+        stem = f"{day.isoformat()}-lagesbild"
+        outline = summary_outline(t, summary)
+        title = t("archive.summary_title", date=format_date(t, day))
+        word = render_docx(outline, template=template or None, title=title, language=t.language)
+        files += [PackageFile(f"{stem}.docx", fixed_zip(word, f"{day.isoformat()}T00:00:00Z"), title, day,
+                              organisations),
+                  PackageFile(f"{stem}.pdf", render_pdf(outline, title=title), title, day, organisations)]
+    files += [PackageFile(name, body, name) for name, body in records.tables]
+    listing = manifest(forum.name, records.covers, files)
+    return zip_bytes({**{f.name: f.body for f in files}, "manifest.json": listing}), listing, files
+
+
+async def _links(deps: Deps, turn: Turn, command: str, forum_name: str, example: str, name: str) -> Reply:
+    require_admin(deps, turn)
+    t = turn.t
+    if (elsewhere := personal_only(t, turn, command)) is not None:
+        return elsewhere
+    async with deps.uow() as uow:
+        found = await report_forum(deps, uow, turn, forum_name, example)
+        if isinstance(found, Reply):
+            return found
+        uow.audit.record(at=turn.now, action="archive.export_link", subject_type="forum", subject_id=found.id,
+                         actor_id=turn.person.id, forum_id=found.id, detail={"file": name})
+        await uow.commit()
+    url = deps.links.link(SUBJECT + found.id, turn.person.id, name, turn.now)
+    return Reply(text=t("archive.ready", forum=found.name, name=name, url=url))
+
+
+async def archive(deps: Deps, turn: Turn, args: ArchiveArgs) -> Reply:
+    command = turn.t.words("commands.archive")[0]
+    return await _links(deps, turn, "archive", args.forum_name, f"{command} {args.year}", archive_name(args.year))
+
+
+async def disclose(deps: Deps, turn: Turn, args: DiscloseArgs) -> Reply:
+    require_admin(deps, turn)
+    t = turn.t
+    if args.start > args.end:
+        return Reply(text=t("admin.audit_order", start=format_date(t, args.start), end=format_date(t, args.end)))
+    command = t.words("commands.disclose")[0]
+    example = f"{command} {args.start.isoformat()} {args.end.isoformat()}"
+    return await _links(deps, turn, "disclose", args.forum_name, example, disclosure_name(args.start, args.end))
