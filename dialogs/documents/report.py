@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from datetime import date
 
 from dialogs.documents.blocks import Block, Bullets, Facts, Heading, Image, Paragraph, Table, Title
-from dialogs.documents.charts import participation_chart, trend_chart
 from dialogs.documents.csv_file import csv_bytes
 from dialogs.documents.package import zip_bytes
 from dialogs.texts import Texts
@@ -97,6 +96,8 @@ def report_outline(t: Texts, report: FollowUpReport, *, made: date) -> list[Bloc
         Heading(t("report.doc_participation")), _table(tables, "deltagande", t("report.no_meetings")),
     ]
     if report.over_time:
+        from dialogs.documents.charts import participation_chart  # matplotlib only where a chart is drawn
+
         days = [m.day for m in report.over_time]
         blocks.append(Image(participation_chart(
             t("report.chart_participation"), days,
@@ -132,6 +133,8 @@ def _trends(t: Texts, report: FollowUpReport, tables: Tables) -> Sequence[Block]
         return [Paragraph(t("report.no_areas"), italic=True)]
     if not any(w.counts for w in report.trends):
         return [Paragraph(t("report.no_trends"), italic=True)]
+    from dialogs.documents.charts import trend_chart
+
     labels, buckets = _buckets(report)
     series = [(name, [sum(w.counts.get(area_id, 0) for w in bucket) for bucket in buckets])
               for area_id, name in report.areas]
