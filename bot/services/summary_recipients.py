@@ -2,8 +2,8 @@
 choice allows instead of posted in the channel, where a short notice without content says it was sent and to whom.
 
 The chair gets her own copy as always (bot/services/summaries.py). A late addition edits each person's copy in
-place; someone allowed since the summary was sent gets it then. Every batch of recipients is audited as
-`summary.read` (person ids and counts only).
+place, the chair's included; someone allowed since the summary was sent gets it then. Every batch of recipients
+is audited as `summary.read` (person ids and counts only).
 """
 
 from __future__ import annotations
@@ -32,18 +32,21 @@ async def send_restricted(
     (once per meeting). Answers how many messages were queued."""
     day = meeting.local_date
     recipients = summary_recipients(forum)
+    # A late addition edits the chair's own copy too: with the channel left out it is the only one she has.
+    copies = [(p, Kind.SUMMARY_MEMBER) for p in recipients]
+    if revision > 1:
+        copies.insert(0, (forum.chair_id, Kind.SUMMARY_CHAIR))
     queued = 0
-    for person_id in recipients:
+    for person_id, first_kind in copies:
         t = texts_for(await uow.people.get(person_id), forum, default)
         activities = summary_activities(t, summary, actions=[minutes_button(t, forum.id, meeting.id)])
         for part, activity in enumerate(activities, start=1):
             original = None
             if revision > 1:
-                original = await uow.outbox.find(kind=Kind.SUMMARY_MEMBER, subject_id=meeting.id,
-                                                 recipient_id=person_id, occurrence_local_date=day.isoformat(),
-                                                 slot=f"part-{part}")
+                original = await uow.outbox.find(kind=first_kind, subject_id=meeting.id, recipient_id=person_id,
+                                                 occurrence_local_date=day.isoformat(), slot=f"part-{part}")
             if original is None:
-                queued += await to_person(uow, Kind.SUMMARY_MEMBER, person_id, about=meeting.id, via=forum, day=day,
+                queued += await to_person(uow, first_kind, person_id, about=meeting.id, via=forum, day=day,
                                           slot=f"part-{part}", payload=activity, now=now)
             else:
                 queued += await to_person(uow, Kind.SUMMARY_MEMBER_UPDATE, person_id, about=meeting.id, via=forum,
