@@ -16,6 +16,7 @@ from bot.services.ports import UnitOfWork
 from dialogs.cards.minutes_draft import minutes_button
 from dialogs.cards.summary import summary_activities
 from dialogs.cards.visibility import summary_notice
+from domain.audit import READ_SUMMARY
 from domain.meetings import Meeting
 from domain.model import Forum
 from domain.reporting import Summary
@@ -56,7 +57,7 @@ async def send_restricted(
     notice = summary_notice(forum_texts, forum, meeting, recipients, actions=[
         minutes_button(forum_texts, forum.id, meeting.id)])
     queued += await to_forum(uow, Kind.SUMMARY_NOTICE, forum, about=meeting.id, day=day, payload=notice, now=now)
-    uow.audit.record(at=now, action="summary.read", subject_type="meeting", subject_id=meeting.id, forum_id=forum.id,
+    uow.audit.record(at=now, action=READ_SUMMARY, subject_type="meeting", subject_id=meeting.id, forum_id=forum.id,
                      detail={"revision": revision, "visibility": forum.visibility.value,
                              "recipients": [forum.chair_id, *recipients], "count": len(recipients) + 1})
     log.info("restricted summary queued: meeting=%s revision=%s recipients=%s", meeting.id, revision,

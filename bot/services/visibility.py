@@ -26,6 +26,7 @@ from dialogs.cards.visibility import (
     visibility_values,
 )
 from dialogs.texts import Texts
+from domain.audit import EXTERNAL_CHANGED, VISIBILITY_CHANGED
 from domain.model import Forum
 from domain.revisions import fingerprint
 from domain.visibility import SummaryVisibility
@@ -81,12 +82,12 @@ async def save_visibility(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Re
         if changed:
             await uow.forums.set_external(forum.id, changed, turn.now)
         for org_id, flag in sorted(changed.items()):
-            uow.audit.record(at=turn.now, action="organisation.external_changed", subject_type="organisation",
+            uow.audit.record(at=turn.now, action=EXTERNAL_CHANGED, subject_type="organisation",
                              subject_id=org_id, actor_id=turn.person.id, forum_id=forum.id,
                              detail={"external": flag})
         if choice is not forum.visibility:
             await uow.forums.set_visibility(forum.id, choice, turn.now)
-            uow.audit.record(at=turn.now, action="visibility.changed", subject_type="forum", subject_id=forum.id,
+            uow.audit.record(at=turn.now, action=VISIBILITY_CHANGED, subject_type="forum", subject_id=forum.id,
                              actor_id=turn.person.id, forum_id=forum.id,
                              detail={"from": forum.visibility.value, "to": choice.value})
         await uow.commit()
