@@ -70,6 +70,10 @@ class Kind(StrEnum):
     WEEKLY_OVERVIEW = "weekly_overview"  # the forum conversation, once per week [forum], day = local day
     # What the auditors asked for (issue 11).
     TERM_REPORT = "term_report"  # the chair: the term's follow-up report [forum], slot = term ("2026-H2")
+    # Who sees the compiled lägesbild (issue 11, visibility). `about` the meeting, day = its local date.
+    SUMMARY_MEMBER = "summary_member"  # restricted: the summary 1:1 to an allowed person, slot part-N
+    SUMMARY_MEMBER_UPDATE = "summary_member_update"  # a late addition edits that copy, slot rR-part-N
+    SUMMARY_NOTICE = "summary_notice"  # restricted: the channel's notice without content
 
 
 def report_of(kind: str) -> Kind:
@@ -107,15 +111,17 @@ async def to_person(
     slot: str = ONCE,
     recipient: str | None = None,
     extra: dict[str, object] | None = None,
+    update_of: int | None = None,
 ) -> bool:
     """Queue a message to the person's 1:1 chat (made through `via`, a forum or a conversation id, if none exists).
 
     `recipient` is who the key counts the message for when that is not the person (an organisation: its card
     goes to whoever holds the role, once per organisation). `extra` is kept with the row for whoever records its
-    delivery (the action ids of a reminder digest). True when it was queued, False when it already was.
+    delivery (the action ids of a reminder digest). With `update_of` (an outbox row id sent to that person) it
+    edits that message in place instead. True when it was queued, False when it already was.
     """
     row = await to_person_row(uow, kind, person_id, about=about, via=via, payload=payload, now=now, day=day,
-                              slot=slot, recipient=recipient, extra=extra)
+                              slot=slot, recipient=recipient, extra=extra, update_of=update_of)
     return row is not None
 
 
@@ -132,6 +138,7 @@ async def to_person_row(
     slot: str = ONCE,
     recipient: str | None = None,
     extra: dict[str, object] | None = None,
+    update_of: int | None = None,
 ) -> int | None:
     """`to_person`, answering the outbox row id (None: that key was already queued)."""
     return await uow.outbox.enqueue(
@@ -143,6 +150,8 @@ async def to_person_row(
             slot=slot[:SLOT_LENGTH],
             person_id=person_id,
             via_conversation_id=via.conversation_id if isinstance(via, Forum) else via,
+            operation="send" if update_of is None else "update",
+            update_of_id=update_of,
             payload=payload,
             extra=dict(extra or {}),
         ),

@@ -9,6 +9,7 @@ from datetime import datetime
 from bot.services.follow_up import summary_follow_up
 from bot.services.notify import Kind, texts_for, to_forum, to_person
 from bot.services.ports import UnitOfWork
+from bot.services.summary_recipients import send_restricted
 from dialogs.cards.elements import message
 from dialogs.cards.minutes_draft import minutes_button
 from dialogs.cards.summary import summary_activities
@@ -17,6 +18,7 @@ from dialogs.texts import DEFAULT_LANGUAGE, Texts
 from domain.meetings import Meeting
 from domain.model import Forum
 from domain.reporting import Summary, SummaryFrame, compile_frame, contribution_input, frame_for
+from domain.visibility import summary_restricted
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +58,10 @@ async def _chair_texts(uow: UnitOfWork, forum: Forum, default: str) -> Texts:
 async def post_summary(
     uow: UnitOfWork, forum: Forum, meeting: Meeting, now: datetime, *, default: str = DEFAULT_LANGUAGE
 ) -> int:
-    """At the deadline: the summary to the forum conversation and 1:1 to the chair. Once per meeting."""
+    """At the deadline: the summary to the forum conversation and 1:1 to the chair. Once per meeting.
+
+    When the forum's visibility choice leaves out someone in the channel (domain/visibility.py), the summary goes
+    1:1 to the allowed people instead and the channel gets a notice without content (summary_recipients.py)."""
     frame = await frame_of(uow, forum, meeting, now)
     summary = await _compile(uow, frame, meeting, now)
     forum_texts = texts_for(None, forum, default)
@@ -66,6 +71,9 @@ async def post_summary(
     uow.summaries.keep(meeting.id, 1, frame, summary)
     day = meeting.local_date
     queued = 0
+    if summary_restricted(forum):
+        queued += await send_restricted(uow, forum, meeting, summary, now, default=default)
+        activities = []
     for part, activity in enumerate(activities, start=1):
         queued += await to_forum(uow, Kind.SUMMARY, forum, about=meeting.id, day=day, slot=f"part-{part}",
                                  payload=activity, now=now)
@@ -96,6 +104,10 @@ async def update_after_late(
     uow.summaries.keep(meeting.id, revision, frame, summary)
     day = meeting.local_date
     queued = 0
+    restricted = summary_restricted(forum)
+    if restricted:  # the channel's copy, if any, is left as it was: the additions go to the allowed people only
+        queued += await send_restricted(uow, forum, meeting, summary, now, default=default, revision=revision)
+        activities = []
     for part, activity in enumerate(activities, start=1):
         original = await uow.outbox.find(kind=Kind.SUMMARY, subject_id=meeting.id,
                                          recipient_id=forum.conversation_id, occurrence_local_date=day.isoformat(),
@@ -111,7 +123,8 @@ async def update_after_late(
     organisation = forum.organisation(organisation_id) or next(
         (o for o in frame.organisations if o.id == organisation_id), None
     )
-    note = t("collection.late_note", organisation=organisation.name if organisation else "?", forum=forum.name)
+    note = t("visibility.late_note" if restricted else "collection.late_note",
+             organisation=organisation.name if organisation else "?", forum=forum.name)
     queued += await to_person(uow, Kind.SUMMARY_LATE_NOTE, forum.chair_id, about=meeting.id, via=forum, day=day,
                               slot=f"r{revision}", payload=message(note), now=now)
     uow.audit.record(at=now, action="summary.updated", subject_type="meeting", subject_id=meeting.id,

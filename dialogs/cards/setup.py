@@ -112,6 +112,7 @@ def setup_card(
     if forum_id:  # reminders and the weekly overview: their own card (dialogs/cards/follow_log.py)
         actions.append(execute(t("policy.open_button"), "policy.open", {"forum_id": forum_id}, validate=False))
         actions.append(execute(t("charter.title"), "charter.open", {"forum_id": forum_id}, validate=False))
+        actions.append(execute(t("visibility.open_button"), "visibility.open", {"forum_id": forum_id}, validate=False))
     return card(body, actions, refresh=refresh("setup.refresh", {"forum_id": forum_id}, [chair_id or ""]))
 
 
@@ -244,6 +245,7 @@ def saved_card(
         actions.append(execute(t("draft.roles.open_button"), "record.open", {"forum_id": forum_id}, validate=False))
         actions.append(execute(t("policy.open_button"), "policy.open", {"forum_id": forum_id}, validate=False))
         actions.append(execute(t("charter.title"), "charter.open", {"forum_id": forum_id}, validate=False))
+        actions.append(execute(t("visibility.open_button"), "visibility.open", {"forum_id": forum_id}, validate=False))
     return card(body, actions)
 
 

@@ -27,6 +27,8 @@ def test_the_stored_kind_names_never_change() -> None:
         "minutes_recipient", "minutes_action", "minutes_owner_vacant", "minutes_copy",
         "action_nudge", "action_escalated", "action_chair_note", "action_handover", "action_receipt", "role_handover",
         "role_vacant", "weekly_overview",
+        "summary_member", "summary_member_update", "summary_notice",  # issue 11, visibility
+        "term_report",  # issue 11, the follow-up report at the end of each term
     }
     assert notify.report_of("test_message") is Kind.REPORT_TEST_MESSAGE
 
