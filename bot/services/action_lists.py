@@ -88,6 +88,10 @@ async def search(deps: Deps, turn: Turn, query: str) -> Reply:
             return Reply(text=t("actions.search_usage"))
         minutes = search_minutes(await uow.minutes.published_for_forum(forum.id), terms)
         actions = search_actions(await uow.actions.for_forum(forum.id), terms)
+        uow.audit.record(at=turn.now, action="minutes.searched", subject_type="forum", subject_id=forum.id,
+                         actor_id=turn.person.id, forum_id=forum.id,
+                         detail={"minutes_hits": len(minutes), "action_hits": len(actions)})  # counts, never words
+        await uow.commit()
     if not minutes and not actions:
         return Reply(text=t("actions.search_none", query=escape_card_inline(" ".join(query.split())),
                             forum=escape_card_inline(forum.name)))

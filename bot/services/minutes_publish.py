@@ -170,7 +170,10 @@ async def show_published(
         actions = [correct_action(t, forum.id, meeting.id)] if (
             may_draft(forum, turn.person.id) and chosen is versions[-1]) else []
         cards = reader_cards(t, Publication(chosen, versions[index - 1] if index else None, ()), actions)
+        uow.audit.record(at=turn.now, action="minutes.read", subject_type="meeting", subject_id=meeting.id,
+                         actor_id=turn.person.id, forum_id=forum.id, detail={"version": chosen.version})
         if len(cards) == 1:
+            await uow.commit()
             return Reply(card=cards[0])
         slot = request_id or turn.now.strftime("%Y%m%dT%H%M%S")
         for part, activity in enumerate(activities(t, cards, chosen.frame.forum_name, chosen.frame.meeting_date),
