@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, BIGINT
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.audit import DISPOSED
+from domain.audit import DISPOSED, RETENTION_CHANGED
 from storage.orm import (
     ActionRow,
     ContributionRow,
@@ -35,6 +35,7 @@ from storage.orm_follow_up import ActionEventRow, NudgePlanRow
 
 LOG_TABLES = frozenset({"audit_log", "action_events"})
 MIN_AUDIT_AGE_DAYS = 30  # as the PostgreSQL function (migration 0011); SQLite keeps the same rule here
+KEPT_ENTRIES = (DISPOSED, RETENTION_CHANGED)  # the proof of each disposal and of the rule it followed stays
 NUDGE_EVENTS = ("nudge_queued", "nudge_delivered", "nudge_failed")  # domain.action_log.EventKind values
 SUMMARY_KINDS = ("summary", "summary_update", "summary_chair", "summary_preview", "summary_late_note")
 MINUTES_KINDS = ("minutes_approval", "minutes_comment", "minutes_approved_note", "minutes_published",
@@ -163,7 +164,7 @@ class RetentionRepository:
     async def dispose_audit(self, forum_id: str, before: datetime, limit: int, now: datetime) -> int:
         ids = list(await self._session.scalars(
             select(AuditRow.id).where(AuditRow.forum_id == forum_id, AuditRow.at < before,
-                                      AuditRow.action != DISPOSED).limit(limit)))
+                                      AuditRow.action.not_in(KEPT_ENTRIES)).limit(limit)))
         return await self.dispose_log_rows("audit_log", ids, now)
 
     async def _delete_outbox(self, subjects: Sequence[str], kinds: Sequence[str] | None) -> None:

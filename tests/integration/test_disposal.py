@@ -63,6 +63,8 @@ async def _world(uow_factory: UnitOfWorkFactory) -> tuple[str, dict[str, str]]:
             uow.action_log.append(ActionEvent(f"a{n}", forum_id, at, EventKind.NUDGE_QUEUED))
         uow.audit.record(at=at, action="summary.exported", subject_type="meeting", subject_id=old_meeting,
                          forum_id=forum_id)
+        uow.audit.record(at=at, action="retention.changed", subject_type="forum", subject_id=forum_id,
+                         forum_id=forum_id)  # the rule's own decision: kept as the proof of what follows
         uow.audit.record(at=NOW - timedelta(days=3), action="summary.exported", subject_type="meeting",
                          subject_id=old_meeting, forum_id=forum_id)
         await uow.forums.set_retention(forum_id, RetentionPlan({
@@ -89,6 +91,7 @@ async def test_what_is_due_goes_with_its_entry_and_nothing_else(uow_factory: Uni
             ("action", 1, "KS 2026/123"), ("audit_log", 1, "KS 2026/123"), ("submission", 1, "KS 2026/123")]
         kept = [a for a in await uow.audit.for_forum(forum_id) if a.action == "summary.exported"]
         assert [a.at for a in kept] == [NOW - timedelta(days=3)]  # the young one stays
+        assert [a.action for a in await uow.audit.by_action("retention.changed")] == ["retention.changed"]
     assert await disposal_due(deps, NOW + timedelta(hours=1)) == 0  # the day's run is finished
     assert await disposal_due(deps, NOW + timedelta(days=1)) == 0  # the next night: nothing more is due
 
