@@ -77,7 +77,7 @@ class ContributionRepository:
         )
         self._session.add(version)
         await self._flush()
-        return _to_version(version, row)
+        return to_version(version, row)
 
     async def _flush(self) -> None:
         try:
@@ -95,7 +95,7 @@ class ContributionRepository:
                 ContributionVersionRow.version == ContributionRow.current_version,
             )
         )
-        return [_to_version(v, c) for v, c in (await self._session.execute(stmt)).all()]
+        return [to_version(v, c) for v, c in (await self._session.execute(stmt)).all()]
 
     async def latest_on_time_for_meeting(self, meeting_id: str) -> list[ContributionVersion]:
         """For each organisation whose counting version came after the deadline: its latest on-time version."""
@@ -112,7 +112,7 @@ class ContributionRepository:
                 if v.after_deadline:
                     late_now.add(c.id)
             elif c.id in late_now and c.id not in found and not v.after_deadline:
-                found[c.id] = _to_version(v, c)
+                found[c.id] = to_version(v, c)
         return list(found.values())
 
     async def latest(self, meeting_id: str, organisation_id: str, *, lock: bool = False) -> ContributionVersion | None:
@@ -132,7 +132,7 @@ class ContributionRepository:
         found = (await self._session.execute(stmt)).first()
         if lock:
             self._locked[(meeting_id, organisation_id)] = found[0] if found else None
-        return _to_version(found[1], found[0]) if found and found[1] is not None else None
+        return to_version(found[1], found[0]) if found and found[1] is not None else None
 
     async def count_by_organisation(self, organisation_ids: list[str]) -> dict[str, int]:
         """How many meetings each organisation has submitted a report for (kept when it is retired)."""
@@ -152,10 +152,10 @@ class ContributionRepository:
             .where(ContributionRow.meeting_id == meeting_id, ContributionRow.organisation_id == organisation_id)
             .order_by(ContributionVersionRow.version)
         )
-        return [_to_version(v, c) for v, c in (await self._session.execute(stmt)).all()]
+        return [to_version(v, c) for v, c in (await self._session.execute(stmt)).all()]
 
 
-def _to_version(v: ContributionVersionRow, c: ContributionRow) -> ContributionVersion:
+def to_version(v: ContributionVersionRow, c: ContributionRow) -> ContributionVersion:
     return ContributionVersion(
         contribution_id=c.id,
         meeting_id=c.meeting_id,

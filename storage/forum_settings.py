@@ -26,40 +26,29 @@ class ForumSettings:
     async def _touch(self, forum_id: str) -> None:
         raise NotImplementedError
 
-    async def set_record_roles(self, forum_id: str, record: RecordRoles, now: datetime) -> None:
+    async def _set(self, forum_id: str, now: datetime, **columns: object) -> None:
+        """Change one-column settings of the forum: a change of the aggregate (its revision is bumped)."""
         row = await self._session.get(ForumRow, forum_id)
         assert row is not None
         await self._touch(forum_id)
-        row.record_roles = record_roles_to_json(record)
+        for name, value in columns.items():
+            setattr(row, name, value)
         row.updated_at = now
+
+    async def set_record_roles(self, forum_id: str, record: RecordRoles, now: datetime) -> None:
+        await self._set(forum_id, now, record_roles=record_roles_to_json(record))
 
     async def set_follow_up_policy(self, forum_id: str, policy: NudgePolicy, now: datetime) -> None:
-        row = await self._session.get(ForumRow, forum_id)
-        assert row is not None
-        await self._touch(forum_id)
-        row.follow_up_policy = policy_to_json(policy)
-        row.updated_at = now
+        await self._set(forum_id, now, follow_up_policy=policy_to_json(policy))
 
     async def set_charter(self, forum_id: str, charter: Charter, now: datetime) -> None:
-        row = await self._session.get(ForumRow, forum_id)
-        assert row is not None
-        await self._touch(forum_id)
-        row.charter = charter_to_json(charter)
-        row.updated_at = now
+        await self._set(forum_id, now, charter=charter_to_json(charter))
 
     async def set_visibility(self, forum_id: str, visibility: SummaryVisibility, now: datetime) -> None:
-        row = await self._session.get(ForumRow, forum_id)
-        assert row is not None
-        await self._touch(forum_id)
-        row.summary_visibility = visibility.value
-        row.updated_at = now
+        await self._set(forum_id, now, summary_visibility=visibility.value)
 
     async def set_retention(self, forum_id: str, plan: RetentionPlan, now: datetime) -> None:
-        row = await self._session.get(ForumRow, forum_id)
-        assert row is not None
-        await self._touch(forum_id)
-        row.retention = retention_to_json(plan)
-        row.updated_at = now
+        await self._set(forum_id, now, retention=retention_to_json(plan))
 
     async def set_external(self, forum_id: str, external: Mapping[str, bool], now: datetime) -> None:
         """Mark the forum's organisations (by id) external or not; ids of other forums are ignored."""
@@ -71,5 +60,5 @@ class ForumSettings:
             org.external = bool(external[org.id])
         row = await self._session.get(ForumRow, forum_id)
         assert row is not None
-        row.updated_at = now
+        row.updated_at = now  # _touch above already bumped the revision
 

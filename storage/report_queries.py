@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from domain.meetings import ContributionVersion
-from storage.contributions import _to_version
+from storage.contributions import to_version
 from storage.orm import ContributionRow, ContributionVersionRow
 
 CHUNK = 500  # meeting ids per IN list
@@ -37,5 +37,5 @@ class ReportRepository:
                        ContributionVersionRow.version == ContributionRow.current_version)
                 .order_by(ContributionRow.meeting_id, ContributionRow.organisation_id))
             for version, contribution, was_on_time in rows.all():
-                found[contribution.meeting_id].append((_to_version(version, contribution), bool(was_on_time)))
+                found[contribution.meeting_id].append((to_version(version, contribution), bool(was_on_time)))
         return found

@@ -47,12 +47,10 @@ def due_term(forum: Forum, now: datetime, holidays: Any) -> tuple[date, date, st
 async def term_reports_due(deps: Deps, now: datetime) -> int:
     """Queue the term's report message to the chairs whose term has ended; how many were queued."""
     async with deps.uow() as uow:
-        forums = [f for f in await uow.forums.all() if f.organisations and due_term(f, now, deps.holidays)]
+        due = [(f, term) for f in await uow.forums.all() if f.organisations
+               and (term := due_term(f, now, deps.holidays)) is not None]
         queued = 0
-        for forum in forums:
-            due = due_term(forum, now, deps.holidays)
-            assert due is not None
-            start, end, key = due
+        for forum, (start, end, key) in due:
             chair = await uow.people.get(forum.chair_id)
             t = texts_for(chair, forum, deps.default_language)
             line = t("report.term_text", start=format_date(t, start), end=format_date(t, end), forum=forum.name)
