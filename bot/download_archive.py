@@ -16,7 +16,7 @@ from aiohttp import web
 from bot.download_admin import still_admin
 from bot.downloads import Download, gone
 from bot.runtime import RUNTIME
-from bot.services.archive import package, read_records
+from bot.services.archive import package, read_records, year_over
 from bot.services.notify import texts_for
 from domain import audit
 
@@ -48,7 +48,7 @@ async def archive_download(request: web.Request, forum_id: str, person_id: str, 
     now = runtime.clock.now()
     async with runtime.uow() as uow:
         forum = await uow.forums.get(forum_id)
-        if forum is None:
+        if forum is None or (year is not None and not year_over(forum, year, now)):
             return gone()
         t = texts_for(None, forum, runtime.deps.default_language)
         records = await read_records(uow, t, forum, start, end, now, raw=year is None)

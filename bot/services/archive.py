@@ -141,7 +141,8 @@ def package(t: Texts, records: Records, template: str) -> tuple[bytes, bytes, li
     return zip_bytes({**{f.name: f.body for f in files}, "manifest.json": listing}), listing, files
 
 
-async def _links(deps: Deps, turn: Turn, command: str, forum_name: str, example: str, name: str) -> Reply:
+async def _links(deps: Deps, turn: Turn, command: str, forum_name: str, example: str, name: str,
+                 year: int | None = None) -> Reply:
     require_admin(deps, turn)
     t = turn.t
     if (elsewhere := personal_only(t, turn, command)) is not None:
@@ -150,6 +151,8 @@ async def _links(deps: Deps, turn: Turn, command: str, forum_name: str, example:
         found = await report_forum(deps, uow, turn, forum_name, example)
         if isinstance(found, Reply):
             return found
+        if year is not None and not year_over(found, year, turn.now):
+            return Reply(text=t("archive.year_not_over", year=year, next=year + 1))
         uow.audit.record(at=turn.now, action="archive.export_link", subject_type="forum", subject_id=found.id,
                          actor_id=turn.person.id, forum_id=found.id, detail={"file": name})
         await uow.commit()
@@ -157,9 +160,16 @@ async def _links(deps: Deps, turn: Turn, command: str, forum_name: str, example:
     return Reply(text=t("archive.ready", forum=found.name, name=name, url=url))
 
 
+def year_over(forum: Forum, year: int, now: datetime) -> bool:
+    """A package covers a whole year that has ended in the forum's time zone: every meeting of it is then past and
+    its lägesbild closed, so the lock on the year (its minutes can no longer be corrected) stops nothing to come."""
+    return local_today(forum, now).year > year
+
+
 async def archive(deps: Deps, turn: Turn, args: ArchiveArgs) -> Reply:
     command = turn.t.words("commands.archive")[0]
-    return await _links(deps, turn, "archive", args.forum_name, f"{command} {args.year}", archive_name(args.year))
+    return await _links(deps, turn, "archive", args.forum_name, f"{command} {args.year}", archive_name(args.year),
+                        args.year)
 
 
 async def disclose(deps: Deps, turn: Turn, args: DiscloseArgs) -> Reply:

@@ -16,7 +16,7 @@ from typing import Any
 
 from bot.services.guards import require_approver
 from bot.services.minutes_distribution import publish_and_send
-from bot.services.minutes_record import Publication, draft_view, forum_and_meeting, revision_of
+from bot.services.minutes_record import Publication, archived_year, draft_view, forum_and_meeting, revision_of
 from bot.services.notify import Kind, texts_for, to_person
 from bot.services.ports import Deps, UnitOfWork
 from bot.services.screening import masked_values, screen_fields
@@ -112,6 +112,8 @@ async def approve(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
         if isinstance(found, Reply):
             return found
         minutes = found
+        if minutes.published_versions and (year := await archived_year(uow, forum, meeting)) is not None:
+            return Reply(text=t("published.archived_correction", year=year), replace=True)  # nothing is stored
         already = any(a.approver_id == turn.person.id and a.decision is ApprovalDecision.APPROVED
                       for a in minutes.approvals_for(minutes.revision))
         if not already:

@@ -21,7 +21,7 @@ from bot.services.guards import require_record_keeper
 from bot.services.mail import mail_outcome
 from bot.services.minutes_approval import send_for_approval
 from bot.services.minutes_distribution import publish_and_send, reader_cards
-from bot.services.minutes_record import Publication, forum_and_meeting, revision_of
+from bot.services.minutes_record import Publication, archived_year, forum_and_meeting, revision_of
 from bot.services.notify import Kind, to_person
 from bot.services.ports import Deps, UnitOfWork
 from bot.services.screening import masked_values, screen_fields
@@ -48,6 +48,8 @@ async def publish(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
             return Reply(text=t("published.no_draft"))
         if minutes.locked:
             return Reply(card=with_button(t("published.already_published"), show_action(t, forum.id, meeting.id)))
+        if minutes.published_versions and (year := await archived_year(uow, forum, meeting)) is not None:
+            return Reply(text=t("published.archived_correction", year=year))
         if revision_of(data) != minutes.revision:
             return Reply(card=with_button(t("published.stale_draft"), open_action(t, forum.id, meeting.id)))
         if minutes.status is MinutesStatus.IN_APPROVAL and minutes.sent_revision == minutes.revision:
@@ -121,8 +123,8 @@ async def correct(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply:
             return Reply(text=t("published.not_published"))
         if not minutes.locked:
             return Reply(card=with_button(t("published.correction_in_progress"), open_action(t, forum.id, meeting.id)))
-        if meeting.local_date.year in await uow.archives.archived_years(forum.id):  # the archive holds the record
-            return Reply(text=t("published.archived", year=meeting.local_date.year))
+        if (year := await archived_year(uow, forum, meeting)) is not None:  # the archive holds the record
+            return Reply(text=t("published.archived", year=year))
         latest = (await uow.minutes.versions(meeting.id))[-1]
         saved = await uow.minutes.save_draft(meeting_id=meeting.id, forum_id=forum.id, content=latest.content,
                                              actor_id=turn.person.id, now=turn.now, expected_revision=minutes.revision)

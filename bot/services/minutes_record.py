@@ -46,6 +46,13 @@ async def forum_and_meeting(uow: UnitOfWork, data: Mapping[str, Any]) -> tuple[F
     return forum, meeting
 
 
+async def archived_year(uow: UnitOfWork, forum: Forum, meeting: Meeting) -> int | None:
+    """The meeting's year when an archive package of it was fetched: its published minutes are then locked, and a
+    correction (started before, published or approved after) is refused (bot/services/archive.py)."""
+    year = meeting.local_date.year
+    return year if year in await uow.archives.archived_years(forum.id) else None
+
+
 def revision_of(data: Mapping[str, Any]) -> int | None:
     try:
         return int(str(data.get("revision", "")))

@@ -10,12 +10,13 @@ import io
 import json
 import re
 import zipfile
+from datetime import UTC, datetime
 
 import docx
 import pytest
 
 from domain.clock import FixedClock
-from tests.e2e.harness import CHANNEL, Person, running_forumbot
+from tests.e2e.harness import CHANNEL, Forumbot, Person, running_forumbot
 from tests.e2e.test_minutes_export import _publish
 from tests.e2e.test_weekly_cycle import ANNA, DEADLINE, ERIK, OPENS, SUNDAY, set_up, submit
 from tests.fakes.connector import FakeConnector
@@ -24,6 +25,14 @@ pytestmark = pytest.mark.e2e
 
 ADA_OID = "5d1e0b9a-3c2f-4a8e-9b7d-0a1b2c3d4e5f"
 ADA = Person("29:ada", "Ada Admin", aad_object_id=ADA_OID)
+
+
+NEW_YEAR = datetime(2027, 1, 5, 9, tzinfo=UTC)
+
+
+def _said(bot: Forumbot, reply: object) -> str:
+    return json.dumps(reply, ensure_ascii=False) + json.dumps(bot.connector.activity_posts(ok_only=True)[-1].json,
+                                                              ensure_ascii=False)
 
 
 def _path(text: str) -> str:
@@ -45,6 +54,14 @@ async def test_archive_package_and_disclosure(database_url: str, fake_connector:
 
         await bot.say_in_private(ERIK, "arkivera 2026")
         assert "Bara Forumbots administratörer" in str(fake_connector.sent_to(ERIK.personal_conversation)[-1]["text"])
+        await bot.say_in_private(ADA, "arkivera 2026 Trygghetsforum Norrby")
+        assert "2026 är inte slut än" in str(fake_connector.sent_to(ADA.personal_conversation)[-1]["text"])
+        async with bot.runtime.uow() as uow:
+            forum = await uow.forums.by_conversation(CHANNEL)
+            assert forum is not None
+        ids = {"forum_id": forum.id, "meeting_id": meeting_id}
+        await bot.execute(ANNA, "minutes.correct", ids, conversation=CHANNEL)  # a correction started in December
+        clock.set(NEW_YEAR)
         await bot.say_in_private(ADA, "arkivera 2026 Trygghetsforum Norrby")
         path = _path(str(fake_connector.sent_to(ADA.personal_conversation)[-1]["text"]))
         first = await (await bot.client.get(path)).read()
@@ -68,21 +85,19 @@ async def test_archive_package_and_disclosure(database_url: str, fake_connector:
             cells = [c.text for t in summary.tables for r in t.rows for c in r.cells]
             assert "Stök vid centrumtorget fredag kväll." in "\n".join([p.text for p in summary.paragraphs] + cells)
         async with bot.runtime.uow() as uow:
-            forum = await uow.forums.by_conversation(CHANNEL)
-            assert forum is not None
             assert await uow.archives.archived_years(forum.id) == {2026}
             exported = await uow.audit.by_action("archive.exported")
             assert len(exported) == 2 and exported[0].detail["manifest_sha256"] == hashlib.sha256(
                 json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=2).encode() + b"\n").hexdigest()
 
-        refused = await bot.execute(ANNA, "minutes.correct", {"forum_id": forum.id, "meeting_id": meeting_id},
-                                    conversation=CHANNEL)
-        said = json.dumps(refused, ensure_ascii=False) + json.dumps(
-            bot.connector.activity_posts(ok_only=True)[-1].json, ensure_ascii=False)
-        assert "Minnesanteckningarna från 2026 är arkiverade" in said, said
         async with bot.runtime.uow() as uow:
-            minutes = await uow.minutes.get(meeting_id)
-            assert minutes is not None and minutes.locked  # still published, no correction started
+            draft = await uow.minutes.get(meeting_id)
+            assert draft is not None and not draft.locked
+        refused = await bot.execute(ANNA, "minutes.publish", {**ids, "revision": draft.revision,
+                                                              "correction_note": "Fel datum"}, conversation=CHANNEL)
+        assert "arkiverades medan rättelsen väntade" in _said(bot, refused)
+        async with bot.runtime.uow() as uow:
+            assert len(await uow.minutes.versions(meeting_id)) == 2  # the archived versions stand, nothing new
 
         await bot.say_in_private(ADA, "utlämna 2026-11-01 2026-11-30 Trygghetsforum Norrby")
         disclosure = await (await bot.client.get(_path(str(

@@ -339,6 +339,28 @@ async def test_a_correction_goes_through_approval_again_with_its_note_and_what_c
     assert len(world.db.records.versions[ids.meeting_id]) == 2
 
 
+async def test_a_correction_out_for_approval_when_its_year_is_archived_is_not_published(world: World) -> None:
+    ids = await world_with(world, approvers=(POLLY[0],))
+    await press_publish(world, ids)
+    polly = await world.turn(*POLLY, where=f"a:{POLLY[0]}")
+    await minutes_approval.approve(world.deps, polly, action_data(
+        rows(world, "minutes_approval")[0].payload["attachments"][0]["content"], "minutes.approve"))
+    sara = await world.turn(*SARA, where=f"a:{SARA[0]}")
+    await minutes_publish.correct(world.deps, sara, {"forum_id": ids.forum_id, "meeting_id": ids.meeting_id})
+    await edit_notes(world.deps.uow, ids, "Rättad text.", world.now)
+    await press_publish(world, ids, correction_note="Fel i \u00a7 1")
+    card = rows(world, "minutes_approval")[-1].payload["attachments"][0]["content"]
+    world.db.auditors.archives.append((ids.forum_id, 2026, "manifest"))  # the year's package is fetched meanwhile
+    refused = await minutes_approval.approve(world.deps, polly, action_data(card, "minutes.approve"))
+    assert refused.text is not None and "arkiverades medan rättelsen väntade" in refused.text
+    assert len(world.db.records.versions[ids.meeting_id]) == 1
+    minutes = world.db.records.minutes[ids.meeting_id]
+    assert minutes.approvals_for(minutes.revision) == ()  # the approval is not stored either
+    assert "Rättad text." in json.dumps([i.notes for i in minutes.content.items], ensure_ascii=False)  # draft kept
+    again = await press_publish(world, ids)
+    assert again.text is not None and "arkiverades medan rättelsen väntade" in again.text
+
+
 async def test_a_comment_over_the_length_limit_is_refused_with_the_text_kept(world: World) -> None:
     ids = await world_with(world, approvers=(POLLY[0],))
     await press_publish(world, ids)
