@@ -39,3 +39,18 @@ class ReportRepository:
             for version, contribution, was_on_time in rows.all():
                 found[contribution.meeting_id].append((to_version(version, contribution), bool(was_on_time)))
         return found
+
+    async def all_versions(self, meeting_ids: Sequence[str]) -> dict[str, list[ContributionVersion]]:
+        """Meeting id -> every stored version of every organisation's lägesbild, by organisation and version (the
+        disclosure export holds them all, earlier versions too)."""
+        found: dict[str, list[ContributionVersion]] = {m: [] for m in meeting_ids}
+        for start in range(0, len(meeting_ids), CHUNK):
+            chunk = list(meeting_ids[start:start + CHUNK])
+            rows = await self._session.execute(
+                select(ContributionVersionRow, ContributionRow)
+                .join(ContributionRow, ContributionVersionRow.contribution_id == ContributionRow.id)
+                .where(ContributionRow.meeting_id.in_(chunk))
+                .order_by(ContributionRow.meeting_id, ContributionRow.organisation_id, ContributionVersionRow.version))
+            for version, contribution in rows.all():
+                found[contribution.meeting_id].append(to_version(version, contribution))
+        return found

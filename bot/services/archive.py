@@ -32,6 +32,7 @@ from dialogs.documents.word import render_docx
 from dialogs.texts import Texts
 from dialogs.texts.formatting import format_date
 from domain.archive import PackageFile, manifest
+from domain.meetings import ContributionVersion
 from domain.minutes import PublishedVersion
 from domain.model import Forum
 from domain.reporting import Summary
@@ -94,10 +95,10 @@ async def read_records(uow: UnitOfWork, t: Texts, forum: Forum, start: date, end
 async def _raw_tables(uow: UnitOfWork, t: Texts, forum: Forum, meeting_ids: list[str], dates: dict[str, date],
                       start: date, end: date) -> list[tuple[str, bytes]]:
     names = {o.id: o.name for o in forum.organisations}
-    counting = await uow.report.counting_versions(meeting_ids)
+    stored = await uow.report.all_versions(meeting_ids)  # every version, not only the counting one
     submissions = [(dates[m].isoformat(), names.get(v.organisation_id, v.organisation_id), v.version, title, text,
                     v.submitted_by_name, v.submitted_at.isoformat(), "ja" if v.after_deadline else "nej")
-                   for m in meeting_ids for v, _ in counting[m] for _, title, text in v.sections if text.strip()]
+                   for m in meeting_ids for v in stored[m] for _, title, text in _rows_of(t, v)]
     actions = [(a.number, a.title, a.due.isoformat(), a.status.value, a.outcome, a.created_at.isoformat())
                for a in await uow.actions.for_forum(forum.id)]
     evaluations = [(e.goal_text, e.rating.value, e.period, e.comment, e.evaluated_at.isoformat())
@@ -113,6 +114,14 @@ async def _raw_tables(uow: UnitOfWork, t: Texts, forum: Forum, meeting_ids: list
         ("malutvardering.csv", csv_bytes(("Mål", "Bedömning", "Period", "Kommentar", "Tid"), evaluations)),
         ("granskningslogg.csv", csv_bytes(("Nr", "Tid", "Händelse", "Typ", "Id", "Av"), audit_rows)),
     ]
+
+
+def _rows_of(t: Texts, version: ContributionVersion) -> list[tuple[str, str, str]]:
+    """A version's sections with text; a version with none ("nothing new", not attending) still gets a row."""
+    rows = [(key, title, text) for key, title, text in version.sections if text.strip()]
+    if rows:
+        return rows
+    return [("", "", t("archive.nothing_new") if version.attending else t("archive.not_attending"))]
 
 
 def package(t: Texts, records: Records, template: str) -> tuple[bytes, bytes, list[PackageFile]]:

@@ -23,6 +23,7 @@ class ReportReader(Protocol):
     async def counting_versions(
         self, meeting_ids: Sequence[str]
     ) -> dict[str, list[tuple[ContributionVersion, bool]]]: ...  # (counting version, some version was on time)
+    async def all_versions(self, meeting_ids: Sequence[str]) -> dict[str, list[ContributionVersion]]: ...
 
 
 class RetentionStore(Protocol):

@@ -5,6 +5,7 @@ holds the raw lägesbilder and the forum's audit entries; nobody else gets eithe
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import json
@@ -48,6 +49,7 @@ async def test_archive_package_and_disclosure(database_url: str, fake_connector:
         await set_up(bot)
         await bot.tick(OPENS)
         await submit(bot, ERIK, {2: "Stök vid centrumtorget fredag kväll."})
+        await submit(bot, ERIK, {2: "Stök vid centrumtorget fredag och lördag kväll."}, edit=True)
         await bot.tick(DEADLINE)
         meeting_id = await _publish(bot, 2)
         clock.set(DEADLINE.replace(day=28))
@@ -83,7 +85,7 @@ async def test_archive_package_and_disclosure(database_url: str, fake_connector:
             assert package.read("2026-11-26-lagesbild.pdf").startswith(b"%PDF")
             summary = docx.Document(io.BytesIO(package.read("2026-11-26-lagesbild.docx")))
             cells = [c.text for t in summary.tables for r in t.rows for c in r.cells]
-            assert "Stök vid centrumtorget fredag kväll." in "\n".join([p.text for p in summary.paragraphs] + cells)
+            assert "Stök vid centrumtorget fredag och lördag kväll." in "\n".join([p.text for p in summary.paragraphs] + cells)
         async with bot.runtime.uow() as uow:
             assert await uow.archives.archived_years(forum.id) == {2026}
             exported = await uow.audit.by_action("archive.exported")
@@ -103,8 +105,10 @@ async def test_archive_package_and_disclosure(database_url: str, fake_connector:
         disclosure = await (await bot.client.get(_path(str(
             fake_connector.sent_to(ADA.personal_conversation)[-1]["text"])))).read()
         with zipfile.ZipFile(io.BytesIO(disclosure)) as package:
-            raw = package.read("lagesbilder.csv").decode("utf-8-sig")
-            assert "Stök vid centrumtorget fredag kväll." in raw and "Polisen" in raw
+            raw = list(csv.reader(io.StringIO(package.read("lagesbilder.csv").decode("utf-8-sig")), delimiter=";"))
+            police = [(r[2], r[4]) for r in raw[1:] if r[1] == "Polisen"]
+            assert police == [("1", "Stök vid centrumtorget fredag kväll."),  # the earlier version is disclosed too
+                              ("2", "Stök vid centrumtorget fredag och lördag kväll.")], raw
             audit = package.read("granskningslogg.csv").decode("utf-8-sig")
             assert "contribution.submitted" in audit
         async with bot.runtime.uow() as uow:

@@ -45,6 +45,13 @@ class FakeReports:
                 found[meeting_id].append((versions[-1], any(not v.after_deadline for v in versions)))
         return found
 
+    async def all_versions(self, meeting_ids: Sequence[str]) -> dict[str, list[ContributionVersion]]:
+        found: dict[str, list[ContributionVersion]] = {m: [] for m in meeting_ids}
+        for (meeting_id, _), versions in sorted(self._versions.items()):
+            if meeting_id in found:
+                found[meeting_id] += sorted(versions, key=lambda v: v.version)
+        return found
+
 
 class FakeRetention:
     def __init__(self, tables: AuditorTables) -> None:
