@@ -4,7 +4,9 @@ Each record type has a rule: *bevaras* (kept for ever), *gallras efter N månade
 record's date) or *gallras vid inaktualitet* (disposed of when no longer current: for a forum's records, when the
 forum has had no meeting for the plan's period; see the disposal job), each with the decision's reference (the dnr
 of the dokumenthanteringsplan). A rule that has no reference cannot dispose of anything. The default is to keep
-everything: nothing is disposed of until somebody with the authority decides so.
+everything: nothing is disposed of until somebody with the authority decides so, and a rule disposes of nothing
+until `GRACE` after it was decided (`in_force_from`): time for the forum to see it and for an archive package to be
+made before anything goes.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 MAX_MONTHS = 1200
 MAX_REFERENCE = 80
+GRACE = timedelta(days=14)
 
 
 class RecordType(enum.StrEnum):
@@ -67,14 +70,27 @@ def disposes(rule: RetentionRule) -> bool:
     return rule.mode is not RetentionMode.KEEP and bool(rule.reference.strip()) and bool(rule.months)
 
 
-def cutoff(rule: RetentionRule, today: date, last_meeting: date | None) -> date | None:
+def in_force_from(rule: RetentionRule, zone: tzinfo = UTC) -> date | None:
+    """The first local day the rule may dispose of anything: `GRACE` after the day it was decided (None: a rule
+    with no decision time, in force at once)."""
+    return None if rule.decided_at is None else rule.decided_at.astimezone(zone).date() + GRACE
+
+
+def same_rule(a: RetentionRule, b: RetentionRule) -> bool:
+    """The same decision (mode, months and reference), whoever saved it when."""
+    return (a.mode, a.months, a.reference) == (b.mode, b.months, b.reference)
+
+
+def cutoff(rule: RetentionRule, today: date, last_meeting: date | None, zone: tzinfo = UTC) -> date | None:
     """Records dated before the returned day are due; None: nothing is.
 
     *gallras efter N månader*: records older than N months. *gallras vid inaktualitet*: a forum's records are no
     longer current when it has held no meeting for N months; then all of them (up to today) are due. *bevaras*,
-    or a rule without a decision reference: nothing, ever.
+    or a rule without a decision reference: nothing, ever; a rule decided less than `GRACE` ago: nothing yet.
     """
     if not disposes(rule):
+        return None
+    if (start := in_force_from(rule, zone)) is not None and today < start:
         return None
     assert rule.months is not None
     if rule.mode is RetentionMode.AFTER_MONTHS:

@@ -8,10 +8,11 @@ ends when a full pass over every forum finds nothing more that is due.
 
 What is due (domain/retention.py `cutoff`): records dated before the cutoff — submissions, compiled summaries and
 minutes by their meeting's date; actions by when they were closed (an open action never); the reminder events and
-the audit entries by their time. Never a *bevaras* record, never under a rule without a decision reference, never the
-forum's latest minutes or highest action number (the next ones continue from them), never an audit entry younger
-than 30 days. Each batch is logged with ids and counts only, and appended to the audit trail as `retention.disposed`
-with the forum, the record type, the count and the decision reference.
+the audit entries by their time. Never a *bevaras* record, never under a rule without a decision reference, never
+under a rule decided less than two weeks ago (`GRACE`), never the forum's latest minutes or highest action number
+(the next ones continue from them), never an audit entry younger than 30 days. Each batch is logged with ids and
+counts only, and appended to the audit trail as `retention.disposed` with the forum, the record type, the count
+and the decision reference.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ async def dispose_forum_type(deps: Deps, forum: Forum, record_type: RecordType, 
         async with deps.uow() as uow:
             today = local_today(forum, now)
             last = await uow.retention.last_meeting(forum.id, today)
-            day = cutoff(rule, today, last)
+            day = cutoff(rule, today, last, ZoneInfo(forum.schedule.timezone))
             if day is None:
                 return removed, True
             before = datetime.combine(day, time(0), ZoneInfo(forum.schedule.timezone))

@@ -10,17 +10,30 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.services.followup_report import report_forum
 from bot.services.guards import is_admin, require_admin
+from bot.services.meetings import local_today
 from bot.services.ports import Deps
 from bot.services.turn import Reply, Turn
 from dialogs.cards.retention import MODE, MONTHS, REFERENCE, retention_card, retention_values
 from dialogs.texts import Texts
+from dialogs.texts.formatting import format_date
 from domain import audit
 from domain.errors import StaleCard
 from domain.model import Forum
-from domain.retention import MAX_MONTHS, MAX_REFERENCE, RecordType, RetentionMode, RetentionPlan, RetentionRule
+from domain.retention import (
+    MAX_MONTHS,
+    MAX_REFERENCE,
+    RecordType,
+    RetentionMode,
+    RetentionPlan,
+    RetentionRule,
+    disposes,
+    in_force_from,
+    same_rule,
+)
 from domain.revisions import fingerprint
 
 log = logging.getLogger(__name__)
@@ -92,6 +105,7 @@ async def save_retention(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Rep
         plan, errors = parse_plan(t, values, turn.person.id, turn.now)
         if plan is None:
             return Reply(card=_card(t, forum, True, values, errors), replace=True)
+        plan = kept_decisions(forum.retention, plan)
         await uow.forums.set_retention(forum.id, plan, turn.now)
         uow.audit.record(at=turn.now, action=audit.RETENTION_CHANGED, subject_type="forum", subject_id=forum.id,
                          actor_id=turn.person.id, forum_id=forum.id,
@@ -99,4 +113,20 @@ async def save_retention(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Rep
         await uow.commit()
     log.info("retention rules saved: forum=%s", forum.id)
     saved = replace(forum, retention=plan)
-    return Reply(card=_card(t, saved, False, note=t("retention.saved")), replace=True)
+    return Reply(card=_card(t, saved, False, note=_saved_note(t, forum, plan, turn.now)), replace=True)
+
+
+def kept_decisions(before: RetentionPlan, after: RetentionPlan) -> RetentionPlan:
+    """A rule saved unchanged keeps who decided it and when, so its two weeks' grace does not start again."""
+    return RetentionPlan({r: before.rule(r) if same_rule(before.rule(r), after.rule(r)) else after.rule(r)
+                          for r in RecordType})
+
+
+def _saved_note(t: Texts, forum: Forum, plan: RetentionPlan, now: datetime) -> str:
+    """Saved; and for rules that dispose but are not in force yet, from which day (make the archive package first)."""
+    zone, today = ZoneInfo(forum.schedule.timezone), local_today(forum, now)
+    starts = sorted({d for r in RecordType if disposes(plan.rule(r))
+                     and (d := in_force_from(plan.rule(r), zone)) is not None and d > today})
+    if not starts:
+        return t("retention.saved")
+    return t("retention.saved_in_force", date=format_date(t, starts[0]))

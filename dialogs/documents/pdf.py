@@ -41,7 +41,7 @@ def _styles() -> StyleSheet1:
     sheet = getSampleStyleSheet()
     for style in sheet.byName.values():
         bold = "Bold" in str(getattr(style, "fontName", ""))
-        style.fontName = f"{FONT}-Bold" if bold else FONT  # type: ignore[attr-defined]
+        style.fontName = f"{FONT}-Bold" if bold else FONT
     return sheet
 
 

@@ -85,7 +85,8 @@ async def test_archive_package_and_disclosure(database_url: str, fake_connector:
             assert package.read("2026-11-26-lagesbild.pdf").startswith(b"%PDF")
             summary = docx.Document(io.BytesIO(package.read("2026-11-26-lagesbild.docx")))
             cells = [c.text for t in summary.tables for r in t.rows for c in r.cells]
-            assert "Stök vid centrumtorget fredag och lördag kväll." in "\n".join([p.text for p in summary.paragraphs] + cells)
+            shown = "\n".join([p.text for p in summary.paragraphs] + cells)
+            assert "Stök vid centrumtorget fredag och lördag kväll." in shown
         async with bot.runtime.uow() as uow:
             assert await uow.archives.archived_years(forum.id) == {2026}
             exported = await uow.audit.by_action("archive.exported")

@@ -4,7 +4,9 @@ action number and young audit entries stay; the day's run happens once, across t
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -12,7 +14,15 @@ from bot.services.disposal import disposal_due
 from domain.action_log import ActionEvent, EventKind
 from domain.actions import ActionItem, ActionStatus
 from domain.model import RoleKind, Schedule
-from domain.retention import RecordType, RetentionMode, RetentionPlan, RetentionRule, cutoff, months_before
+from domain.retention import (
+    RecordType,
+    RetentionMode,
+    RetentionPlan,
+    RetentionRule,
+    cutoff,
+    in_force_from,
+    months_before,
+)
 from storage.unit_of_work import SqlAlchemyUnitOfWork, UnitOfWorkFactory
 from tests.deps import deps_of
 
@@ -32,6 +42,28 @@ def test_the_cutoff_of_each_rule() -> None:
     obsolete = RetentionRule(RetentionMode.WHEN_OBSOLETE, 6, "KS 2026/124")
     assert cutoff(obsolete, today, RECENT) is None  # still meeting
     assert cutoff(obsolete, today, date(2026, 5, 1)) == today + timedelta(days=1)  # no meeting for six months
+    decided = replace(AFTER_12, decided_at=datetime(2026, 11, 30, 23, 30, tzinfo=UTC))  # 1 December in Stockholm
+    stockholm = ZoneInfo("Europe/Stockholm")
+    assert in_force_from(decided, stockholm) == date(2026, 12, 15)
+    assert cutoff(decided, date(2026, 12, 14), RECENT, stockholm) is None  # two weeks' grace
+    assert cutoff(decided, date(2026, 12, 15), RECENT, stockholm) == date(2025, 12, 15)
+
+
+async def test_a_rule_decided_less_than_two_weeks_ago_disposes_of_nothing_yet(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    forum_id, _ = await _world(uow_factory)
+    async with uow_factory() as uow:
+        forum = await uow.forums.get(forum_id)
+        assert forum is not None
+        plan = RetentionPlan({r: replace(rule, decided_at=NOW - timedelta(days=1))
+                              for r, rule in forum.retention.rules.items()})
+        await uow.forums.set_retention(forum_id, plan, NOW)
+        await uow.commit()
+    deps = deps_of(uow_factory)
+    assert await disposal_due(deps, NOW) == 0
+    assert await disposal_due(deps, NOW + timedelta(days=12)) == 0
+    assert await disposal_due(deps, NOW + timedelta(days=13)) == 3  # the grace is over: the same three as at once
 
 
 async def _world(uow_factory: UnitOfWorkFactory) -> tuple[str, dict[str, str]]:
