@@ -50,7 +50,7 @@ async def report_download(request: web.Request, forum_id: str, person_id: str, n
                          actor_id=person_id, forum_id=forum.id,
                          detail={"format": wanted["ext"], "start": start.isoformat(), "end": end.isoformat()})
         await uow.commit()
-    t = texts_for(None, forum, runtime.deps.default_language)
+    t = texts_for(person, forum, runtime.deps.default_language)  # the reader's language, as the reply was
     report = compile_report(facts)
     headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
     log.info("follow-up report downloaded: forum=%s format=%s", forum.id, wanted["ext"])
@@ -83,7 +83,7 @@ async def annual_download(request: web.Request, forum_id: str, person_id: str, n
         uow.audit.record(at=now, action=audit.ANNUAL_EXPORTED, subject_type="forum", subject_id=forum.id,
                          actor_id=person_id, forum_id=forum.id, detail={"format": wanted["ext"], "year": year})
         await uow.commit()
-    t = texts_for(None, forum, runtime.deps.default_language)
+    t = texts_for(person, forum, runtime.deps.default_language)  # the reader's language, as the reply was
     headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
     log.info("annual basis downloaded: forum=%s year=%s format=%s", forum.id, year, wanted["ext"])
     if wanted["ext"] == "zip":

@@ -22,11 +22,11 @@ WORDS = {
     "sv": {"setup": "konfigurera", "button": "Syfte och mål", "goals": "mål", "evaluate": "utvärdera mål 2026",
            "saved": "Sparat: syfte och mål", "stale": "Någon har ändrat", "number": "personnummer",
            "achieved": "Uppnått", "not_yet": "Inte utvärderat ännu", "chair_only": "Anna Lindqvist",
-           "no_rating": "Välj en bedömning"},
+           "no_rating": "Välj en bedömning", "empty": "Det finns inget att spara"},
     "en": {"setup": "setup", "button": "Purpose and goals", "goals": "goals", "evaluate": "evaluate goals 2026",
            "saved": "Saved: purpose and goals", "stale": "Someone has changed", "number": "identity number",
            "achieved": "Achieved", "not_yet": "Not evaluated yet", "chair_only": "Anna Lindqvist",
-           "no_rating": "Choose a rating"},
+           "no_rating": "Choose a rating", "empty": "There is nothing to save"},
 }
 
 
@@ -49,6 +49,8 @@ async def test_the_chair_sets_the_charter_members_read_it_and_goals_are_rated(
     save, values = action_data(opened, "charter.save"), _values(opened)
     typed = {"purpose": "Tidiga insatser för unga i centrum", "commissioned_by": "Socialnämnden",
              "goals_new": "Färre unga i centrum sent\nFler i fritidsverksamhet", "areas_new": "Centrum\nDroger"}
+    empty = (await chat.execute(anna, "charter.save", {**save, **values}))["value"]  # saved with nothing typed
+    assert words["empty"] in texts_in(empty)
     refused = (await chat.execute(anna, "charter.save", {**save, **values, **typed,
                                                           "purpose": "Gäller 19811218-9876"}))["value"]
     assert words["number"] in texts_in(refused) and "9876" not in texts_in(refused)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -99,6 +100,15 @@ async def test_forum_overview_and_audit_log_for_administrators_only(
             assert other is not None
             assert other.id not in {r[7] for r in rows[1:]}
             assert [e.action for e in await uow.audit.by_action("audit_log.exported")] == ["audit_log.exported"]
+
+        await bot.say_in_private(ADAM, "follow-up report 2026-11-01 2026-12-31 Trygghetsforum Norrby")
+        links = re.findall(r"\((https?://[^)]+/exports/[^)]+)\)",
+                           str(fake_connector.sent_to(ADAM.personal_conversation)[-1]["text"]))
+        zipped = next(u for u in links if u.endswith(".zip"))
+        body = await (await bot.client.get("/exports/" + zipped.split("/exports/")[1])).read()
+        with zipfile.ZipFile(io.BytesIO(body)) as tables:  # in the reader's language, as the reply was
+            participation = next(n for n in tables.namelist() if n.startswith("deltagande"))
+            assert _rows(tables.read(participation))[0][:3] == ["Organisation", "On time", "Late"]
 
         bot.runtime.deps = replace(bot.runtime.deps, admins=frozenset({ADA_OID}))  # Adam is no longer one
         assert (await bot.client.get(path)).status == 404
