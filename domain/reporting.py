@@ -65,6 +65,7 @@ class ContributionInput:
     attending: bool = True
     submitted_at: datetime
     submitted_by_name: str = ""
+    areas: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # section_id -> area names ticked
     after_deadline: bool = False
 
     def has_text(self) -> bool:
@@ -78,6 +79,7 @@ class SectionEntry:
     organisation: Organisation
     text: str
     late: bool
+    areas: tuple[str, ...] = ()  # the names of the forum's areas the organisation ticked for this text
 
 
 @dataclass(frozen=True)
@@ -182,9 +184,14 @@ def split_sections(
     return texts, tuple(extras)
 
 
-def contribution_input(frame: _HasSections, version: ContributionVersion) -> ContributionInput:
-    """A stored version as the compiler counts it, its sections split against the frame's agenda."""
+def contribution_input(frame: _HasSections, version: ContributionVersion,
+                       area_names: Mapping[str, str] | None = None) -> ContributionInput:
+    """A stored version as the compiler counts it, its sections split against the frame's agenda; `area_names`
+    (area id -> name, the forum's charter) names the areas ticked per section (an area since removed is left out)."""
     texts, extras = split_sections(frame, version.sections)
+    names = area_names or {}
+    areas = {section_id: found for section_id, ids in version.areas
+             if section_id in texts and (found := tuple(names[a] for a in ids if a in names))}
     return ContributionInput(
         organisation_id=version.organisation_id,
         sections=texts,
@@ -194,6 +201,7 @@ def contribution_input(frame: _HasSections, version: ContributionVersion) -> Con
         submitted_at=version.submitted_at,
         submitted_by_name=version.submitted_by_name,
         after_deadline=version.after_deadline,
+        areas=areas,
     )
 
 
@@ -286,14 +294,16 @@ def _file_texts(
     if earlier is not None and earlier.has_text():
         # What was on time stays where it was; only what the late version changed is shown as late.
         for section_id, text in _texts_in_order(earlier, sections.agenda, sections.extras):
-            sections.main.setdefault(section_id, []).append(SectionEntry(organisation, text, False))
+            sections.main.setdefault(section_id, []).append(
+                SectionEntry(organisation, text, False, earlier.areas.get(section_id, ())))
             kept[section_id] = text
     if not contribution.has_text():
         return not kept and (contribution.attending or contribution.nothing_new)
     target = sections.late if is_late else sections.main
     for section_id, text in _texts_in_order(contribution, sections.agenda, sections.extras):
         if kept.get(section_id) != text:
-            target.setdefault(section_id, []).append(SectionEntry(organisation, text, is_late))
+            target.setdefault(section_id, []).append(
+                SectionEntry(organisation, text, is_late, contribution.areas.get(section_id, ())))
     return False
 
 

@@ -33,13 +33,16 @@ def _section_from(data: Any) -> AgendaSection:
 def _summary_section(s: SummarySection) -> dict[str, object]:
     return {
         "section": _section(s.section),
-        "entries": [{"organisation": _org(e.organisation), "text": e.text, "late": e.late} for e in s.entries],
+        "entries": [{"organisation": _org(e.organisation), "text": e.text, "late": e.late, "areas": list(e.areas)}
+                    for e in s.entries],
     }
 
 
 def _summary_section_from(data: Any) -> SummarySection:
     entries = tuple(
-        SectionEntry(_org_from(e["organisation"]), str(e["text"]), bool(e["late"])) for e in data["entries"]
+        SectionEntry(_org_from(e["organisation"]), str(e["text"]), bool(e["late"]),
+                     tuple(str(a) for a in e.get("areas", ())))  # summaries kept before areas have none
+        for e in data["entries"]
     )
     return SummarySection(_section_from(data["section"]), entries)
 

@@ -34,7 +34,7 @@ async def frame_of(uow: UnitOfWork, forum: Forum, meeting: Meeting, now: datetim
 
 
 async def compile_for(uow: UnitOfWork, forum: Forum, meeting: Meeting, now: datetime) -> Summary:
-    return await _compile(uow, await frame_of(uow, forum, meeting, now), meeting, now)
+    return await _compile(uow, forum, await frame_of(uow, forum, meeting, now), meeting, now)
 
 
 async def recorded_summary(
@@ -44,11 +44,12 @@ async def recorded_summary(
     return await uow.summaries.latest(meeting.id) or await compile_for(uow, forum, meeting, now)
 
 
-async def _compile(uow: UnitOfWork, frame: SummaryFrame, meeting: Meeting, now: datetime) -> Summary:
+async def _compile(uow: UnitOfWork, forum: Forum, frame: SummaryFrame, meeting: Meeting, now: datetime) -> Summary:
     versions = await uow.contributions.latest_for_meeting(meeting.id)
     if now >= frame.deadline_at:  # a report changed after the deadline keeps its on-time text where it was
         versions += await uow.contributions.latest_on_time_for_meeting(meeting.id)
-    return compile_frame(frame, [contribution_input(frame, v) for v in versions], compiled_at=now)
+    names = {a.id: a.name for a in forum.charter.areas}  # as named when compiled; a posted summary keeps them
+    return compile_frame(frame, [contribution_input(frame, v, names) for v in versions], compiled_at=now)
 
 
 async def _chair_texts(uow: UnitOfWork, forum: Forum, default: str) -> Texts:
@@ -63,7 +64,7 @@ async def post_summary(
     When the forum's visibility choice leaves out someone in the channel (domain/visibility.py), the summary goes
     1:1 to the allowed people instead and the channel gets a notice without content (summary_recipients.py)."""
     frame = await frame_of(uow, forum, meeting, now)
-    summary = await _compile(uow, frame, meeting, now)
+    summary = await _compile(uow, forum, frame, meeting, now)
     forum_texts = texts_for(None, forum, default)
     activities = summary_activities(forum_texts, summary, actions=_minutes(forum_texts, forum, meeting))
     if not await uow.summaries.record(meeting.id, len(activities), now):
@@ -97,7 +98,7 @@ async def update_after_late(
     if await uow.summaries.revision(meeting.id) is None:
         return 0  # not posted yet: the summary at the deadline tick will include it
     frame = await frame_of(uow, forum, meeting, now)
-    summary = await _compile(uow, frame, meeting, now)
+    summary = await _compile(uow, forum, frame, meeting, now)
     forum_texts = texts_for(None, forum, default)
     activities = summary_activities(forum_texts, summary, actions=_minutes(forum_texts, forum, meeting))
     revision = await uow.summaries.bump(meeting.id, len(activities), now)

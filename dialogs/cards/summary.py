@@ -22,6 +22,7 @@ from dialogs.cards.escaping import (
     literal_line_start,
 )
 from dialogs.cards.follow_up import frozen_lines
+from dialogs.cards.summary_entry import entry_label
 from dialogs.texts import Texts
 from dialogs.texts.formatting import format_date, format_datetime, format_time
 from domain.model import Organisation
@@ -167,7 +168,7 @@ class _CardBuilder:
     def section(self, section: SummarySection, *, late: bool, lead: tuple[_Block, ...] = ()) -> Iterator[_Block]:
         title = escape_card_inline(section.section.title)
         resume = self.t("summary.late_continued" if late else "summary.continued", title=title)
-        items = [(escape_card_inline(e.organisation.name), e.text) for e in section.entries]
+        items = [(escape_card_inline(entry_label(self.t, e)), e.text) for e in section.entries]
         empty = None if late else self.t("summary.no_entries")
         return self.group(_section_heading(title), resume, items, lead=lead, empty=empty)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dialogs.cards.follow_up import frozen_lines
+from dialogs.cards.summary_entry import entry_label
 from dialogs.documents.blocks import Block, Bullets, Facts, Heading, Paragraph, Title
 from dialogs.texts import Texts
 from dialogs.texts.formatting import format_datetime
@@ -29,11 +30,11 @@ def summary_outline(t: Texts, summary: Summary) -> list[Block]:
         if organisations:
             blocks += [Heading(t(key, count=len(organisations))), Bullets(tuple(o.name for o in organisations))]
     for section in summary.sections:
-        blocks += _section(section, 1, t("summary.no_entries"))
+        blocks += _section(t, section, 1, t("summary.no_entries"))
     if summary.late:
         blocks.append(Heading(t("summary.late")))
         for section in summary.late:
-            blocks += _section(section, 2, None)
+            blocks += _section(t, section, 2, None)
     return blocks
 
 
@@ -55,10 +56,10 @@ def _follow_up(t: Texts, record: SummaryFollowUp | None) -> list[Block]:
     return [*blocks, Bullets(tuple(bullets))] if bullets else blocks
 
 
-def _section(section: SummarySection, level: int, empty: str | None) -> list[Block]:
+def _section(t: Texts, section: SummarySection, level: int, empty: str | None) -> list[Block]:
     blocks: list[Block] = [Heading(section.section.title, level)]
     if not section.entries and empty is not None:
         blocks.append(Paragraph(empty, italic=True))
     for entry in section.entries:
-        blocks += [Heading(entry.organisation.name, level + 1), Paragraph(entry.text)]
+        blocks += [Heading(entry_label(t, entry), level + 1), Paragraph(entry.text)]
     return blocks

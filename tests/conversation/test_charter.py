@@ -5,6 +5,7 @@ as a multi-select per section whose ticks are stored with the contribution."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -127,3 +128,22 @@ async def test_the_lagesbild_card_offers_the_areas_per_section_and_stores_the_ti
         sent = action_data(card, "contribution.submit")
         latest = await u.contributions.latest(sent["meeting_id"], sent["organisation_id"])
     assert latest is not None and dict(latest.areas) == {section: ("c", "d")}  # the empty section's tick dropped
+
+    # The compiled lägesbild names the areas under the organisation, in the card, the text forms and Word.
+    from bot.services.summaries import compile_for
+    from dialogs.cards.summary import summary_activities
+    from dialogs.cards.summary_text import render_summary_markdown
+    from dialogs.documents.summary import summary_outline
+    from dialogs.texts import for_language
+
+    async with uow_factory() as u:
+        stored_forum, meeting = await u.forums.get(ids.forum_id), await u.meetings.get(sent["meeting_id"])
+        assert stored_forum is not None and meeting is not None
+        summary = await compile_for(u, stored_forum, meeting, clock.now())
+    t = for_language(language)
+    (entry,) = [e for s in summary.sections for e in s.entries]
+    label = f"{entry.organisation.name} (Centrum, Droger)"
+    assert entry.areas == ("Centrum", "Droger")
+    assert label in render_summary_markdown(t, summary)
+    assert label in json.dumps(summary_activities(t, summary), ensure_ascii=False)
+    assert label in [getattr(b, "text", "") for b in summary_outline(t, summary)]

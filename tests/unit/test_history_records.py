@@ -52,12 +52,14 @@ def test_typed_values_are_the_ones_that_differ_from_what_the_card_showed() -> No
 def test_a_summary_and_its_frame_survive_the_round_trip_through_json(forum: Forum) -> None:
     frame = frame_for(forum, MEETING_DATE, STARTS_AT, DEADLINE_AT)
     summary = compile_frame(frame, [
-        contribution("police", {"events": "Stök vid torget."}, extra=(("Gammal punkt", "Text"),)),
+        dataclasses.replace(contribution("police", {"events": "Stök vid torget."}, extra=(("Gammal punkt", "Text"),)),
+                            areas={"events": ("Centrum", "Droger")}),
         contribution("school", nothing_new=True),
         contribution("field", attending=False),
         contribution("rescue", {"places": "Brand i container."}, at=AFTER_DEADLINE, late=True),
     ], compiled_at=AFTER_DEADLINE)
     assert summary.late and summary.missing and summary.not_attending and summary.nothing_new
+    assert [e.areas for s in summary.sections for e in s.entries if e.areas] == [("Centrum", "Droger")]
     assert summary_from_json(summary_to_json(summary)) == summary
     assert frame_from_json(frame_to_json(frame)) == frame
 
