@@ -233,9 +233,14 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
         now = self.clock.now()
         async with self.uow() as uow:
             await record_origin(uow, origin, reference_to_json(activity), now)
+            person = await uow.people.get(origin.user_id) if origin.is_personal and origin.user_id else None
             await uow.commit()
         installer = activity.from_property.name if isinstance(activity.from_property, ChannelAccount) else None
-        language = negotiate(None, origin.locale, self.settings.default_language)
+        # A person already known (e.g. from the forum's channel) is welcomed 1:1 in their language, even when the
+        # install event carries no locale.
+        known = person.client_language if person is not None else None
+        language = negotiate(person.language if person is not None else None, origin.locale or known,
+                             self.settings.default_language)
         await install.welcome(self.deps, origin, for_language(language), installer, now)
 
 

@@ -49,9 +49,10 @@ def plan_revision(plan: RetentionPlan) -> str:
 
 
 def _card(t: Texts, forum: Forum, editable: bool, values: Mapping[str, str] | None = None,
-          errors: list[str] | None = None, note: str | None = None) -> dict[str, Any]:
+          errors: list[str] | None = None, note: str | None = None, *, now: datetime) -> dict[str, Any]:
     return retention_card(t, forum, values=values or retention_values(forum.retention),
-                          revision=plan_revision(forum.retention), editable=editable, errors=errors or (), note=note)
+                          revision=plan_revision(forum.retention), editable=editable, errors=errors or (), note=note,
+                          today=local_today(forum, now))
 
 
 async def open_retention(deps: Deps, turn: Turn, args: RetentionArgs) -> Reply:
@@ -60,7 +61,7 @@ async def open_retention(deps: Deps, turn: Turn, args: RetentionArgs) -> Reply:
         found = await report_forum(deps, uow, turn, args.forum_name, command)
     if isinstance(found, Reply):
         return found
-    return Reply(card=_card(turn.t, found, is_admin(deps, turn)))
+    return Reply(card=_card(turn.t, found, is_admin(deps, turn), now=turn.now))
 
 
 def parse_plan(t: Texts, values: Mapping[str, str], by: str, at: datetime) -> tuple[RetentionPlan | None, list[str]]:
@@ -101,10 +102,10 @@ async def save_retention(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Rep
         if forum is None or forum.tenant_id != turn.origin.tenant_id:
             raise StaleCard()
         if str(data.get("revision", "")) != plan_revision(forum.retention):
-            return Reply(card=_card(t, forum, True, note=t("retention.stale")), replace=True)
+            return Reply(card=_card(t, forum, True, note=t("retention.stale"), now=turn.now), replace=True)
         plan, errors = parse_plan(t, values, turn.person.id, turn.now)
         if plan is None:
-            return Reply(card=_card(t, forum, True, values, errors), replace=True)
+            return Reply(card=_card(t, forum, True, values, errors, now=turn.now), replace=True)
         plan = kept_decisions(forum.retention, plan)
         await uow.forums.set_retention(forum.id, plan, turn.now)
         uow.audit.record(at=turn.now, action=audit.RETENTION_CHANGED, subject_type="forum", subject_id=forum.id,
@@ -113,7 +114,7 @@ async def save_retention(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Rep
         await uow.commit()
     log.info("retention rules saved: forum=%s", forum.id)
     saved = replace(forum, retention=plan)
-    return Reply(card=_card(t, saved, False, note=_saved_note(t, forum, plan, turn.now)), replace=True)
+    return Reply(card=_card(t, saved, False, note=_saved_note(t, forum, plan, turn.now), now=turn.now), replace=True)
 
 
 def kept_decisions(before: RetentionPlan, after: RetentionPlan) -> RetentionPlan:

@@ -4,6 +4,8 @@ the decision's reference (dnr). Administrators save it; the chair sees it read-o
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
+from zoneinfo import ZoneInfo
 
 from dialogs.cards.elements import (
     Element,
@@ -19,8 +21,9 @@ from dialogs.cards.elements import (
 )
 from dialogs.cards.escaping import escape_card_inline
 from dialogs.texts import Texts
+from dialogs.texts.formatting import format_date
 from domain.model import Forum
-from domain.retention import MAX_REFERENCE, RecordType, RetentionMode, RetentionPlan
+from domain.retention import MAX_REFERENCE, RecordType, RetentionMode, RetentionPlan, disposes, in_force_from
 
 MODE, MONTHS, REFERENCE = "mode__", "months__", "reference__"
 
@@ -34,16 +37,21 @@ def retention_values(plan: RetentionPlan) -> dict[str, str]:
     return values
 
 
-def describe(t: Texts, plan: RetentionPlan, record_type: RecordType) -> str:
-    rule = plan.rule(record_type)
+def describe(t: Texts, forum: Forum, record_type: RecordType, today: date | None = None) -> str:
+    """The rule in words; one that will dispose but is still in its two weeks' grace says from which day."""
+    rule = forum.retention.rule(record_type)
     if rule.mode is RetentionMode.KEEP:
         return t("retention.keep")
     words = t.plural(f"retention.{rule.mode.value}_value", rule.months or 0)
-    return t("retention.with_reference", rule=words, reference=rule.reference or "–")
+    described = t("retention.with_reference", rule=words, reference=rule.reference or "–")
+    starts = in_force_from(rule, ZoneInfo(forum.schedule.timezone))
+    if today is not None and disposes(rule) and starts is not None and starts > today:
+        return t("retention.in_force", rule=described, date=format_date(t, starts))
+    return described
 
 
 def retention_card(t: Texts, forum: Forum, *, values: Mapping[str, str], revision: str, editable: bool,
-                   errors: Sequence[str] = (), note: str | None = None) -> Element:
+                   errors: Sequence[str] = (), note: str | None = None, today: date | None = None) -> Element:
     body: list[Element] = [heading(t("retention.title", forum=escape_card_inline(forum.name))),
                            text(t("retention.intro"), subtle=True)]
     if note:
@@ -51,7 +59,7 @@ def retention_card(t: Texts, forum: Forum, *, values: Mapping[str, str], revisio
     if errors:
         body.append(errors_block(errors, t("retention.errors_title")))
     if not editable:
-        body.append(facts([(t(f"retention.type.{r.value}"), describe(t, forum.retention, r)) for r in RecordType]))
+        body.append(facts([(t(f"retention.type.{r.value}"), describe(t, forum, r, today)) for r in RecordType]))
         body.append(text(t("retention.admin_only"), subtle=True))
         return card(body)
     modes = [(m.value, t(f"retention.mode.{m.value}")) for m in RetentionMode]

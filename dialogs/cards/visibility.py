@@ -57,7 +57,7 @@ def visibility_card(t: Texts, *, forum: Forum, values: Mapping[str, str], revisi
         body.append(text(t("visibility.no_organisations"), subtle=True))
     for organisation in forum.organisations:
         body.append(input_toggle(external_input(organisation.id), escape_card_inline(organisation.name),
-                                 t("visibility.external_title"),
+                                 t("visibility.external_title", organisation=escape_card_inline(organisation.name)),
                                  value=values.get(external_input(organisation.id)) == "true"))
     body.append(choice_set(VISIBILITY, t("visibility.who_label"), _choices(t), value=values.get(VISIBILITY),
                            required=True, error=t("visibility.error_choice"), compact=False))

@@ -208,6 +208,21 @@ async def test_installing_queues_exactly_one_welcome_per_conversation(
     assert wake.wakes == 1
 
 
+async def test_a_person_known_from_the_channel_is_welcomed_1_1_in_their_language_when_the_install_has_none(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    bot, _ = make_bot(uow_factory, clock)
+    await channel(bot).say(replace(ERIK, locale="en-US"), "help")  # his Teams client speaks English
+    mine = Chat(bot, conversation_id=f"a:{ERIK.id}", conversation_type="personal")
+    await mine.install(replace(ERIK, locale=None))  # type: ignore[arg-type]  # an install event without a locale
+    async with uow_factory() as uow:
+        rows = list(await uow.session.scalars(select(OutboxRow).where(OutboxRow.kind == "welcome",
+                                                                      OutboxRow.conversation_id == f"a:{ERIK.id}")))
+        assert len(rows) == 1
+        card = rows[0].payload["attachments"][0]["content"]  # type: ignore[index]
+    assert "Hi! I'm Forumbot" in texts_in(card)
+
+
 async def test_activities_from_a_tenant_not_on_the_allow_list_are_dropped_without_reply(
     uow_factory: UnitOfWorkFactory, clock: FixedClock
 ) -> None:

@@ -71,7 +71,7 @@ async def test_an_administrator_sets_a_rule_that_takes_effect_two_weeks_later(
         typed["reference__submission"] = "KS 2026/123"
         saved = _said(await bot.execute(ADA, "retention.save", {**values, **typed}))
         assert "Gallringsreglerna är sparade" in saved and "från onsdag 16 december 2026" in saved, saved
-        assert "Gallras efter 24 månader (dnr KS 2026/123)" in saved
+        assert "Gallras efter 24 månader (dnr KS 2026/123), gäller från onsdag 16 december 2026" in saved
         async with bot.runtime.uow() as uow:
             forum = await uow.forums.by_conversation(CHANNEL)
             assert forum is not None
@@ -94,7 +94,7 @@ async def test_an_administrator_sets_a_rule_that_takes_effect_two_weeks_later(
             assert forum.retention.rule(RecordType.AUDIT_LOG).decided_at == SAVED_AT + timedelta(days=3)
 
         chair = await _card(bot, ANNA)  # the chair reads the rules, without inputs or a save button
-        assert "Gallras efter 24 månader (dnr KS 2026/123)" in json.dumps(chair, ensure_ascii=False)
+        assert "Gallras efter 24 månader (dnr KS 2026/123), gäller från" in json.dumps(chair, ensure_ascii=False)
         assert not _inputs(chair) and "Bara Forumbots administratörer" in json.dumps(chair, ensure_ascii=False)
         stale = _said(await bot.execute(ADA, "retention.save", values))  # the card before the last save
         assert "Någon har ändrat gallringsreglerna" in stale
