@@ -52,6 +52,8 @@ async def archive_download(request: web.Request, forum_id: str, person_id: str, 
             return gone()
         t = texts_for(None, forum, runtime.deps.default_language)
         records = await read_records(uow, t, forum, start, end, now, raw=year is None)
+    if year is not None and records.empty:
+        return gone()  # nothing to archive: no empty package is registered (the command says so)
     body, listing, files = await asyncio.to_thread(package, t, records, runtime.deps.word_template)
     checksum = hashlib.sha256(listing).hexdigest()
     async with runtime.uow() as uow:

@@ -38,7 +38,7 @@ _TEXT = (
     Route("followup_report", followup_report.followup_report, report_args, who=Who.CHAIR_OR_ADMIN,
           help=((HelpGroup.CHAIR, "help.line_followup_report"), (HelpGroup.ADMIN, "help.line_followup_report_admin"))),
     Route("annual_basis", annual_basis.annual, annual_args, who=Who.CHAIR_OR_ADMIN,
-          help=((HelpGroup.CHAIR, "help.line_annual_basis"),)),
+          help=((HelpGroup.CHAIR, "help.line_annual_basis"), (HelpGroup.ADMIN, "help.line_annual_basis_admin"))),
 )
 _VERBS = (
     Route("report.link", report_schedule.term_report_link, card_data, who=Who.CHAIR_OR_ADMIN),

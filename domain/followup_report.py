@@ -244,7 +244,7 @@ def compile_report(facts: ReportFacts) -> FollowUpReport:
         forum=facts.forum, start=facts.start, end=facts.end, evaluations=evaluations,
         meetings=meeting_counts(facts), participation=by_org, over_time=over_time,
         actions=action_figures(facts), decisions=facts.decisions,
-        vacant_roles=tuple(sorted(vacant, key=lambda v: (v[0], v[1].value))),
+        vacant_roles=tuple(sorted(vacant, key=lambda v: (v[1] is not RoleKind.PARTICIPANT, v[0]))),  # gaps first
         fell_vacant=sum(1 for e in facts.events if e.kind is EventKind.ROLE_VACANT
                         and _in(local_day(facts, e.at), facts.start, facts.end)),
         areas=areas, trends=weekly)

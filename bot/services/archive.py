@@ -65,6 +65,11 @@ class Records:
     summaries: tuple[tuple[date, Summary], ...]
     tables: tuple[tuple[str, bytes], ...] = ()  # CSV files (disclosure only)
 
+    @property
+    def empty(self) -> bool:
+        """No minutes and no compiled lägesbild: an archive package of it would hold only its manifest."""
+        return not self.minutes and not self.summaries
+
 
 def archive_name(year: int) -> str:
     return f"arkivpaket-{year}.zip"
@@ -86,8 +91,9 @@ async def read_records(uow: UnitOfWork, t: Texts, forum: Forum, start: date, end
         if summary is not None:
             summaries.append((meeting.local_date, summary))
     tables: list[tuple[str, bytes]] = []
-    if raw:
-        tables = await _raw_tables(uow, t, forum, [m.id for m in held], {m.id: m.local_date for m in held},
+    if raw:  # every meeting of the period: lägesbilder received for one not yet held (or cancelled) are records too
+        every = [m for m in await uow.meetings.for_forum(forum) if start <= m.local_date <= end]
+        tables = await _raw_tables(uow, t, forum, [m.id for m in every], {m.id: m.local_date for m in every},
                                    start, end)
     return Records(forum, f"{start.isoformat()}/{end.isoformat()}", tuple(minutes), tuple(summaries), tuple(tables))
 
@@ -101,7 +107,7 @@ async def _raw_tables(uow: UnitOfWork, t: Texts, forum: Forum, meeting_ids: list
                    for m in meeting_ids for v in stored[m] for _, title, text in _rows_of(t, v)]
     actions = [(a.number, a.title, a.due.isoformat(), a.status.value, a.outcome, a.created_at.isoformat())
                for a in await uow.actions.for_forum(forum.id)]
-    evaluations = [(e.goal_text, e.rating.value, e.period, e.comment, e.evaluated_at.isoformat())
+    evaluations = [(e.goal_text, t(f"charter.rating.{e.rating.value}"), e.period, e.comment, e.evaluated_at.isoformat())
                    for e in await uow.goal_evaluations.for_forum(forum.id)]
     entries = await uow.audit.between(*period(forum, start, end), forum_id=forum.id, limit=1_000_000)
     audit_rows = [(e.id or "", e.at.isoformat(), e.action, e.subject_type, e.subject_id, e.actor_id or "")
@@ -162,11 +168,15 @@ async def _links(deps: Deps, turn: Turn, command: str, forum_name: str, example:
             return found
         if year is not None and not year_over(found, year, turn.now):
             return Reply(text=t("archive.year_not_over", year=year, next=year + 1))
+        if year is not None and (await read_records(uow, t, found, date(year, 1, 1), date(year, 12, 31), turn.now,
+                                                    raw=False)).empty:
+            return Reply(text=t("archive.nothing", forum=found.name, year=year))  # an empty package locks nothing
         uow.audit.record(at=turn.now, action="archive.export_link", subject_type="forum", subject_id=found.id,
                          actor_id=turn.person.id, forum_id=found.id, detail={"file": name})
         await uow.commit()
     url = deps.links.link(SUBJECT + found.id, turn.person.id, name, turn.now)
-    return Reply(text=t("archive.ready", forum=found.name, name=name, url=url))
+    return Reply(text=t("archive.ready" if year is not None else "archive.disclose_ready", forum=found.name,
+                        name=name, url=url))
 
 
 def year_over(forum: Forum, year: int, now: datetime) -> bool:

@@ -49,10 +49,11 @@ def plan_revision(plan: RetentionPlan) -> str:
 
 
 def _card(t: Texts, forum: Forum, editable: bool, values: Mapping[str, str] | None = None,
-          errors: list[str] | None = None, note: str | None = None, *, now: datetime) -> dict[str, Any]:
+          errors: list[str] | None = None, note: str | None = None, *, now: datetime,
+          admin: bool = False) -> dict[str, Any]:
     return retention_card(t, forum, values=values or retention_values(forum.retention),
                           revision=plan_revision(forum.retention), editable=editable, errors=errors or (), note=note,
-                          today=local_today(forum, now))
+                          today=local_today(forum, now), admin=admin)
 
 
 async def open_retention(deps: Deps, turn: Turn, args: RetentionArgs) -> Reply:
@@ -114,7 +115,8 @@ async def save_retention(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Rep
         await uow.commit()
     log.info("retention rules saved: forum=%s", forum.id)
     saved = replace(forum, retention=plan)
-    return Reply(card=_card(t, saved, False, note=_saved_note(t, forum, plan, turn.now), now=turn.now), replace=True)
+    return Reply(card=_card(t, saved, False, note=_saved_note(t, forum, plan, turn.now), now=turn.now,
+                             admin=True), replace=True)
 
 
 def kept_decisions(before: RetentionPlan, after: RetentionPlan) -> RetentionPlan:

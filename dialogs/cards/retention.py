@@ -51,7 +51,8 @@ def describe(t: Texts, forum: Forum, record_type: RecordType, today: date | None
 
 
 def retention_card(t: Texts, forum: Forum, *, values: Mapping[str, str], revision: str, editable: bool,
-                   errors: Sequence[str] = (), note: str | None = None, today: date | None = None) -> Element:
+                   errors: Sequence[str] = (), note: str | None = None, today: date | None = None,
+                   admin: bool = False) -> Element:
     body: list[Element] = [heading(t("retention.title", forum=escape_card_inline(forum.name))),
                            text(t("retention.intro"), subtle=True)]
     if note:
@@ -60,7 +61,7 @@ def retention_card(t: Texts, forum: Forum, *, values: Mapping[str, str], revisio
         body.append(errors_block(errors, t("retention.errors_title")))
     if not editable:
         body.append(facts([(t(f"retention.type.{r.value}"), describe(t, forum, r, today)) for r in RecordType]))
-        body.append(text(t("retention.admin_only"), subtle=True))
+        body.append(text(t("retention.edit_hint" if admin else "retention.admin_only"), subtle=True))
         return card(body)
     modes = [(m.value, t(f"retention.mode.{m.value}")) for m in RetentionMode]
     for record_type in RecordType:

@@ -50,6 +50,11 @@ async def test_archive_package_and_disclosure(database_url: str, fake_connector:
         await bot.tick(OPENS)
         await submit(bot, ERIK, {2: "Stök vid centrumtorget fredag kväll."})
         await submit(bot, ERIK, {2: "Stök vid centrumtorget fredag och lördag kväll."}, edit=True)
+        await bot.say_in_private(ADA, "utlämna 2026-11-01 2026-11-30 Trygghetsforum Norrby")  # before the meeting
+        early = str(fake_connector.sent_to(ADA.personal_conversation)[-1]["text"])
+        assert "låser ingenting" in early and "rättas" not in early
+        with zipfile.ZipFile(io.BytesIO(await (await bot.client.get(_path(early))).read())) as package:
+            assert "fredag och lördag kväll" in package.read("lagesbilder.csv").decode("utf-8-sig")  # received
         await bot.tick(DEADLINE)
         meeting_id = await _publish(bot, 2)
         clock.set(DEADLINE.replace(day=28))
@@ -64,6 +69,8 @@ async def test_archive_package_and_disclosure(database_url: str, fake_connector:
         ids = {"forum_id": forum.id, "meeting_id": meeting_id}
         await bot.execute(ANNA, "minutes.correct", ids, conversation=CHANNEL)  # a correction started in December
         clock.set(NEW_YEAR)
+        await bot.say_in_private(ADA, "arkivera 2025 Trygghetsforum Norrby")  # a year without meetings
+        assert "höll inga möten 2025" in str(fake_connector.sent_to(ADA.personal_conversation)[-1]["text"])
         await bot.say_in_private(ADA, "arkivera 2026 Trygghetsforum Norrby")
         path = _path(str(fake_connector.sent_to(ADA.personal_conversation)[-1]["text"]))
         first = await (await bot.client.get(path)).read()
@@ -88,7 +95,7 @@ async def test_archive_package_and_disclosure(database_url: str, fake_connector:
             shown = "\n".join([p.text for p in summary.paragraphs] + cells)
             assert "Stök vid centrumtorget fredag och lördag kväll." in shown
         async with bot.runtime.uow() as uow:
-            assert await uow.archives.archived_years(forum.id) == {2026}
+            assert await uow.archives.archived_years(forum.id) == {2026}  # not 2025
             exported = await uow.audit.by_action("archive.exported")
             assert len(exported) == 2 and exported[0].detail["manifest_sha256"] == hashlib.sha256(
                 json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=2).encode() + b"\n").hexdigest()
@@ -113,5 +120,5 @@ async def test_archive_package_and_disclosure(database_url: str, fake_connector:
             audit = package.read("granskningslogg.csv").decode("utf-8-sig")
             assert "contribution.submitted" in audit
         async with bot.runtime.uow() as uow:
-            assert len(await uow.audit.by_action("disclosure.exported")) == 1
+            assert len(await uow.audit.by_action("disclosure.exported")) == 2
             assert await uow.archives.archived_years(forum.id) == {2026}  # a disclosure locks nothing

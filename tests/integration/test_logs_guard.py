@@ -111,6 +111,31 @@ async def test_the_app_role_may_read_and_append_to_the_logs_but_never_change_the
         await admin.close()
 
 
+LOGS = {"audit_log", "action_events"}
+
+
+async def test_every_table_of_every_migration_is_granted_to_the_app_role(
+    uow_factory: UnitOfWorkFactory, backend: str
+) -> None:
+    """A later migration's table needs its own GRANT (0011's run once): without it the bot's login role could not
+    use the table in production. The logs get SELECT and INSERT only; every other table all four."""
+    if backend != "postgresql":
+        pytest.skip("database roles are PostgreSQL's")
+    async with uow_factory() as uow:
+        rows = (await uow.session.execute(text(
+            "SELECT c.relname, has_table_privilege('forumbot_app', c.oid, 'SELECT'),"
+            " has_table_privilege('forumbot_app', c.oid, 'INSERT'),"
+            " has_table_privilege('forumbot_app', c.oid, 'UPDATE'),"
+            " has_table_privilege('forumbot_app', c.oid, 'DELETE')"
+            " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname <> 'alembic_version'"))).all()
+    assert len(rows) > 10
+    wrong = [name for name, select_, insert_, update_, delete_ in rows
+             if (select_, insert_, update_, delete_) != ((True, True, False, False) if name in LOGS else
+                                                         (True, True, True, True))]
+    assert wrong == []
+
+
 def test_no_code_path_updates_or_deletes_an_audit_entry() -> None:
     """Besides the triggers: outside the migrations and the disposal module nothing names the audit table next to
     UPDATE or DELETE."""

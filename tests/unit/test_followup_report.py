@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -111,3 +112,7 @@ def test_trends_goals_decisions_and_vacant_roles() -> None:
     assert report.evaluations["g1"].rating is GoalRating.PARTLY  # the December rating is after the period
     assert [d.text for d in report.decisions] == ["Nattvandring"]
     assert report.vacant_roles == (("Skolan", RoleKind.PARTICIPANT),) and report.fell_vacant == 1
+    deputies = (Role("d-pol", "pol", RoleKind.DEPUTY, None), Role("d-sko", "sko", RoleKind.DEPUTY, None))
+    more = compile_report(replace(facts(), forum=replace(FORUM, roles=(*ROLES[:3], *deputies))))
+    assert more.vacant_roles == (("Skolan", RoleKind.PARTICIPANT), ("Polisen", RoleKind.DEPUTY),
+                                 ("Skolan", RoleKind.DEPUTY))  # a missing participant first: that is the real gap
