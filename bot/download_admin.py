@@ -70,12 +70,13 @@ async def audit_download(request: web.Request, tenant: str, person_id: str, name
     now = runtime.clock.now()
     async with runtime.uow() as uow:
         entries, names = await tenant_entries(uow, tenant, start, end)
+        people = await uow.people.many(sorted({e.actor_id for e in entries if e.actor_id}))
         uow.audit.record(at=now, action=audit.AUDIT_EXPORTED, subject_type="tenant", subject_id=tenant,
                          actor_id=person_id, detail={"start": start.isoformat(), "end": end.isoformat(),
                                                      "entries": len(entries)})
         await uow.commit()
     log.info("audit log downloaded: entries=%s", len(entries))
-    return _csv(audit_csv(t, entries, names), name)
+    return _csv(audit_csv(t, entries, names, {p.id: p.display_name for p in people.values()}), name)
 
 
 DOWNLOADS: dict[str, Download] = {"admin:overview:": overview_download, "admin:audit:": audit_download}

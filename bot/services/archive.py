@@ -110,7 +110,9 @@ async def _raw_tables(uow: UnitOfWork, t: Texts, forum: Forum, meeting_ids: list
     evaluations = [(e.goal_text, t(f"charter.rating.{e.rating.value}"), e.period, e.comment, e.evaluated_at.isoformat())
                    for e in await uow.goal_evaluations.for_forum(forum.id)]
     entries = await uow.audit.between(*period(forum, start, end), forum_id=forum.id, limit=1_000_000)
-    audit_rows = [(e.id or "", e.at.isoformat(), e.action, e.subject_type, e.subject_id, e.actor_id or "")
+    people = await uow.people.many(sorted({e.actor_id for e in entries if e.actor_id}))
+    audit_rows = [(e.id or "", e.at.strftime("%Y-%m-%d %H:%M:%S"), e.action, e.subject_type, e.subject_id,
+                   e.actor_id or "", people[e.actor_id].display_name if e.actor_id in people else "")
                   for e in entries]
     return [
         ("lagesbilder.csv", csv_bytes(("Möte", "Organisation", "Version", "Avsnitt", "Text", "Av", "Tid", "Sent"),
@@ -118,7 +120,8 @@ async def _raw_tables(uow: UnitOfWork, t: Texts, forum: Forum, meeting_ids: list
         ("atgarder.csv", csv_bytes(("Nr", "Titel", "Klart senast", "Status", "Utfall", "Skapad"), actions)),
         ("uppfoljningslogg.csv", log_csv(t, await forum_log_lines(uow, t, forum, start, end))),
         ("malutvardering.csv", csv_bytes(("Mål", "Bedömning", "Period", "Kommentar", "Tid"), evaluations)),
-        ("granskningslogg.csv", csv_bytes(("Nr", "Tid", "Händelse", "Typ", "Id", "Av"), audit_rows)),
+        ("granskningslogg.csv", csv_bytes(("Nr", "Tid (UTC)", "Händelse", "Typ", "Id", "Av (Teams-id)", "Av (namn)"),
+                                            audit_rows)),
     ]
 
 
