@@ -50,10 +50,10 @@ def plan_revision(plan: RetentionPlan) -> str:
 
 def _card(t: Texts, forum: Forum, editable: bool, values: Mapping[str, str] | None = None,
           errors: list[str] | None = None, note: str | None = None, *, now: datetime,
-          admin: bool = False) -> dict[str, Any]:
+          admin: bool = False, show_current: bool = False) -> dict[str, Any]:
     return retention_card(t, forum, values=values or retention_values(forum.retention),
                           revision=plan_revision(forum.retention), editable=editable, errors=errors or (), note=note,
-                          today=local_today(forum, now), admin=admin)
+                          today=local_today(forum, now), admin=admin, show_current=show_current)
 
 
 async def open_retention(deps: Deps, turn: Turn, args: RetentionArgs) -> Reply:
@@ -103,7 +103,8 @@ async def save_retention(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Rep
         if forum is None or forum.tenant_id != turn.origin.tenant_id:
             raise StaleCard()
         if str(data.get("revision", "")) != plan_revision(forum.retention):
-            return Reply(card=_card(t, forum, True, note=t("retention.stale"), now=turn.now), replace=True)
+            return Reply(card=_card(t, forum, True, values, note=t("retention.stale"), now=turn.now,
+                                    show_current=True), replace=True)  # the typed values kept, nothing stored
         plan, errors = parse_plan(t, values, turn.person.id, turn.now)
         if plan is None:
             return Reply(card=_card(t, forum, True, values, errors, now=turn.now), replace=True)

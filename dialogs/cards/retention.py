@@ -52,7 +52,7 @@ def describe(t: Texts, forum: Forum, record_type: RecordType, today: date | None
 
 def retention_card(t: Texts, forum: Forum, *, values: Mapping[str, str], revision: str, editable: bool,
                    errors: Sequence[str] = (), note: str | None = None, today: date | None = None,
-                   admin: bool = False) -> Element:
+                   admin: bool = False, show_current: bool = False) -> Element:
     body: list[Element] = [heading(t("retention.title", forum=escape_card_inline(forum.name))),
                            text(t("retention.intro"), subtle=True)]
     if note:
@@ -63,6 +63,9 @@ def retention_card(t: Texts, forum: Forum, *, values: Mapping[str, str], revisio
         body.append(facts([(t(f"retention.type.{r.value}"), describe(t, forum, r, today)) for r in RecordType]))
         body.append(text(t("retention.edit_hint" if admin else "retention.admin_only"), subtle=True))
         return card(body)
+    if show_current:  # an outdated card: what is in force now, above what the person typed
+        body.append(text(t("retention.current_heading"), weight="Bolder"))
+        body.append(facts([(t(f"retention.type.{r.value}"), describe(t, forum, r, today)) for r in RecordType]))
     modes = [(m.value, t(f"retention.mode.{m.value}")) for m in RetentionMode]
     for record_type in RecordType:
         key = record_type.value

@@ -96,5 +96,11 @@ async def test_an_administrator_sets_a_rule_that_takes_effect_two_weeks_later(
         chair = await _card(bot, ANNA)  # the chair reads the rules, without inputs or a save button
         assert "Gallras efter 24 månader (dnr KS 2026/123), gäller från" in json.dumps(chair, ensure_ascii=False)
         assert not _inputs(chair) and "Bara Forumbots administratörer" in json.dumps(chair, ensure_ascii=False)
-        stale = _said(await bot.execute(ADA, "retention.save", values))  # the card before the last save
-        assert "Någon har ändrat gallringsreglerna" in stale
+        values["months__audit_log"] = "60"  # on the card from before the last save
+        stale = await bot.execute(ADA, "retention.save", values)
+        assert "Gallringsreglerna har ändrats sedan kortet skickades" in _said(stale)
+        assert _inputs(stale["value"])["months__audit_log"] == "60"  # what was typed stays on the card
+        assert "Reglerna som gäller nu" in _said(stale) and "Gallras efter 120 månader" in _said(stale)
+        async with bot.runtime.uow() as uow:
+            forum = await uow.forums.by_conversation(CHANNEL)
+            assert forum is not None and forum.retention.rule(RecordType.AUDIT_LOG).months == 120  # nothing stored
