@@ -233,11 +233,11 @@ class ForumBot(TeamsActivityHandler):  # type: ignore[misc]
         now = self.clock.now()
         async with self.uow() as uow:
             await record_origin(uow, origin, reference_to_json(activity), now)
-            person = await uow.people.get(origin.user_id) if origin.is_personal and origin.user_id else None
+            person = await uow.people.get(origin.user_id) if origin.user_id else None  # who installed, if known
             await uow.commit()
         installer = activity.from_property.name if isinstance(activity.from_property, ChannelAccount) else None
-        # A person already known (e.g. from the forum's channel) is welcomed 1:1 in their language, even when the
-        # install event carries no locale.
+        # When the install event carries no locale, the welcome is in the language of the person who installed
+        # (known e.g. from the forum's channel), not the default.
         known = person.client_language if person is not None else None
         language = negotiate(person.language if person is not None else None, origin.locale or known,
                              self.settings.default_language)

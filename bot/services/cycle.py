@@ -105,7 +105,7 @@ async def summary_due(
     """The compiled summary at the deadline (once per meeting)."""
     queued = 0
     for meeting in meetings:
-        if due_work(meeting.times, now).post_summary:
+        if due_work(meeting.times, now, forum_since=forum.created_at).post_summary:
             queued += await post_summary(uow, forum, meeting, now, default=deps.default_language)
     return queued
 

@@ -100,6 +100,9 @@ def test_due_work_at_each_moment() -> None:
 def test_a_bot_that_was_down_at_the_deadline_still_posts_the_summary_but_not_days_later() -> None:
     assert due_work(TIMES, at(26, 10)).post_summary  # two hours after the meeting started
     assert not due_work(TIMES, at(28, 10)).post_summary
+    # A forum set up after this meeting's deadline: nobody was asked, so no (empty) summary is posted.
+    assert not due_work(TIMES, at(25, 17), forum_since=at(25, 16, 30)).post_summary
+    assert due_work(TIMES, at(25, 17), forum_since=at(23, 9)).post_summary
 
 
 def test_times_are_utc_instants_of_local_wall_times() -> None:
