@@ -21,7 +21,7 @@ from dialogs.cards.retention import MODE, MONTHS, REFERENCE, retention_card, ret
 from dialogs.texts import Texts
 from dialogs.texts.formatting import format_date
 from domain import audit
-from domain.errors import StaleCard
+from domain.errors import NotChair, StaleCard
 from domain.model import Forum
 from domain.retention import (
     MAX_MONTHS,
@@ -59,7 +59,11 @@ def _card(t: Texts, forum: Forum, editable: bool, values: Mapping[str, str] | No
 async def open_retention(deps: Deps, turn: Turn, args: RetentionArgs) -> Reply:
     async with deps.uow() as uow:
         command = turn.t.words("commands.retention")[0]
-        found = await report_forum(deps, uow, turn, args.forum_name, command)
+        try:
+            found = await report_forum(deps, uow, turn, args.forum_name, command)
+        except NotChair as refused:  # the chair only reads them: say that the administrators decide them
+            refused.key = "retention.not_shown"
+            raise
     if isinstance(found, Reply):
         return found
     return Reply(card=_card(turn.t, found, is_admin(deps, turn), now=turn.now))

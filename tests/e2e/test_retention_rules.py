@@ -14,7 +14,7 @@ import pytest
 from domain.clock import FixedClock
 from domain.retention import RecordType, RetentionMode, cutoff
 from tests.e2e.harness import CHANNEL, Forumbot, Person, running_forumbot
-from tests.e2e.test_weekly_cycle import ANNA, SUNDAY, set_up
+from tests.e2e.test_weekly_cycle import ANNA, ERIK, SUNDAY, set_up
 from tests.fakes.connector import FakeConnector
 
 pytestmark = pytest.mark.e2e
@@ -93,6 +93,9 @@ async def test_an_administrator_sets_a_rule_that_takes_effect_two_weeks_later(
             assert forum.retention.rule(RecordType.SUBMISSION).decided_at == SAVED_AT
             assert forum.retention.rule(RecordType.AUDIT_LOG).decided_at == SAVED_AT + timedelta(days=3)
 
+        await bot.say_in_private(ERIK, "gallring")  # a member: told who sees the rules and who sets them
+        assert "visas för forumets ordförande (Anna Lindqvist) och bestäms av Forumbots administratörer" in str(
+            fake_connector.sent_to(ERIK.personal_conversation)[-1]["text"])
         chair = await _card(bot, ANNA)  # the chair reads the rules, without inputs or a save button
         assert "Gallras efter 24 månader (dnr KS 2026/123), gäller från" in json.dumps(chair, ensure_ascii=False)
         assert not _inputs(chair) and "Bara Forumbots administratörer" in json.dumps(chair, ensure_ascii=False)
