@@ -55,8 +55,10 @@ def help_card(
         )
     else:
         body.append(text(t("help.role_none") if forum_here or personal else t("help.no_forum_here")))
-    if role is HelpRole.CHAIR:
+    if role is HelpRole.CHAIR:  # headed groups, so the long list can be scanned on a phone
+        body.append(text(t("help.group_chair"), weight="Bolder"))
         body.append(group(HelpGroup.CHAIR))
+        body.append(text(t("help.group_member"), weight="Bolder"))
     if role in (HelpRole.CHAIR, HelpRole.MEMBER):
         body.append(group(HelpGroup.MEMBER))
     if role is HelpRole.NONE and not personal:
