@@ -47,6 +47,9 @@ def annual_outline(t: Texts, basis: AnnualBasis) -> list[Block]:
     blocks += [Heading(t("annual.counts")), Table(*counts_table(t, basis))]
     for area in basis.areas:
         blocks.append(Heading(area.name))
+        if not any(q.mentions for q in area.quarters):  # one line for the year, not one per empty quarter
+            blocks.append(Paragraph(t("annual.no_mentions_year"), italic=True))
+            continue
         for q in area.quarters:
             blocks.append(Heading(t("annual.quarter", quarter=q.quarter), 2))
             if not q.mentions:
