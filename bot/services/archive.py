@@ -22,6 +22,7 @@ from bot.services.meetings import local_today
 from bot.services.minutes_export import MinutesDocuments
 from bot.services.ports import Deps, UnitOfWork
 from bot.services.turn import Reply, Turn
+from dialogs.documents.admin_csv import describe_action
 from dialogs.documents.csv_file import csv_bytes
 from dialogs.documents.follow_log import log_csv
 from dialogs.documents.minutes import minutes_outline
@@ -111,7 +112,8 @@ async def _raw_tables(uow: UnitOfWork, t: Texts, forum: Forum, meeting_ids: list
                    for e in await uow.goal_evaluations.for_forum(forum.id)]
     entries = await uow.audit.between(*period(forum, start, end), forum_id=forum.id, limit=1_000_000)
     people = await uow.people.many(sorted({e.actor_id for e in entries if e.actor_id}))
-    audit_rows = [(e.id or "", e.at.strftime("%Y-%m-%d %H:%M:%S"), e.action, e.subject_type, e.subject_id,
+    audit_rows = [(e.id or "", e.at.strftime("%Y-%m-%d %H:%M:%S"), e.action, describe_action(t, e.action),
+                   e.subject_type, e.subject_id,
                    e.actor_id or "", people[e.actor_id].display_name if e.actor_id in people else "")
                   for e in entries]
     return [
@@ -120,8 +122,8 @@ async def _raw_tables(uow: UnitOfWork, t: Texts, forum: Forum, meeting_ids: list
         ("atgarder.csv", csv_bytes(("Nr", "Titel", "Klart senast", "Status", "Utfall", "Skapad"), actions)),
         ("uppfoljningslogg.csv", log_csv(t, await forum_log_lines(uow, t, forum, start, end))),
         ("malutvardering.csv", csv_bytes(("Mål", "Bedömning", "Period", "Kommentar", "Tid"), evaluations)),
-        ("granskningslogg.csv", csv_bytes(("Nr", "Tid (UTC)", "Händelse", "Typ", "Id", "Av (Teams-id)", "Av (namn)"),
-                                            audit_rows)),
+        ("granskningslogg.csv", csv_bytes(("Nr", "Tid (UTC)", "Händelse", "Betyder", "Typ", "Id", "Av (Teams-id)",
+                                           "Av (namn)"), audit_rows)),
     ]
 
 

@@ -22,14 +22,21 @@ def overview_csv(t: Texts, rows: Sequence[OverviewRow], parallel_to: Mapping[str
         for r in rows))
 
 
+def describe_action(t: Texts, code: str) -> str:
+    """What an audit entry's code means, in words (dialogs/texts/*/auditlog.toml); the code itself if unknown."""
+    key = f"auditlog.action.{code}"
+    return t(key) if t.has(key) else code
+
+
 def audit_csv(t: Texts, entries: Sequence[AuditEntry], forum_names: Mapping[str, str],
               actor_names: Mapping[str, str] | None = None) -> bytes:
     """The audit entries as CSV; the actor's name as Forumbot knows it now, beside the id the entry holds."""
     names = actor_names or {}
-    header = [t(f"admin.audit_col_{c}") for c in ("id", "time", "action", "subject_type", "subject", "actor",
-                                                 "actor_name", "forum", "forum_id", "detail")]
+    header = [t(f"admin.audit_col_{c}") for c in ("id", "time", "action", "meaning", "subject_type", "subject",
+                                                 "actor", "actor_name", "forum", "forum_id", "detail")]
     return csv_bytes(header, (
-        [e.id or "", e.at.strftime("%Y-%m-%d %H:%M:%S"), e.action, e.subject_type, e.subject_id, e.actor_id or "",
+        [e.id or "", e.at.strftime("%Y-%m-%d %H:%M:%S"), e.action, describe_action(t, e.action), e.subject_type,
+         e.subject_id, e.actor_id or "",
          names.get(e.actor_id or "", ""), forum_names.get(e.forum_id or "", ""), e.forum_id or "",
          json.dumps(dict(e.detail), ensure_ascii=False, sort_keys=True, default=str)]
         for e in entries))

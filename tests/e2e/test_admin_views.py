@@ -94,13 +94,14 @@ async def test_forum_overview_and_audit_log_for_administrators_only(
         rows = _rows(await (await bot.client.get(path)).read())
         assert rows[0][:3] == ["No.", "Time (UTC)", "Event"]
         actions = [r[2] for r in rows[1:]]
-        assert rows[0][5:7] == ["By (Teams id)", "By (name)"]
-        assert {r[6] for r in rows[1:] if r[2] == "audit_log.export_link"} == {"Adam Admin"}  # named for the reader
+        assert rows[0][3] == "Meaning" and rows[0][6:8] == ["By (Teams id)", "By (name)"]
+        assert {r[7] for r in rows[1:] if r[2] == "audit_log.export_link"} == {"Adam Admin"}  # named for the reader
+        assert {r[3] for r in rows[1:] if r[2] == "forum_overview.read"} == {"read the forum overview"}
         assert "forum_overview.read" in actions and "audit_log.export_link" in actions
         async with bot.runtime.uow() as uow:
             other = await uow.forums.by_conversation("19:other@thread.tacv2")
             assert other is not None
-            assert other.id not in {r[8] for r in rows[1:]}
+            assert other.id not in {r[9] for r in rows[1:]}
             assert [e.action for e in await uow.audit.by_action("audit_log.exported")] == ["audit_log.exported"]
 
         await bot.say_in_private(ADAM, "follow-up report 2026-11-01 2026-12-31 Trygghetsforum Norrby")
