@@ -96,8 +96,8 @@ async def save_charter(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Reply
         if charter is None:
             return Reply(card=_edit_card(t, forum, values, [_problem_text(t, p) for p in found]), replace=True)
         if charter == forum.charter:  # nothing typed, or nothing changed: nothing stored, nothing audited
-            return Reply(card=_edit_card(t, forum, values, [t("charter.error.empty")] if charter.is_empty else None,
-                                         note=None if charter.is_empty else t("charter.unchanged")), replace=True)
+            return Reply(card=_edit_card(t, forum, values, note=t("charter.nothing_to_save" if charter.is_empty
+                                                                   else "charter.unchanged")), replace=True)
         await uow.forums.set_charter(forum.id, charter, turn.now)
         before_goals, before_areas = {g.id for g in forum.charter.goals}, {a.id for a in forum.charter.areas}
         uow.audit.record(at=turn.now, action=audit.CHARTER_CHANGED, subject_type="forum", subject_id=forum.id,

@@ -23,11 +23,11 @@ WORDS = {
     "sv": {"setup": "konfigurera", "button": "Syfte och mål", "goals": "mål", "evaluate": "utvärdera mål 2026",
            "saved": "Sparat: syfte och mål", "stale": "Någon har ändrat", "number": "personnummer",
            "achieved": "Uppnått", "not_yet": "Inte utvärderat ännu", "chair_only": "Anna Lindqvist",
-           "no_rating": "Välj en bedömning", "empty": "Det finns inget att spara"},
+           "no_rating": "Välj en bedömning", "empty": "Inget har sparats, eftersom kortet är tomt"},
     "en": {"setup": "setup", "button": "Purpose and goals", "goals": "goals", "evaluate": "evaluate goals 2026",
            "saved": "Saved: purpose and goals", "stale": "Someone has changed", "number": "identity number",
            "achieved": "Achieved", "not_yet": "Not evaluated yet", "chair_only": "Anna Lindqvist",
-           "no_rating": "Choose a rating", "empty": "There is nothing to save"},
+           "no_rating": "Choose a rating", "empty": "Nothing was saved, as the card is empty"},
 }
 
 
