@@ -83,8 +83,10 @@ def disclosure_name(start: date, end: date) -> str:
 async def read_records(uow: UnitOfWork, t: Texts, forum: Forum, start: date, end: date, now: datetime, *,
                        raw: bool) -> Records:
     today = local_today(forum, now)
-    held = [m for m in await uow.meetings.for_forum(forum)
-            if start <= m.local_date <= end and not m.cancelled and m.local_date <= today]
+    in_period = [m for m in await uow.meetings.for_forum(forum) if start <= m.local_date <= end]
+    # The archive: the meetings held. A disclosure: every record there is, a lägesbild posted before its meeting
+    # (or for one cancelled later) too.
+    held = in_period if raw else [m for m in in_period if not m.cancelled and m.local_date <= today]
     minutes, summaries = [], []
     for meeting in held:
         minutes += [(meeting.local_date, v) for v in await uow.minutes.versions(meeting.id)]
@@ -93,8 +95,7 @@ async def read_records(uow: UnitOfWork, t: Texts, forum: Forum, start: date, end
             summaries.append((meeting.local_date, summary))
     tables: list[tuple[str, bytes]] = []
     if raw:  # every meeting of the period: lägesbilder received for one not yet held (or cancelled) are records too
-        every = [m for m in await uow.meetings.for_forum(forum) if start <= m.local_date <= end]
-        tables = await _raw_tables(uow, t, forum, [m.id for m in every], {m.id: m.local_date for m in every},
+        tables = await _raw_tables(uow, t, forum, [m.id for m in held], {m.id: m.local_date for m in held},
                                    start, end)
     return Records(forum, f"{start.isoformat()}/{end.isoformat()}", tuple(minutes), tuple(summaries), tuple(tables))
 

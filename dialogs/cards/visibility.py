@@ -94,4 +94,4 @@ def summary_notice(t: Texts, forum: Forum, meeting: Meeting, recipients: Sequenc
         line = t("visibility.notice_chair_secretary" if recipients else "visibility.notice_chair", date=day)
     else:
         line = t.plural("visibility.notice_municipal", len(recipients) + 1, date=day)
-    return message(line, card([text(line)], actions))
+    return {**message(None, card([text(line)], actions)), "summary": line}  # shown once; the line is the preview

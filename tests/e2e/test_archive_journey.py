@@ -56,6 +56,10 @@ async def test_archive_package_and_disclosure(database_url: str, fake_connector:
         with zipfile.ZipFile(io.BytesIO(await (await bot.client.get(_path(early))).read())) as package:
             assert "fredag och lördag kväll" in package.read("lagesbilder.csv").decode("utf-8-sig")  # received
         await bot.tick(DEADLINE)
+        await bot.say_in_private(ADA, "utlämna 2026-11-01 2026-11-30 Trygghetsforum Norrby")  # posted, not yet held
+        with zipfile.ZipFile(io.BytesIO(await (await bot.client.get(_path(str(
+                fake_connector.sent_to(ADA.personal_conversation)[-1]["text"])))).read())) as package:
+            assert "2026-11-26-lagesbild.docx" in package.namelist()  # the compiled lägesbild as posted
         meeting_id = await _publish(bot, 2)
         clock.set(DEADLINE.replace(day=28))
 
@@ -120,5 +124,5 @@ async def test_archive_package_and_disclosure(database_url: str, fake_connector:
             audit = package.read("granskningslogg.csv").decode("utf-8-sig")
             assert "contribution.submitted" in audit
         async with bot.runtime.uow() as uow:
-            assert len(await uow.audit.by_action("disclosure.exported")) == 2
+            assert len(await uow.audit.by_action("disclosure.exported")) == 3
             assert await uow.archives.archived_years(forum.id) == {2026}  # a disclosure locks nothing
