@@ -88,18 +88,19 @@ class DueWork:
     post_summary: bool
 
 
-def due_work(times: MeetingTimes, now: datetime, *, forum_since: datetime | None = None) -> DueWork:
+def due_work(times: MeetingTimes, now: datetime, *, forum_since: datetime | None = None,
+             contributed: bool = False) -> DueWork:
     """What a tick at `now` should make sure has happened for one meeting.
 
     Cards and reminders only while they are still useful (before the deadline); the summary from the
     deadline until some hours after the meeting started, so a bot that was down at the deadline still
-    posts it when it comes back, but not days later. No summary for a meeting whose deadline had passed when
-    the forum was set up (`forum_since`): nobody was ever asked, and the forum's first message would be an
-    empty lägesbild.
+    posts it when it comes back, but not days later. A meeting whose deadline had passed when the forum was set
+    up (`forum_since`) was never asked for: its summary waits until somebody has `contributed` anyway, so the
+    forum's first message is never an empty lägesbild and what was sent is never left unposted.
     """
     current = phase(times, now)
     grace_over = (now - times.starts_at).total_seconds() > LATE_SUMMARY_GRACE_HOURS * 3600
-    never_asked = forum_since is not None and forum_since >= times.deadline_at
+    never_asked = forum_since is not None and forum_since >= times.deadline_at and not contributed
     return DueWork(
         send_cards=current in (Phase.OPEN, Phase.REMINDING),
         send_reminders=current is Phase.REMINDING,

@@ -105,7 +105,10 @@ async def summary_due(
     """The compiled summary at the deadline (once per meeting)."""
     queued = 0
     for meeting in meetings:
-        if due_work(meeting.times, now, forum_since=forum.created_at).post_summary:
+        since = forum.created_at
+        contributed = bool(since is not None and since >= meeting.times.deadline_at
+                           and await uow.contributions.latest_for_meeting(meeting.id))
+        if due_work(meeting.times, now, forum_since=since, contributed=contributed).post_summary:
             queued += await post_summary(uow, forum, meeting, now, default=deps.default_language)
     return queued
 

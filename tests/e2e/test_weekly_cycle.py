@@ -7,7 +7,8 @@ to the channel and the chair with exactly the right content → a late submissio
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -167,3 +168,29 @@ async def test_when_teams_gives_no_message_id_a_late_addition_is_posted_anew(
         posts = [c for c in bot.cards_to(CHANNEL) if "Lägesbild – Trygghetsforum Norrby" in texts_in(c)]
         assert len(posts) == 2
         assert "Lugnt på skolgården" in texts_in(posts[1]).split("Inkommet efter sammanställning")[1]
+
+
+async def test_a_forum_set_up_after_the_deadline_posts_no_empty_lagesbild_but_what_is_sent_anyway(
+    database_url: str, fake_connector: FakeConnector, clock: FixedClock
+) -> None:
+    """Nobody was asked for the first meeting's lägesbild (its deadline had passed at set-up): no empty summary
+    is posted; when somebody sends one anyway, it is posted, as received after the deadline."""
+    late_set_up = DEADLINE + timedelta(hours=2)
+    clock.set(late_set_up)
+    async with running_forumbot(database_url, fake_connector, clock) as bot:
+        await set_up(bot)
+        await bot.tick(late_set_up + timedelta(minutes=1))
+        assert not [p for p in fake_connector.activity_posts(ok_only=True) if "0 av 4" in json.dumps(
+            p.json, ensure_ascii=False)]
+        async with bot.runtime.uow() as uow:
+            forum = await uow.forums.by_conversation(CHANNEL)
+            assert forum is not None
+            meeting = next(m for m in await uow.meetings.for_forum(forum) if m.local_date.isoformat() == "2026-11-26")
+            assert await uow.summaries.revision(meeting.id) is None
+        await bot.say_in_private(ERIK, "lägesbild")
+        await submit(bot, ERIK, {2: "Stök vid centrumtorget."})
+        await bot.tick(late_set_up + timedelta(minutes=3))
+        async with bot.runtime.uow() as uow:
+            assert await uow.summaries.revision(meeting.id) == 1
+        posted = json.dumps([p.json for p in fake_connector.activity_posts(ok_only=True)], ensure_ascii=False)
+        assert "Stök vid centrumtorget." in posted

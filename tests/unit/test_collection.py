@@ -103,6 +103,7 @@ def test_a_bot_that_was_down_at_the_deadline_still_posts_the_summary_but_not_day
     # A forum set up after this meeting's deadline: nobody was asked, so no (empty) summary is posted.
     assert not due_work(TIMES, at(25, 17), forum_since=at(25, 16, 30)).post_summary
     assert due_work(TIMES, at(25, 17), forum_since=at(23, 9)).post_summary
+    assert due_work(TIMES, at(25, 17), forum_since=at(25, 16, 30), contributed=True).post_summary  # sent anyway
 
 
 def test_times_are_utc_instants_of_local_wall_times() -> None:
