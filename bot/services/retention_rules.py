@@ -34,7 +34,7 @@ from domain.retention import (
     in_force_from,
     same_rule,
 )
-from domain.revisions import fingerprint
+from domain.revisions import fingerprint, typed_values
 
 log = logging.getLogger(__name__)
 
@@ -107,8 +107,9 @@ async def save_retention(deps: Deps, turn: Turn, data: Mapping[str, Any]) -> Rep
         if forum is None or forum.tenant_id != turn.origin.tenant_id:
             raise StaleCard()
         if str(data.get("revision", "")) != plan_revision(forum.retention):
-            return Reply(card=_card(t, forum, True, values, note=t("retention.stale"), now=turn.now,
-                                    show_current=True), replace=True)  # the typed values kept, nothing stored
+            typed = typed_values(dict(data), data.get("shown"))  # what was changed on the card, over what holds now
+            return Reply(card=_card(t, forum, True, retention_values(forum.retention) | typed,
+                                    note=t("retention.stale"), now=turn.now, show_current=True), replace=True)
         plan, errors = parse_plan(t, values, turn.person.id, turn.now)
         if plan is None:
             return Reply(card=_card(t, forum, True, values, errors, now=turn.now), replace=True)

@@ -24,6 +24,7 @@ from dialogs.texts import Texts
 from dialogs.texts.formatting import format_date
 from domain.model import Forum
 from domain.retention import MAX_REFERENCE, RecordType, RetentionMode, RetentionPlan, disposes, in_force_from
+from domain.revisions import fingerprint
 
 MODE, MONTHS, REFERENCE = "mode__", "months__", "reference__"
 
@@ -61,7 +62,8 @@ def retention_card(t: Texts, forum: Forum, *, values: Mapping[str, str], revisio
         body.append(errors_block(errors, t("retention.errors_title")))
     if not editable:
         body.append(facts([(t(f"retention.type.{r.value}"), describe(t, forum, r, today)) for r in RecordType]))
-        body.append(text(t("retention.edit_hint" if admin else "retention.admin_only"), subtle=True))
+        body.append(text(t("retention.edit_hint", command=t.words("commands.retention")[0],
+                           forum=escape_card_inline(forum.name)) if admin else t("retention.admin_only"), subtle=True))
         return card(body)
     if show_current:  # an outdated card: what is in force now, above what the person typed
         body.append(text(t("retention.current_heading"), weight="Bolder"))
@@ -77,4 +79,7 @@ def retention_card(t: Texts, forum: Forum, *, values: Mapping[str, str], revisio
                                max_length=4))
         body.append(input_text(REFERENCE + key, t("retention.reference_label"), value=values.get(REFERENCE + key, ""),
                                max_length=MAX_REFERENCE, placeholder=t("retention.reference_example")))
-    return card(body, [execute(t("retention.save"), "retention.save", {"forum_id": forum.id, "revision": revision})])
+    keys = [p + r.value for r in RecordType for p in (MODE, MONTHS, REFERENCE)]
+    shown = {k: fingerprint(values.get(k) or "") for k in keys}  # an outdated card keeps only what was changed
+    return card(body, [execute(t("retention.save"), "retention.save",
+                               {"forum_id": forum.id, "revision": revision, "shown": shown})])

@@ -84,6 +84,7 @@ async def test_an_administrator_sets_a_rule_that_takes_effect_two_weeks_later(
 
         clock.set(SAVED_AT + timedelta(days=3))  # another rule changes; the first one's decision stands as it was
         card = await _card(bot, ADA)
+        older = {**_inputs(card), **_save_data(card)}  # a second card, as shown, left open
         values = {**_inputs(card), **_save_data(card), "mode__audit_log": RetentionMode.AFTER_MONTHS.value,
                   "months__audit_log": "120", "reference__audit_log": "KS 2026/124"}
         await bot.execute(ADA, "retention.save", values)
@@ -99,6 +100,10 @@ async def test_an_administrator_sets_a_rule_that_takes_effect_two_weeks_later(
         chair = await _card(bot, ANNA)  # the chair reads the rules, without inputs or a save button
         assert "Gallras efter 24 månader (dnr KS 2026/123), gäller från" in json.dumps(chair, ensure_ascii=False)
         assert not _inputs(chair) and "Bara Forumbots administratörer" in json.dumps(chair, ensure_ascii=False)
+        merged = await bot.execute(ADA, "retention.save", {**older, "mode__summary": RetentionMode.AFTER_MONTHS.value,
+                                                             "months__summary": "36", "reference__summary": "KS 1"})
+        kept = _inputs(merged["value"])  # what was typed, over the rules as they stand now (not as the card showed)
+        assert (kept["months__summary"], kept["months__audit_log"]) == ("36", "120")
         values["months__audit_log"] = "60"  # on the card from before the last save
         stale = await bot.execute(ADA, "retention.save", values)
         assert "Gallringsreglerna har ändrats sedan kortet skickades" in _said(stale)
