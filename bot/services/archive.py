@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from bot.services.follow_log import forum_log_lines, period
 from bot.services.followup_report import report_forum
@@ -104,28 +104,40 @@ async def _raw_tables(uow: UnitOfWork, t: Texts, forum: Forum, meeting_ids: list
                       start: date, end: date) -> list[tuple[str, bytes]]:
     names = {o.id: o.name for o in forum.organisations}
     stored = await uow.report.all_versions(meeting_ids)  # every version, not only the counting one
+    area_names = {a.id: a.name for a in forum.charter.areas}
+
+    def areas_of(version: ContributionVersion, section_id: str) -> str:
+        ticked = dict(version.areas).get(section_id, ())
+        return ", ".join(area_names.get(a, a) for a in ticked)
+
     submissions = [(dates[m].isoformat(), names.get(v.organisation_id, v.organisation_id), v.version, title, text,
-                    v.submitted_by_name, v.submitted_at.isoformat(), "ja" if v.after_deadline else "nej")
-                   for m in meeting_ids for v in stored[m] for _, title, text in _rows_of(t, v)]
-    actions = [(a.number, a.title, a.due.isoformat(), a.status.value, a.outcome, a.created_at.isoformat())
+                    areas_of(v, key), v.submitted_by_name, _utc(v.submitted_at), "ja" if v.after_deadline else "nej")
+                   for m in meeting_ids for v in stored[m] for key, title, text in _rows_of(t, v)]
+    actions = [(a.number, a.title, a.due.isoformat(), a.status.value, a.outcome, _utc(a.created_at))
                for a in await uow.actions.for_forum(forum.id)]
-    evaluations = [(e.goal_text, t(f"charter.rating.{e.rating.value}"), e.period, e.comment, e.evaluated_at.isoformat())
+    evaluations = [(e.goal_text, t(f"charter.rating.{e.rating.value}"), e.period, e.comment, _utc(e.evaluated_at))
                    for e in await uow.goal_evaluations.for_forum(forum.id)]
     entries = await uow.audit.between(*period(forum, start, end), forum_id=forum.id, limit=1_000_000)
     people = await uow.people.many(sorted({e.actor_id for e in entries if e.actor_id}))
-    audit_rows = [(e.id or "", e.at.strftime("%Y-%m-%d %H:%M:%S"), e.action, describe_action(t, e.action),
+    audit_rows = [(e.id or "", _utc(e.at), e.action, describe_action(t, e.action),
                    e.subject_type, e.subject_id,
                    e.actor_id or "", people[e.actor_id].display_name if e.actor_id in people else "")
                   for e in entries]
     return [
-        ("lagesbilder.csv", csv_bytes(("Möte", "Organisation", "Version", "Avsnitt", "Text", "Av", "Tid", "Sent"),
+        ("lagesbilder.csv", csv_bytes(("Möte", "Organisation", "Version", "Avsnitt", "Text", "Områden", "Av",
+                                       "Tid (UTC)", "Sent"),
                                       submissions)),
-        ("atgarder.csv", csv_bytes(("Nr", "Titel", "Klart senast", "Status", "Utfall", "Skapad"), actions)),
+        ("atgarder.csv", csv_bytes(("Nr", "Titel", "Klart senast", "Status", "Utfall", "Skapad (UTC)"), actions)),
         ("uppfoljningslogg.csv", log_csv(t, await forum_log_lines(uow, t, forum, start, end))),
-        ("malutvardering.csv", csv_bytes(("Mål", "Bedömning", "Period", "Kommentar", "Tid"), evaluations)),
+        ("malutvardering.csv", csv_bytes(("Mål", "Bedömning", "Period", "Kommentar", "Tid (UTC)"), evaluations)),
         ("granskningslogg.csv", csv_bytes(("Nr", "Tid (UTC)", "Händelse", "Betyder", "Typ", "Id", "Av (Teams-id)",
                                            "Av (namn)"), audit_rows)),
     ]
+
+
+def _utc(moment: datetime) -> str:
+    """One time format in every CSV of a package, as the administrators' audit log export has it."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _rows_of(t: Texts, version: ContributionVersion) -> list[tuple[str, str, str]]:
