@@ -44,7 +44,8 @@ async def overview_rows(uow: UnitOfWork, t: Texts, forums: list[Forum], turn_now
     rows = []
     for forum in forums:
         today = local_today(forum, turn_now)
-        meetings = await uow.meetings.for_forum(forum)
+        # Held: started by now (a meeting later today is still to come, and its deadline may not have passed).
+        meetings = [m for m in await uow.meetings.for_forum(forum) if m.starts_at <= turn_now]
         held = sorted((m for m in meetings if not m.cancelled and m.local_date <= today),
                       key=lambda m: m.local_date)[-RECENT_MEETINGS:]
         answered = {m.id: await uow.contributions.latest_for_meeting(m.id) for m in held}

@@ -66,6 +66,8 @@ def help_card(
     if admin:
         body.append(text(t("help.role_admin"), weight="Bolder"))
         body.append(group(HelpGroup.ADMIN))
+    if admin or role is HelpRole.CHAIR:  # after the headed groups: these are for everyone, not the admins' own
+        body.append(text(t("help.group_always"), weight="Bolder"))
     body.append(group(HelpGroup.ALWAYS))
     if not personal:
         body.append(text(t("help.mention_note"), weight="Bolder"))
