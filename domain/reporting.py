@@ -185,9 +185,12 @@ def split_sections(
 
 
 def contribution_input(frame: _HasSections, version: ContributionVersion,
-                       area_names: Mapping[str, str] | None = None) -> ContributionInput:
+                       area_names: Mapping[str, str] | None = None,
+                       deadline_at: datetime | None = None) -> ContributionInput:
     """A stored version as the compiler counts it, its sections split against the frame's agenda; `area_names`
-    (area id -> name, the forum's charter) names the areas ticked per section (an area since removed is left out)."""
+    (area id -> name, the forum's charter) names the areas ticked per section (an area since removed is left out).
+    With `deadline_at` (the frame's), a version is late when it came at or after that deadline, so a meeting whose
+    deadline was moved later counts what came before the new one as on time; without it, as stored at submission."""
     texts, extras = split_sections(frame, version.sections)
     names = area_names or {}
     areas = {section_id: found for section_id, ids in version.areas
@@ -200,7 +203,7 @@ def contribution_input(frame: _HasSections, version: ContributionVersion,
         attending=version.attending,
         submitted_at=version.submitted_at,
         submitted_by_name=version.submitted_by_name,
-        after_deadline=version.after_deadline,
+        after_deadline=version.after_deadline if deadline_at is None else version.submitted_at >= deadline_at,
         areas=areas,
     )
 

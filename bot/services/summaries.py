@@ -49,7 +49,8 @@ async def _compile(uow: UnitOfWork, forum: Forum, frame: SummaryFrame, meeting: 
     if now >= frame.deadline_at:  # a report changed after the deadline keeps its on-time text where it was
         versions += await uow.contributions.latest_on_time_for_meeting(meeting.id)
     names = {a.id: a.name for a in forum.charter.areas}  # as named when compiled; a posted summary keeps them
-    return compile_frame(frame, [contribution_input(frame, v, names) for v in versions], compiled_at=now)
+    return compile_frame(frame, [contribution_input(frame, v, names, frame.deadline_at) for v in versions],
+                         compiled_at=now)
 
 
 async def _chair_texts(uow: UnitOfWork, forum: Forum, default: str) -> Texts:

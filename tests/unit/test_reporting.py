@@ -328,3 +328,18 @@ def test_a_first_report_after_the_deadline_is_all_late(forum: Forum) -> None:
     summary = compile_at(forum, [late_only], when=AFTER_DEADLINE)
     assert all(not s.entries for s in summary.sections)
     assert [(s.section.id, [e.text for e in s.entries]) for s in summary.late] == [("events", ["Stök vid torget."])]
+
+
+def test_a_version_counts_as_late_against_the_deadline_it_is_compiled_against() -> None:
+    """Sent after the first deadline, then the meeting's deadline was moved later: on time against the new one."""
+    from domain.meetings import ContributionVersion
+    from domain.reporting import contribution_input, frame_for
+
+    forum = Forum("f", "Forum", "t", "19:c", "29:chair", Schedule(), sections=SECTIONS, organisations=ORGANISATIONS)
+    sent = ContributionVersion("c1", "m1", "police", 1, (("events", "Aktuella händelser", "Text"),), False, True,
+                               "29:p", "P", AFTER_DEADLINE, True)  # late when it was sent
+    moved = frame_for(forum, MEETING_DATE, STARTS_AT, AFTER_DEADLINE + timedelta(hours=1))
+    assert contribution_input(moved, sent, deadline_at=moved.deadline_at).after_deadline is False
+    assert contribution_input(moved, sent).after_deadline is True  # without the frame's deadline: as stored
+    original = frame_for(forum, MEETING_DATE, STARTS_AT, DEADLINE_AT)
+    assert contribution_input(original, sent, deadline_at=original.deadline_at).after_deadline is True
