@@ -13,6 +13,7 @@ import pytest
 
 from domain.clock import FixedClock
 from domain.retention import RecordType, RetentionMode, cutoff
+from tests.conversation.harness import inputs_of
 from tests.e2e.harness import CHANNEL, Forumbot, Person, running_forumbot
 from tests.e2e.test_weekly_cycle import ANNA, ERIK, SUNDAY, set_up
 from tests.fakes.connector import FakeConnector
@@ -25,20 +26,7 @@ SAVED_AT = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
 
 
 def _inputs(card: dict[str, Any]) -> dict[str, str]:
-    found: dict[str, str] = {}
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            if str(node.get("type", "")).startswith("Input.") and "id" in node:
-                found[node["id"]] = str(node.get("value", ""))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(card)
-    return found
+    return {k: str(v.get("value", "")) for k, v in inputs_of(card).items()}
 
 
 def _save_data(card: dict[str, Any]) -> dict[str, Any]:
